@@ -1,0 +1,265 @@
+//! `briefing.yaml`: every field has a default but `title` and `base_url`;
+//! an unknown key is an error that names it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::content::front_matter;
+use crate::error::Error;
+
+pub const CONFIG_FILE: &str = "briefing.yaml";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub title: String,
+    pub base_url: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default)]
+    pub author: String,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// How many briefings the front page lists.
+    #[serde(default = "default_home_briefings")]
+    pub home_briefings: usize,
+    /// How many related briefings a briefing page shows.
+    #[serde(default = "default_related")]
+    pub related_briefings: usize,
+    #[serde(default)]
+    pub feeds: Feeds,
+    #[serde(default)]
+    pub markdown: Markdown,
+    #[serde(default)]
+    pub slugs: Slugs,
+    /// Free-form, handed to templates as `site.extra`.
+    #[serde(default)]
+    pub extra: BTreeMap<String, serde_yaml::Value>,
+    /// The site's directory; not read from the file.
+    #[serde(skip)]
+    pub root: PathBuf,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Feeds {
+    /// Items per feed.
+    pub items: usize,
+    /// Whole briefing in each item, or only its summary.
+    pub full_content: bool,
+    pub rss: bool,
+    pub atom: bool,
+    pub json: bool,
+}
+
+impl Default for Feeds {
+    fn default() -> Self {
+        Feeds {
+            items: 20,
+            full_content: true,
+            rss: true,
+            atom: true,
+            json: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Markdown {
+    /// Curly quotes, en and em dashes, ellipses.
+    pub smart_punctuation: bool,
+    /// Raw HTML in Markdown is escaped unless this is on.
+    pub raw_html: bool,
+    /// Link the first mention of a listed person or topic in the body.
+    pub link_mentions: bool,
+}
+
+impl Default for Markdown {
+    fn default() -> Self {
+        Markdown {
+            smart_punctuation: true,
+            raw_html: false,
+            link_mentions: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Slugs {
+    /// `Си Цзиньпин` → `si-tszinpin`; off keeps the letters as they are.
+    pub transliterate: bool,
+}
+
+impl Default for Slugs {
+    fn default() -> Self {
+        Slugs {
+            transliterate: true,
+        }
+    }
+}
+
+fn default_language() -> String {
+    "en".to_string()
+}
+fn default_theme() -> String {
+    "default".to_string()
+}
+fn default_home_briefings() -> usize {
+    30
+}
+fn default_related() -> usize {
+    5
+}
+
+impl Config {
+    /// Read `<root>/briefing.yaml`.
+    pub fn load(root: &Path) -> Result<Config, Error> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Error::at(
+                    &path,
+                    "no site config here: create briefing.yaml with at least 'title' and 'base_url' (or run `briefing init`)",
+                )
+            } else {
+                Error::io(&path, &e)
+            }
+        })?;
+        let mut config: Config =
+            front_matter::parse_file(&text, Path::new(CONFIG_FILE)).map_err(missing_field_hint)?;
+        config.root = root.to_path_buf();
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&mut self) -> Result<(), Error> {
+        let place = || Error::at(CONFIG_FILE, "");
+        if self.title.trim().is_empty() {
+            return Err(Error {
+                message: "'title' is empty".into(),
+                ..place()
+            });
+        }
+        let scheme_ok =
+            self.base_url.starts_with("http://") || self.base_url.starts_with("https://");
+        let host = self
+            .base_url
+            .split_once("://")
+            .map(|(_, rest)| rest.split('/').next().unwrap_or(""))
+            .unwrap_or("");
+        if !scheme_ok || host.is_empty() {
+            return Err(Error {
+                message: format!(
+                    "'base_url' must be an absolute http(s) URL such as https://example.org/, not '{}'",
+                    self.base_url
+                ),
+                ..place()
+            });
+        }
+        self.set_base_url(&self.base_url.clone());
+        Ok(())
+    }
+
+    /// Override the base URL (`--base-url`, or the preview server's own address).
+    pub fn set_base_url(&mut self, url: &str) {
+        let mut url = url.trim().to_string();
+        if !url.ends_with('/') {
+            url.push('/');
+        }
+        self.base_url = url;
+    }
+
+    /// The path part of the base URL, with slashes at both ends: `/` for a
+    /// site at the root of its host, `/briefing/` for one deployed below it.
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self
+            .base_url
+            .split_once("://")
+            .map_or(self.base_url.as_str(), |(_, rest)| rest);
+        match after_scheme.find('/') {
+            Some(i) => &after_scheme[i..],
+            None => "/",
+        }
+    }
+
+    /// Site-relative path (`briefings/x/`) → path from the host root.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_path(), path.trim_start_matches('/'))
+    }
+
+    /// Site-relative path → absolute URL, for feeds, canonical links, sitemaps.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+    }
+
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join("content")
+    }
+}
+
+fn missing_field_hint(mut e: Error) -> Error {
+    if let Some(rest) = e.message.strip_prefix("missing field `") {
+        let key = rest.split('`').next().unwrap_or(rest).to_string();
+        e.message = format!("'{key}' is required (for example `{key}: …`)");
+    }
+    e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(yaml: &str) -> Result<Config, Error> {
+        let mut c: Config = front_matter::parse_file(yaml, Path::new(CONFIG_FILE))?;
+        c.validate()?;
+        Ok(c)
+    }
+
+    #[test]
+    fn defaults_fill_everything_but_title_and_base_url() {
+        let c = config("title: T\nbase_url: https://example.org\n").unwrap();
+        assert_eq!(c.base_url, "https://example.org/");
+        assert_eq!(c.language, "en");
+        assert_eq!(c.feeds.items, 20);
+        assert!(c.markdown.smart_punctuation);
+    }
+
+    #[test]
+    fn base_path_comes_from_the_base_url() {
+        let c = config("title: T\nbase_url: https://example.org/briefing\n").unwrap();
+        assert_eq!(c.base_path(), "/briefing/");
+        assert_eq!(c.url("topics/sco/"), "/briefing/topics/sco/");
+        assert_eq!(
+            c.permalink("topics/sco/"),
+            "https://example.org/briefing/topics/sco/"
+        );
+    }
+
+    #[test]
+    fn unknown_key_is_named_with_a_hint() {
+        let e = config("title: T\nbase_url: https://example.org\ndescripton: x\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "briefing.yaml:3:1: unknown key 'descripton' (did you mean 'description'?)"
+        );
+    }
+
+    #[test]
+    fn unknown_nested_key_is_named() {
+        let e = config("title: T\nbase_url: https://e.org\nfeeds:\n  itmes: 3\n").unwrap_err();
+        assert_eq!(e.line, Some(4));
+        assert!(e.message.contains("'itmes' (did you mean 'items'?)"), "{e}");
+    }
+
+    #[test]
+    fn base_url_must_be_absolute() {
+        let e = config("title: T\nbase_url: /blog/\n").unwrap_err();
+        assert!(e.message.contains("absolute http(s) URL"), "{e}");
+    }
+}

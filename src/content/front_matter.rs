@@ -1,0 +1,172 @@
+//! Splitting a file into its YAML front-matter and Markdown body, and
+//! parsing the YAML. serde_yaml is used only here, so a maintained drop-in
+//! can replace it in one place.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+
+use crate::error::{did_you_mean, Error};
+
+/// A file cut in two. Line numbers count from the top of the file, so an
+/// error inside the front-matter or the body can point at the line the
+/// editor sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    /// File line of the first YAML line (the line after the opening `---`).
+    pub yaml_line: usize,
+    pub body: &'a str,
+    /// File line on which the body starts.
+    pub body_line: usize,
+}
+
+/// Cut `source` at its `---` fences. A UTF-8 byte-order mark and CRLF line
+/// endings are accepted, as editors on every platform write them.
+pub fn split<'a>(source: &'a str, path: &Path) -> Result<Split<'a>, Error> {
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    if source.trim().is_empty() {
+        return Err(Error::at(path, "the file is empty: a briefing starts with a '---' line, its front-matter, and a closing '---' line").on_line(1));
+    }
+    let first_end = source.find('\n').map_or(source.len(), |i| i + 1);
+    if source[..first_end].trim_end() != "---" {
+        return Err(Error::at(
+            path,
+            "no front-matter: the file must start with a '---' line, then YAML such as 'title: …', then a closing '---' line",
+        )
+        .on_line(1));
+    }
+    let mut offset = first_end;
+    let mut line = 2;
+    while offset < source.len() {
+        let end = source[offset..]
+            .find('\n')
+            .map_or(source.len(), |i| offset + i + 1);
+        if source[offset..end].trim_end() == "---" {
+            return Ok(Split {
+                yaml: &source[first_end..offset],
+                yaml_line: 2,
+                body: &source[end..],
+                body_line: line + 1,
+            });
+        }
+        offset = end;
+        line += 1;
+    }
+    Err(Error::at(
+        path,
+        "the front-matter opened on line 1 is never closed: add a '---' line after the last key",
+    )
+    .on_line(1))
+}
+
+/// Parse front-matter YAML into `T`, turning serde_yaml's messages into ones
+/// that name the file line and, for an unknown key, the closest known key.
+pub fn parse<T: DeserializeOwned>(split: &Split<'_>, path: &Path) -> Result<T, Error> {
+    // An empty block is an empty mapping, not YAML's null.
+    let yaml = if split.yaml.trim().is_empty() {
+        "{}"
+    } else {
+        split.yaml
+    };
+    serde_yaml::from_str(yaml).map_err(|e| yaml_error(&e, path, split.yaml_line))
+}
+
+/// Parse a whole YAML file (the site config).
+pub fn parse_file<T: DeserializeOwned>(yaml: &str, path: &Path) -> Result<T, Error> {
+    let yaml = yaml.strip_prefix('\u{feff}').unwrap_or(yaml);
+    let yaml = if yaml.trim().is_empty() { "{}" } else { yaml };
+    serde_yaml::from_str(yaml).map_err(|e| yaml_error(&e, path, 1))
+}
+
+fn yaml_error(e: &serde_yaml::Error, path: &Path, first_line: usize) -> Error {
+    let raw = e.to_string();
+    // serde_yaml appends " at line L column C"; we print the place ourselves.
+    let text = match raw.find(" at line ") {
+        Some(i) => &raw[..i],
+        None => raw.as_str(),
+    };
+    let message = friendly(text);
+    let mut error = Error::at(path, message);
+    if let Some(loc) = e.location() {
+        error = error
+            .on_line(first_line + loc.line() - 1)
+            .on_column(loc.column());
+    }
+    error
+}
+
+fn friendly(text: &str) -> String {
+    // serde_yaml names the enclosing key of a nested error: "feeds: unknown field …".
+    if let Some((parent, rest)) = text.split_once(": ") {
+        if !parent.contains(' ')
+            && (rest.starts_with("unknown field `") || rest.starts_with("invalid type"))
+        {
+            return format!("{} (in '{parent}')", friendly(rest));
+        }
+    }
+    if let Some(rest) = text.strip_prefix("unknown field `") {
+        let (key, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let known: Vec<&str> = expected
+            .split('`')
+            .enumerate()
+            .filter(|(i, _)| i % 2 == 1)
+            .map(|(_, s)| s)
+            .collect();
+        let mut message = format!("unknown key '{key}'");
+        match did_you_mean(key, known.iter().copied()) {
+            Some(hint) => message.push_str(&format!(" (did you mean '{hint}'?)")),
+            None if !known.is_empty() => {
+                message.push_str(&format!("; known keys: {}", known.join(", ")))
+            }
+            None => {}
+        }
+        return message;
+    }
+    if let Some(rest) = text.strip_prefix("duplicate field `") {
+        let key = rest.split('`').next().unwrap_or(rest);
+        return format!("the key '{key}' is given twice");
+    }
+    if text.contains("recursion limit exceeded") || text.contains("repetition limit exceeded") {
+        return "the YAML expands too far (too many aliases or too deep); write the values out"
+            .to_string();
+    }
+    text.replacen("invalid type: ", "wrong type: ", 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_and_counts_lines() {
+        let s = split(
+            "---\ntitle: A\ndate: 2025-01-01\n---\nBody\n",
+            Path::new("a.md"),
+        )
+        .unwrap();
+        assert_eq!(s.yaml, "title: A\ndate: 2025-01-01\n");
+        assert_eq!(s.body, "Body\n");
+        assert_eq!(s.body_line, 5);
+    }
+
+    #[test]
+    fn accepts_bom_and_crlf() {
+        let s = split("\u{feff}---\r\ntitle: A\r\n---\r\nBody", Path::new("a.md")).unwrap();
+        assert_eq!(s.yaml, "title: A\r\n");
+        assert_eq!(s.body, "Body");
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        let e = split("---\ntitle: A\n", Path::new("a.md")).unwrap_err();
+        assert!(e.message.contains("never closed"), "{e}");
+    }
+
+    #[test]
+    fn missing_front_matter_is_an_error_on_line_one() {
+        let e = split("# Just markdown\n", Path::new("a.md")).unwrap_err();
+        assert_eq!(e.line, Some(1));
+        assert!(e.message.starts_with("no front-matter"));
+    }
+}

@@ -1,0 +1,338 @@
+//! Markdown → HTML. Pure: it knows nothing of the site beyond what a
+//! `LinkResolver` answers for `@/` links, and returns what the link stage
+//! needs to check those links afterwards.
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+/// The Markdown options of a site.
+#[derive(Debug, Clone, Copy)]
+pub struct MarkdownOptions {
+    pub smart_punctuation: bool,
+    pub raw_html: bool,
+}
+
+/// Answers an internal link's target (`briefings/x.md`, as written after
+/// `@/`) with the URL it is published at.
+pub trait LinkResolver {
+    fn resolve(&self, target: &str) -> Option<String>;
+}
+
+/// An `@/` link found in the body, kept so the link stage can report a
+/// missing file or anchor at its line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalLink {
+    pub target: String,
+    pub anchor: Option<String>,
+    /// Byte offset in the Markdown source.
+    pub offset: usize,
+    pub resolved: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// Ids of the headings, for checking `#anchor`s pointing here.
+    pub anchors: Vec<String>,
+    pub links: Vec<InternalLink>,
+    /// Plain text of the first paragraph.
+    pub first_paragraph: String,
+    pub word_count: usize,
+}
+
+/// The one place where parser options are set.
+fn parser(source: &str, options: MarkdownOptions) -> Parser<'_> {
+    let mut opts = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    if options.smart_punctuation {
+        opts |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    Parser::new_ext(source, opts)
+}
+
+pub fn render(source: &str, options: MarkdownOptions, resolver: &dyn LinkResolver) -> Rendered {
+    let mut rendered = Rendered::default();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut used_ids: HashSet<String> = HashSet::new();
+    // Heading events are held back until the heading ends, so its id can
+    // be made from its text.
+    let mut heading: Option<(HeadingLevel, Option<CowStr<'_>>, Vec<Event<'_>>)> = None;
+    // For each open link: was it kept (true) or dropped (false)?
+    let mut links_open: Vec<bool> = Vec::new();
+    let mut paragraph_depth = 0usize;
+    let mut first_paragraph_done = false;
+
+    for (event, range) in parser(source, options).into_offset_iter() {
+        match &event {
+            Event::Text(t) | Event::Code(t) => {
+                rendered.word_count += t.split_whitespace().count();
+                if paragraph_depth > 0 && !first_paragraph_done {
+                    rendered.first_paragraph.push_str(t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak if paragraph_depth > 0 && !first_paragraph_done => {
+                rendered.first_paragraph.push(' ');
+            }
+            Event::Start(Tag::Paragraph) => paragraph_depth += 1,
+            Event::End(TagEnd::Paragraph) => {
+                paragraph_depth = paragraph_depth.saturating_sub(1);
+                if !rendered.first_paragraph.trim().is_empty() {
+                    first_paragraph_done = true;
+                }
+            }
+            _ => {}
+        }
+
+        let event = match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                heading = Some((level, id, Vec::new()));
+                continue;
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, id, inner)) = heading.take() {
+                    let text = plain_text(&inner);
+                    let base = match id {
+                        Some(id) => id.to_string(),
+                        None => heading_id(&text),
+                    };
+                    let id = unique_id(base, &mut used_ids);
+                    rendered.anchors.push(id.clone());
+                    events.push(Event::Start(Tag::Heading {
+                        level,
+                        id: Some(id.into()),
+                        classes: Vec::new(),
+                        attrs: Vec::new(),
+                    }));
+                    events.extend(inner);
+                    events.push(Event::End(TagEnd::Heading(level)));
+                }
+                continue;
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                if let Some(internal) = dest_url.strip_prefix("@/") {
+                    let (target, anchor) = match internal.split_once('#') {
+                        Some((t, a)) => (t, Some(a.to_string())),
+                        None => (internal, None),
+                    };
+                    let url = resolver.resolve(target);
+                    rendered.links.push(InternalLink {
+                        target: target.to_string(),
+                        anchor: anchor.clone(),
+                        offset: range.start,
+                        resolved: url.is_some(),
+                    });
+                    let mut href = url.unwrap_or_default();
+                    if let Some(anchor) = anchor {
+                        href.push('#');
+                        href.push_str(&anchor);
+                    }
+                    links_open.push(true);
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: href.into(),
+                        title,
+                        id,
+                    })
+                } else if !options.raw_html && is_script_url(&dest_url) {
+                    links_open.push(false);
+                    continue;
+                } else {
+                    links_open.push(true);
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    })
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if links_open.pop() == Some(false) {
+                    continue;
+                }
+                event
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if !options.raw_html && is_script_url(&dest_url) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: "".into(),
+                title,
+                id,
+            }),
+            Event::Html(html) | Event::InlineHtml(html) if !options.raw_html => Event::Text(html),
+            other => other,
+        };
+        match &mut heading {
+            Some((_, _, inner)) => inner.push(event),
+            None => events.push(event),
+        }
+    }
+
+    rendered.first_paragraph = collapse_spaces(&rendered.first_paragraph);
+    pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
+    rendered
+}
+
+fn plain_text(events: &[Event<'_>]) -> String {
+    let mut text = String::new();
+    for event in events {
+        if let Event::Text(t) | Event::Code(t) = event {
+            text.push_str(t);
+        }
+    }
+    text
+}
+
+/// `Putin's visit: day one` → `putins-visit-day-one`. Non-ASCII letters are
+/// kept (browsers handle them in fragments), so Cyrillic headings get ids.
+pub fn heading_id(text: &str) -> String {
+    let mut id = String::new();
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            id.extend(c.to_lowercase());
+        } else if (c.is_whitespace() || c == '-' || c == '_')
+            && !id.ends_with('-')
+            && !id.is_empty()
+        {
+            id.push('-');
+        }
+    }
+    let id = id.trim_end_matches('-').to_string();
+    if id.is_empty() {
+        "section".to_string()
+    } else {
+        id
+    }
+}
+
+fn unique_id(base: String, used: &mut HashSet<String>) -> String {
+    if used.insert(base.clone()) {
+        return base;
+    }
+    let mut n = 1;
+    loop {
+        let candidate = format!("{base}-{n}");
+        if used.insert(candidate.clone()) {
+            return candidate;
+        }
+        n += 1;
+    }
+}
+
+fn is_script_url(url: &str) -> bool {
+    let lowered: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(12)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    lowered.starts_with("javascript:")
+        || lowered.starts_with("vbscript:")
+        || lowered.starts_with("data:")
+}
+
+fn collapse_spaces(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// 1-based line and column of a byte offset in `text`.
+pub fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before
+        .rfind('\n')
+        .map_or(before.chars().count(), |i| before[i + 1..].chars().count())
+        + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Files;
+    impl LinkResolver for Files {
+        fn resolve(&self, target: &str) -> Option<String> {
+            (target == "briefings/a.md").then(|| "/briefings/a/".to_string())
+        }
+    }
+
+    fn md(src: &str) -> Rendered {
+        let options = MarkdownOptions {
+            smart_punctuation: true,
+            raw_html: false,
+        };
+        render(src, options, &Files)
+    }
+
+    #[test]
+    fn internal_links_are_rewritten_and_recorded() {
+        let r = md("See [A](@/briefings/a.md#talks) and [B](@/briefings/b.md).");
+        assert!(
+            r.html.contains(r#"<a href="/briefings/a/#talks">A</a>"#),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.links.len(), 2);
+        assert!(r.links[0].resolved);
+        assert_eq!(r.links[0].anchor.as_deref(), Some("talks"));
+        assert!(!r.links[1].resolved);
+        assert_eq!(r.links[1].offset, 36);
+    }
+
+    #[test]
+    fn headings_get_unique_ids() {
+        let r = md("## Gas deal\n\ntext\n\n## Gas deal\n\n## Custom {#mine}\n");
+        assert_eq!(r.anchors, ["gas-deal", "gas-deal-1", "mine"]);
+        assert!(
+            r.html.contains(r#"<h2 id="gas-deal-1">Gas deal</h2>"#),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn first_paragraph_and_word_count() {
+        let r = md("# Title\n\nFirst *para*\ngraph here.\n\nSecond one.\n");
+        assert_eq!(r.first_paragraph, "First para graph here.");
+        assert_eq!(r.word_count, 7);
+    }
+
+    #[test]
+    fn raw_html_is_escaped_and_script_links_dropped() {
+        let r = md("<script>alert(1)</script>\n\n[x](javascript:alert(1)) <b>hi</b>");
+        assert!(!r.html.contains("<script>"), "{}", r.html);
+        assert!(r.html.contains("&lt;script&gt;"));
+        assert!(!r.html.contains("javascript:"));
+        assert!(r.html.contains("&lt;b&gt;hi"));
+    }
+
+    #[test]
+    fn extensions_are_on() {
+        let r = md("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~ \"quoted\"[^1]\n\n[^1]: note\n");
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("<del>gone</del>"));
+        assert!(r.html.contains("“quoted”"));
+        assert!(r.html.contains("footnote"));
+    }
+
+    #[test]
+    fn positions_count_from_one() {
+        assert_eq!(line_and_column("ab\ncd", 4), (2, 2));
+        assert_eq!(line_and_column("ab", 0), (1, 1));
+    }
+}

@@ -1,0 +1,214 @@
+//! The load stage: walk `content/`, split and parse every file in parallel.
+//! Nothing here knows about other files; names are resolved by `graph`.
+
+pub mod front_matter;
+pub mod markdown;
+pub mod model;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::error::{Error, Errors};
+pub use model::{Date, FrontMatter, PageMatter, PersonProfile, Source, TopicProfile};
+
+/// One parsed file: its front-matter as written and its Markdown body.
+#[derive(Debug, Clone)]
+pub struct Loaded<M> {
+    /// Relative to the site root: `content/briefings/x.md`.
+    pub path: PathBuf,
+    /// Relative to `content/`, with `/`: `briefings/x.md`, the form `@/` links use.
+    pub key: String,
+    pub meta: M,
+    pub body: String,
+    /// File line on which the body starts.
+    pub body_line: usize,
+}
+
+impl<M> Loaded<M> {
+    /// File name without `.md`.
+    pub fn stem(&self) -> &str {
+        self.path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    pub briefings: Vec<Loaded<FrontMatter>>,
+    pub topics: Vec<Loaded<TopicProfile>>,
+    pub people: Vec<Loaded<PersonProfile>>,
+    pub pages: Vec<Loaded<PageMatter>>,
+    pub warnings: Vec<Error>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Briefings,
+    Topics,
+    People,
+    Pages,
+}
+
+impl Section {
+    fn of(key: &str) -> Option<Section> {
+        match key.split('/').next()? {
+            "briefings" => Some(Section::Briefings),
+            "topics" => Some(Section::Topics),
+            "people" => Some(Section::People),
+            "pages" => Some(Section::Pages),
+            _ => None,
+        }
+    }
+}
+
+/// Read every Markdown file under `content/`.
+pub fn load(config: &Config) -> Result<Content, Errors> {
+    let root = &config.root;
+    let content_dir = config.content_dir();
+    let mut content = Content::default();
+    let mut errors = Errors::default();
+    if !content_dir.is_dir() {
+        return Err(Error::at(
+            "content",
+            "no content/ folder: briefings go in content/briefings/*.md",
+        )
+        .into());
+    }
+
+    let mut files: Vec<(Section, PathBuf, String)> = Vec::new();
+    for entry in WalkDir::new(&content_dir).sort_by_file_name() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| relative(root, p))
+                    .unwrap_or_else(|| PathBuf::from("content"));
+                errors.push(Error::at(path, e.to_string()));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let rel = relative(root, path);
+        let name = entry.file_name().to_string_lossy();
+        if is_ignored(&name) {
+            continue;
+        }
+        if entry.path_is_symlink() {
+            content.warnings.push(Error::at(
+                &rel,
+                "symbolic link not followed: content must be real files inside the site",
+            ));
+            continue;
+        }
+        if !entry.file_type().is_file() || !name.ends_with(".md") {
+            continue;
+        }
+        let key = key_of(&content_dir, path);
+        match Section::of(&key) {
+            Some(section) => files.push((section, rel, key)),
+            None => errors.push(Error::at(
+                &rel,
+                "a Markdown file outside content/briefings, content/topics, content/people and content/pages",
+            )),
+        }
+    }
+
+    let parsed: Vec<Result<Parsed, Error>> = files
+        .par_iter()
+        .map(|(section, rel, key)| parse_file(root, *section, rel, key))
+        .collect();
+    for result in parsed {
+        match result {
+            Ok(Parsed::Briefing(b)) => content.briefings.push(b),
+            Ok(Parsed::Topic(t)) => content.topics.push(t),
+            Ok(Parsed::Person(p)) => content.people.push(p),
+            Ok(Parsed::Page(p)) => content.pages.push(p),
+            Err(e) => errors.push(e),
+        }
+    }
+    errors.into_result(content)
+}
+
+enum Parsed {
+    Briefing(Loaded<FrontMatter>),
+    Topic(Loaded<TopicProfile>),
+    Person(Loaded<PersonProfile>),
+    Page(Loaded<PageMatter>),
+}
+
+fn parse_file(root: &Path, section: Section, rel: &Path, key: &str) -> Result<Parsed, Error> {
+    let bytes = std::fs::read(root.join(rel)).map_err(|e| Error::io(rel, &e))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let (line, _) = markdown::line_and_column(
+            &String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]),
+            usize::MAX,
+        );
+        Error::at(rel, "the file is not UTF-8 text: save it as UTF-8").on_line(line)
+    })?;
+    Ok(match section {
+        Section::Briefings => Parsed::Briefing(parse_loaded(&text, rel, key)?),
+        Section::Topics => Parsed::Topic(parse_loaded(&text, rel, key)?),
+        Section::People => Parsed::Person(parse_loaded(&text, rel, key)?),
+        Section::Pages => Parsed::Page(parse_loaded(&text, rel, key)?),
+    })
+}
+
+fn parse_loaded<M: DeserializeOwned>(
+    text: &str,
+    rel: &Path,
+    key: &str,
+) -> Result<Loaded<M>, Error> {
+    let split = front_matter::split(text, rel)?;
+    let meta = front_matter::parse(&split, rel)?;
+    Ok(Loaded {
+        path: rel.to_path_buf(),
+        key: key.to_string(),
+        meta,
+        body: split.body.to_string(),
+        body_line: split.body_line,
+    })
+}
+
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+fn key_of(content_dir: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(content_dir).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Hidden files and the temp and backup files editors leave beside the one
+/// being edited.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_files_are_ignored() {
+        for name in [".x.md.swp", "x.md~", "#x.md#", "x.md.tmp", ".DS_Store"] {
+            assert!(is_ignored(name), "{name}");
+        }
+        assert!(!is_ignored("2025-09-02-talks.md"));
+    }
+}

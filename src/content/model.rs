@@ -1,0 +1,149 @@
+//! What a content file says, as written: every field optional, unknown keys
+//! denied. The link stage turns these into what the site means.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
+use serde::{Deserialize, Deserializer};
+
+/// A briefing's front-matter.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub date: Option<Date>,
+    pub updated: Option<Date>,
+    pub summary: Option<String>,
+    pub topics: Option<Vec<String>>,
+    pub people: Option<Vec<String>>,
+    pub sources: Option<Vec<Source>>,
+    pub draft: Option<bool>,
+    pub slug: Option<String>,
+    pub story: Option<String>,
+    pub link_mentions: Option<bool>,
+    pub extra: Option<BTreeMap<String, serde_yaml::Value>>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub title: String,
+    pub url: Option<String>,
+}
+
+/// `content/topics/*.md`
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicProfile {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub aliases: Option<Vec<String>>,
+    pub slug: Option<String>,
+    pub extra: Option<BTreeMap<String, serde_yaml::Value>>,
+}
+
+/// `content/people/*.md`
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonProfile {
+    pub name: Option<String>,
+    pub role: Option<String>,
+    pub aliases: Option<Vec<String>>,
+    pub portrait: Option<String>,
+    pub slug: Option<String>,
+    pub extra: Option<BTreeMap<String, serde_yaml::Value>>,
+}
+
+/// `content/pages/*.md`
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageMatter {
+    pub title: Option<String>,
+    pub slug: Option<String>,
+    pub draft: Option<bool>,
+    pub extra: Option<BTreeMap<String, serde_yaml::Value>>,
+}
+
+/// A date as an editor writes it: RFC 3339 with its own offset, or a plain
+/// `YYYY-MM-DD`, taken as midnight UTC. The offset is kept so pages and
+/// feeds show the time where the story happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub instant: DateTime<FixedOffset>,
+    pub date_only: bool,
+}
+
+impl Date {
+    pub fn parse(text: &str) -> Result<Date, String> {
+        let text = text.trim();
+        if let Ok(instant) = DateTime::parse_from_rfc3339(text) {
+            return Ok(Date {
+                instant,
+                date_only: false,
+            });
+        }
+        if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            if text.len() == 10 {
+                let utc = FixedOffset::east_opt(0).expect("zero offset is valid");
+                let midnight = day.and_hms_opt(0, 0, 0).expect("midnight exists");
+                if let Some(instant) = utc.from_local_datetime(&midnight).single() {
+                    return Ok(Date {
+                        instant,
+                        date_only: true,
+                    });
+                }
+            }
+        }
+        let looks_like_day = text.len() >= 10
+            && text.as_bytes()[4] == b'-'
+            && text.as_bytes()[7] == b'-'
+            && text[..10].bytes().filter(u8::is_ascii_digit).count() == 8;
+        if looks_like_day && NaiveDate::parse_from_str(&text[..10], "%Y-%m-%d").is_err() {
+            return Err(format!("'{text}' is not a day in the calendar"));
+        }
+        Err(format!(
+            "'{text}' is not a date: write 2025-09-02 or 2025-09-02T10:00:00+08:00"
+        ))
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.instant.to_rfc3339())
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // Through a String so serde_yaml reports a bad date at the value's own line.
+        let text = String::deserialize(deserializer)?;
+        Date::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_keep_their_offset() {
+        let d = Date::parse("2025-09-02T10:00:00+08:00").unwrap();
+        assert_eq!(d.instant.offset().local_minus_utc(), 8 * 3600);
+        assert!(!d.date_only);
+        let d = Date::parse("2025-09-02").unwrap();
+        assert!(d.date_only);
+        assert_eq!(d.instant.to_rfc3339(), "2025-09-02T00:00:00+00:00");
+    }
+
+    #[test]
+    fn impossible_dates_are_named() {
+        assert_eq!(
+            Date::parse("2025-02-30").unwrap_err(),
+            "'2025-02-30' is not a day in the calendar"
+        );
+        assert!(Date::parse("next tuesday")
+            .unwrap_err()
+            .contains("is not a date"));
+    }
+}

@@ -1,0 +1,551 @@
+//! The link stage: from loaded files to the site graph. Resolves names to
+//! topics and people, gives every briefing its slug and URL, renders the
+//! Markdown with internal links resolved, checks those links, and builds
+//! the indexes the pages list: by topic, by person, by month, by story.
+
+mod related;
+mod subjects;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::markdown::{self, InternalLink, LinkResolver, MarkdownOptions, Rendered};
+use crate::content::{Content, Date, Loaded, Source};
+use crate::error::{did_you_mean, Error, Errors};
+use crate::slug::{check_written, slugify, strip_date_prefix};
+pub use subjects::{Directory, Person, Subject, Topic};
+
+/// A briefing as the site means it.
+#[derive(Debug, Clone)]
+pub struct Briefing {
+    pub path: PathBuf,
+    pub key: String,
+    pub title: String,
+    pub slug: String,
+    /// Site-relative: `briefings/<slug>/`.
+    pub url_path: String,
+    pub date: Date,
+    pub updated: Option<Date>,
+    pub summary: String,
+    pub topics: Vec<usize>,
+    pub people: Vec<usize>,
+    pub sources: Vec<Source>,
+    pub story: Option<usize>,
+    pub draft: bool,
+    pub extra: BTreeMap<String, serde_yaml::Value>,
+    pub html: String,
+    pub word_count: usize,
+    /// Minutes, at 200 words a minute, at least one.
+    pub reading_time: usize,
+    /// The next older and the next newer briefing.
+    pub previous: Option<usize>,
+    pub next: Option<usize>,
+    pub related: Vec<usize>,
+    /// Briefings whose body links to this one.
+    pub backlinks: Vec<usize>,
+    body: String,
+    body_line: usize,
+}
+
+/// A free page: about, corrections policy.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub path: PathBuf,
+    pub key: String,
+    pub title: String,
+    pub slug: String,
+    pub url_path: String,
+    pub html: String,
+    pub extra: BTreeMap<String, serde_yaml::Value>,
+    body: String,
+    body_line: usize,
+}
+
+/// A running story: briefings sharing a `story:` name, oldest first.
+#[derive(Debug, Clone)]
+pub struct Story {
+    pub name: String,
+    pub slug: String,
+    pub url_path: String,
+    pub briefings: Vec<usize>,
+}
+
+/// One month of the archive.
+#[derive(Debug, Clone)]
+pub struct Month {
+    pub year: i32,
+    pub month: u32,
+    /// `archive/2025/09/`
+    pub url_path: String,
+    /// Newest first.
+    pub briefings: Vec<usize>,
+}
+
+/// The whole site, linked. Briefings are ordered newest first; every other
+/// list refers to them by index.
+#[derive(Debug, Clone, Default)]
+pub struct Site {
+    pub briefings: Vec<Briefing>,
+    pub topics: Vec<Topic>,
+    pub people: Vec<Person>,
+    pub pages: Vec<Page>,
+    pub stories: Vec<Story>,
+    pub months: Vec<Month>,
+    pub warnings: Vec<Error>,
+}
+
+/// URL sections a free page may not take.
+const RESERVED: &[&str] = &[
+    "briefings",
+    "topics",
+    "people",
+    "archive",
+    "stories",
+    "search",
+    "static",
+    "rss.xml",
+    "atom.xml",
+    "feed.json",
+    "sitemap.xml",
+    "robots.txt",
+    "404.html",
+];
+
+pub struct LinkOptions {
+    pub drafts: bool,
+}
+
+pub fn link(config: &Config, content: Content, options: &LinkOptions) -> Result<Site, Errors> {
+    let mut errors = Errors::default();
+    let transliterate = config.slugs.transliterate;
+    let mut topics = Directory::new("topics", transliterate);
+    let mut people = Directory::new("people", transliterate);
+    topics.add_profiles(&content.topics, &mut errors);
+    people.add_profiles(&content.people, &mut errors);
+
+    let mut briefings = Vec::new();
+    let mut stories: Vec<Story> = Vec::new();
+    let mut story_index: HashMap<String, usize> = HashMap::new();
+    let mut drafts_left_out = HashSet::new();
+    for loaded in content.briefings {
+        if loaded.meta.draft == Some(true) && !options.drafts {
+            drafts_left_out.insert(loaded.key.clone());
+            continue;
+        }
+        match resolve_briefing(loaded, transliterate, &mut topics, &mut people) {
+            Ok((mut briefing, story)) => {
+                if let Some(name) = story {
+                    let slug = slugify(&name, transliterate);
+                    let index = *story_index.entry(slug.clone()).or_insert_with(|| {
+                        stories.push(Story {
+                            url_path: format!("stories/{slug}/"),
+                            name: name.trim().to_string(),
+                            slug,
+                            briefings: Vec::new(),
+                        });
+                        stories.len() - 1
+                    });
+                    briefing.story = Some(index);
+                }
+                briefings.push(briefing);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    topics.check_slugs(&mut errors);
+    people.check_slugs(&mut errors);
+    check_unique_slugs(&briefings, &mut errors);
+
+    let mut pages = Vec::new();
+    for loaded in content.pages {
+        if loaded.meta.draft == Some(true) && !options.drafts {
+            drafts_left_out.insert(loaded.key.clone());
+            continue;
+        }
+        match resolve_page(loaded, transliterate) {
+            Ok(page) => pages.push(page),
+            Err(e) => errors.push(e),
+        }
+    }
+    check_unique_pages(&pages, &mut errors);
+    if !errors.is_empty() {
+        return errors.into_result(Site::default());
+    }
+
+    // Newest first; the slug breaks ties so the order never depends on the file system.
+    briefings.sort_by(|a, b| {
+        b.date
+            .instant
+            .cmp(&a.date.instant)
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+
+    let mut site = Site {
+        briefings,
+        topics: topics.subjects,
+        people: people.subjects,
+        pages,
+        stories,
+        months: Vec::new(),
+        warnings: content.warnings,
+    };
+    render_markdown(config, &mut site, &drafts_left_out, &mut errors);
+    if !errors.is_empty() {
+        return errors.into_result(Site::default());
+    }
+    build_indexes(config, &mut site);
+    Ok(site)
+}
+
+fn resolve_briefing(
+    loaded: Loaded<crate::content::FrontMatter>,
+    transliterate: bool,
+    topics: &mut Directory,
+    people: &mut Directory,
+) -> Result<(Briefing, Option<String>), Error> {
+    let meta = loaded.meta;
+    let path = loaded.path;
+    let title = match meta.title.as_deref().map(str::trim) {
+        Some(t) if !t.is_empty() => t.to_string(),
+        _ => {
+            return Err(Error::at(
+                &path,
+                "'title' is required (for example `title: Putin and Xi hold talks in Beijing`)",
+            )
+            .on_line(1))
+        }
+    };
+    let Some(date) = meta.date else {
+        return Err(Error::at(&path, "'date' is required (for example `date: 2025-09-02` or `date: 2025-09-02T10:00:00+08:00`)").on_line(1));
+    };
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    let slug = match meta.slug.as_deref() {
+        Some(s) => {
+            check_written(s).map_err(|e| Error::at(&path, e).on_line(1))?;
+            s.to_string()
+        }
+        None => slugify(strip_date_prefix(stem), transliterate),
+    };
+    if slug.is_empty() {
+        return Err(Error::at(
+            &path,
+            "the file name gives an empty slug: rename the file or set 'slug'",
+        ));
+    }
+    let resolve_all = |names: Option<Vec<String>>, directory: &mut Directory| {
+        let mut out: Vec<usize> = Vec::new();
+        for name in names.unwrap_or_default() {
+            if let Some(i) = directory.resolve(&name, &path) {
+                if !out.contains(&i) {
+                    out.push(i);
+                }
+            }
+        }
+        out
+    };
+    let topic_ids = resolve_all(meta.topics, topics);
+    let person_ids = resolve_all(meta.people, people);
+    let briefing = Briefing {
+        key: loaded.key,
+        title,
+        url_path: format!("briefings/{slug}/"),
+        slug,
+        date,
+        updated: meta.updated,
+        summary: meta
+            .summary
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default(),
+        topics: topic_ids,
+        people: person_ids,
+        sources: meta.sources.unwrap_or_default(),
+        story: None,
+        draft: meta.draft.unwrap_or(false),
+        extra: meta.extra.unwrap_or_default(),
+        html: String::new(),
+        word_count: 0,
+        reading_time: 1,
+        previous: None,
+        next: None,
+        related: Vec::new(),
+        backlinks: Vec::new(),
+        body: loaded.body,
+        body_line: loaded.body_line,
+        path,
+    };
+    Ok((briefing, meta.story.filter(|s| !s.trim().is_empty())))
+}
+
+fn resolve_page(
+    loaded: Loaded<crate::content::PageMatter>,
+    transliterate: bool,
+) -> Result<Page, Error> {
+    let path = loaded.path;
+    let title = match loaded.meta.title.as_deref().map(str::trim) {
+        Some(t) if !t.is_empty() => t.to_string(),
+        _ => {
+            return Err(
+                Error::at(&path, "'title' is required (for example `title: About`)").on_line(1),
+            )
+        }
+    };
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    let slug = match loaded.meta.slug.as_deref() {
+        Some(s) => {
+            check_written(s).map_err(|e| Error::at(&path, e).on_line(1))?;
+            s.to_string()
+        }
+        None => slugify(stem, transliterate),
+    };
+    if RESERVED.contains(&slug.as_str()) || slug.is_empty() {
+        return Err(Error::at(&path, format!("a page cannot be published at /{slug}/: that address belongs to the site; set another 'slug'")));
+    }
+    Ok(Page {
+        key: loaded.key,
+        title,
+        url_path: format!("{slug}/"),
+        slug,
+        html: String::new(),
+        extra: loaded.meta.extra.unwrap_or_default(),
+        body: loaded.body,
+        body_line: loaded.body_line,
+        path,
+    })
+}
+
+fn check_unique_slugs(briefings: &[Briefing], errors: &mut Errors) {
+    let mut seen: HashMap<&str, &Briefing> = HashMap::new();
+    let mut sorted: Vec<&Briefing> = briefings.iter().collect();
+    sorted.sort_by(|a, b| a.path.cmp(&b.path));
+    for b in sorted {
+        if let Some(first) = seen.get(b.slug.as_str()) {
+            errors.push(Error::at(
+                &b.path,
+                format!(
+                    "the slug '{}' is already taken by {}: both would be published at /briefings/{}/; set a different 'slug'",
+                    b.slug,
+                    first.path.display(),
+                    b.slug
+                ),
+            ));
+        } else {
+            seen.insert(&b.slug, b);
+        }
+    }
+}
+
+fn check_unique_pages(pages: &[Page], errors: &mut Errors) {
+    let mut seen: HashMap<&str, &Page> = HashMap::new();
+    for p in pages {
+        if let Some(first) = seen.insert(&p.slug, p) {
+            errors.push(Error::at(
+                &p.path,
+                format!(
+                    "the page slug '{}' is already taken by {}",
+                    p.slug,
+                    first.path.display()
+                ),
+            ));
+        }
+    }
+}
+
+/// `@/` targets → URLs, for the Markdown pass.
+struct Addresses {
+    urls: HashMap<String, String>,
+}
+
+impl LinkResolver for Addresses {
+    fn resolve(&self, target: &str) -> Option<String> {
+        self.urls.get(target).cloned()
+    }
+}
+
+/// Render every body in parallel, then check each `@/` link and anchor
+/// against what the targets turned out to contain.
+fn render_markdown(
+    config: &Config,
+    site: &mut Site,
+    drafts: &HashSet<String>,
+    errors: &mut Errors,
+) {
+    let mut urls = HashMap::new();
+    for b in &site.briefings {
+        urls.insert(b.key.clone(), config.url(&b.url_path));
+    }
+    for s in site.topics.iter().chain(&site.people) {
+        if let Some(key) = &s.key {
+            urls.insert(key.clone(), config.url(&s.path));
+        }
+    }
+    for p in &site.pages {
+        urls.insert(p.key.clone(), config.url(&p.url_path));
+    }
+    let addresses = Addresses { urls };
+    let options = MarkdownOptions {
+        smart_punctuation: config.markdown.smart_punctuation,
+        raw_html: config.markdown.raw_html,
+    };
+    let render = |body: &str| markdown::render(body, options, &addresses);
+
+    let briefings: Vec<Rendered> = site.briefings.par_iter().map(|b| render(&b.body)).collect();
+    let subjects: Vec<Rendered> = site
+        .topics
+        .par_iter()
+        .chain(site.people.par_iter())
+        .map(|s| render(&s.body))
+        .collect();
+    let pages: Vec<Rendered> = site.pages.par_iter().map(|p| render(&p.body)).collect();
+
+    // Anchors of every target, by key.
+    let mut anchors: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for (b, r) in site.briefings.iter().zip(&briefings) {
+        anchors.insert(&b.key, r.anchors.iter().map(String::as_str).collect());
+    }
+    for (s, r) in site.topics.iter().chain(&site.people).zip(&subjects) {
+        if let Some(key) = &s.key {
+            anchors.insert(key, r.anchors.iter().map(String::as_str).collect());
+        }
+    }
+    for (p, r) in site.pages.iter().zip(&pages) {
+        anchors.insert(&p.key, r.anchors.iter().map(String::as_str).collect());
+    }
+    let keys: Vec<&str> = addresses.urls.keys().map(String::as_str).collect();
+    let check = |path: &PathBuf,
+                 body: &str,
+                 body_line: usize,
+                 links: &[InternalLink],
+                 errors: &mut Errors| {
+        for link in links {
+            let (line, column) = markdown::line_and_column(body, link.offset);
+            let place = |message: String| {
+                Error::at(path, message)
+                    .on_line(body_line + line - 1)
+                    .on_column(column)
+            };
+            if !link.resolved {
+                let mut message = if drafts.contains(&link.target) {
+                    format!("broken link: '@/{}' is a draft, left out of this build (build with --drafts, or remove the link)", link.target)
+                } else {
+                    format!("broken link: no file content/{}", link.target)
+                };
+                if let Some(hint) = did_you_mean(&link.target, keys.iter().copied()) {
+                    message.push_str(&format!(" (did you mean '@/{hint}'?)"));
+                }
+                errors.push(place(message));
+            } else if let Some(anchor) = &link.anchor {
+                let known = anchors.get(link.target.as_str());
+                if !known.is_some_and(|k| k.contains(anchor.as_str())) {
+                    let mut message = format!(
+                        "broken link: content/{} has no heading with the id '#{anchor}'",
+                        link.target
+                    );
+                    if let Some(hint) = known.and_then(|k| did_you_mean(anchor, k.iter().copied()))
+                    {
+                        message.push_str(&format!(" (did you mean '#{hint}'?)"));
+                    }
+                    errors.push(place(message));
+                }
+            }
+        }
+    };
+    for (b, r) in site.briefings.iter().zip(&briefings) {
+        check(&b.path, &b.body, b.body_line, &r.links, errors);
+    }
+    for (s, r) in site.topics.iter().chain(&site.people).zip(&subjects) {
+        check(&s.defined_in, &s.body, s.body_line, &r.links, errors);
+    }
+    for (p, r) in site.pages.iter().zip(&pages) {
+        check(&p.path, &p.body, p.body_line, &r.links, errors);
+    }
+
+    // Backlinks: who links to each briefing.
+    let index_of: HashMap<&str, usize> = site
+        .briefings
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (b.key.as_str(), i))
+        .collect();
+    let mut backlinks: Vec<Vec<usize>> = vec![Vec::new(); site.briefings.len()];
+    for (from, r) in briefings.iter().enumerate() {
+        for link in &r.links {
+            if let Some(&to) = index_of.get(link.target.as_str()) {
+                if to != from && !backlinks[to].contains(&from) {
+                    backlinks[to].push(from);
+                }
+            }
+        }
+    }
+
+    for ((b, r), back) in site.briefings.iter_mut().zip(briefings).zip(backlinks) {
+        if b.summary.is_empty() {
+            b.summary = r.first_paragraph;
+        }
+        b.word_count = r.word_count;
+        b.reading_time = r.word_count.div_ceil(200).max(1);
+        b.html = r.html;
+        b.backlinks = back;
+        b.body = String::new();
+    }
+    let (topics, people) = (&mut site.topics, &mut site.people);
+    for (s, r) in topics.iter_mut().chain(people.iter_mut()).zip(subjects) {
+        s.html = r.html;
+        s.body = String::new();
+    }
+    for (p, r) in site.pages.iter_mut().zip(pages) {
+        p.html = r.html;
+        p.body = String::new();
+    }
+}
+
+fn build_indexes(config: &Config, site: &mut Site) {
+    let count = site.briefings.len();
+    let mut months: BTreeMap<(i32, u32), Vec<usize>> = BTreeMap::new();
+    for (i, b) in site.briefings.iter().enumerate() {
+        for &t in &b.topics {
+            site.topics[t].briefings.push(i);
+        }
+        for &p in &b.people {
+            site.people[p].briefings.push(i);
+        }
+        if let Some(s) = b.story {
+            site.stories[s].briefings.push(i);
+        }
+        use chrono::Datelike;
+        let day = b.date.instant.date_naive();
+        months.entry((day.year(), day.month())).or_default().push(i);
+    }
+    for story in &mut site.stories {
+        story.briefings.reverse();
+    }
+    site.months = months
+        .into_iter()
+        .rev()
+        .map(|((year, month), briefings)| Month {
+            year,
+            month,
+            url_path: format!("archive/{year}/{month:02}/"),
+            briefings,
+        })
+        .collect();
+    let related = related::compute(
+        &site.briefings,
+        &site.topics,
+        &site.people,
+        config.related_briefings,
+    );
+    for (i, (b, rel)) in site.briefings.iter_mut().zip(related).enumerate() {
+        b.previous = (i + 1 < count).then_some(i + 1);
+        b.next = i.checked_sub(1);
+        b.related = rel;
+    }
+}

@@ -1,0 +1,238 @@
+//! Topics and people: the subjects a briefing is about. Profiles give a
+//! name its canonical form and aliases; a name with no profile still gets a
+//! page under the name as first written.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use crate::content::{Loaded, PersonProfile, TopicProfile};
+use crate::error::{Error, Errors};
+use crate::slug::{check_written, slugify};
+
+/// A topic or a person: one page, one feed, the briefings about it.
+#[derive(Debug, Clone, Default)]
+pub struct Subject {
+    pub name: String,
+    pub slug: String,
+    /// Site-relative: `topics/sco/`.
+    pub path: String,
+    pub aliases: Vec<String>,
+    /// A topic's one-line description, or a person's role.
+    pub description: Option<String>,
+    pub portrait: Option<String>,
+    /// The profile's body as HTML; empty without a profile.
+    pub html: String,
+    /// Where the name is defined: the profile, else the first briefing naming it.
+    pub defined_in: PathBuf,
+    pub has_profile: bool,
+    /// Indexes into `Site::briefings`, newest first.
+    pub briefings: Vec<usize>,
+    pub extra: BTreeMap<String, serde_yaml::Value>,
+    /// Profile body, kept until the Markdown pass.
+    pub(crate) body: String,
+    pub(crate) body_line: usize,
+    pub(crate) key: Option<String>,
+}
+
+pub type Topic = Subject;
+pub type Person = Subject;
+
+/// Names → subjects for one kind (topics or people).
+#[derive(Debug, Default)]
+pub struct Directory {
+    /// "topics" or "people": the URL section.
+    section: &'static str,
+    pub subjects: Vec<Subject>,
+    by_name: HashMap<String, usize>,
+    transliterate: bool,
+}
+
+/// Names compare without case and with runs of spaces collapsed, so `xi
+/// jinping` and `Xi  Jinping` are one person.
+fn normalize(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Fields a topic or person profile share, so one builder serves both.
+pub struct ProfileFields<'a> {
+    pub name: Option<&'a str>,
+    pub aliases: &'a [String],
+    pub slug: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub portrait: Option<&'a str>,
+    pub extra: Option<&'a BTreeMap<String, serde_yaml::Value>>,
+}
+
+impl<'a> From<&'a TopicProfile> for ProfileFields<'a> {
+    fn from(p: &'a TopicProfile) -> Self {
+        ProfileFields {
+            name: p.name.as_deref(),
+            aliases: p.aliases.as_deref().unwrap_or_default(),
+            slug: p.slug.as_deref(),
+            description: p.description.as_deref(),
+            portrait: None,
+            extra: p.extra.as_ref(),
+        }
+    }
+}
+
+impl<'a> From<&'a PersonProfile> for ProfileFields<'a> {
+    fn from(p: &'a PersonProfile) -> Self {
+        ProfileFields {
+            name: p.name.as_deref(),
+            aliases: p.aliases.as_deref().unwrap_or_default(),
+            slug: p.slug.as_deref(),
+            description: p.role.as_deref(),
+            portrait: p.portrait.as_deref(),
+            extra: p.extra.as_ref(),
+        }
+    }
+}
+
+impl Directory {
+    pub fn new(section: &'static str, transliterate: bool) -> Self {
+        Directory {
+            section,
+            transliterate,
+            ..Directory::default()
+        }
+    }
+
+    /// Register every profile; errors for a missing name and for a name or
+    /// alias claimed by two profiles.
+    pub fn add_profiles<'a, M: 'a>(&mut self, profiles: &'a [Loaded<M>], errors: &mut Errors)
+    where
+        ProfileFields<'a>: From<&'a M>,
+    {
+        for profile in profiles {
+            let fields = ProfileFields::from(&profile.meta);
+            let Some(name) = fields.name.map(str::trim).filter(|n| !n.is_empty()) else {
+                errors.push(
+                    Error::at(
+                        &profile.path,
+                        format!(
+                            "'name' is required in a {} profile (for example `name: …`)",
+                            self.kind()
+                        ),
+                    )
+                    .on_line(1),
+                );
+                continue;
+            };
+            if let Some(slug) = fields.slug {
+                if let Err(e) = check_written(slug) {
+                    errors.push(Error::at(&profile.path, e).on_line(1));
+                    continue;
+                }
+            }
+            let index = self.subjects.len();
+            let mut claimed = vec![name.to_string()];
+            claimed.extend(fields.aliases.iter().map(|a| a.trim().to_string()));
+            let mut clash = false;
+            for alias in &claimed {
+                if let Some(&other) = self.by_name.get(&normalize(alias)) {
+                    errors.push(Error::at(
+                        &profile.path,
+                        format!(
+                            "the name '{alias}' is already used by {} ({})",
+                            self.subjects[other].name,
+                            self.subjects[other].defined_in.display()
+                        ),
+                    ));
+                    clash = true;
+                }
+            }
+            if clash {
+                continue;
+            }
+            for alias in &claimed {
+                self.by_name.insert(normalize(alias), index);
+            }
+            let slug = match fields.slug {
+                Some(s) => s.to_string(),
+                None => slugify(name, self.transliterate),
+            };
+            self.subjects.push(Subject {
+                name: name.to_string(),
+                path: format!("{}/{slug}/", self.section),
+                slug,
+                aliases: claimed[1..].to_vec(),
+                description: fields.description.map(str::to_string),
+                portrait: fields.portrait.map(str::to_string),
+                defined_in: profile.path.clone(),
+                has_profile: true,
+                extra: fields.extra.cloned().unwrap_or_default(),
+                body: profile.body.clone(),
+                body_line: profile.body_line,
+                key: Some(profile.key.clone()),
+                ..Subject::default()
+            });
+        }
+    }
+
+    /// The subject a name written in a briefing stands for, created on first
+    /// use when no profile defines it.
+    pub fn resolve(&mut self, name: &str, named_in: &std::path::Path) -> Option<usize> {
+        let name = name.trim();
+        if name.is_empty() {
+            return None;
+        }
+        let key = normalize(name);
+        if let Some(&index) = self.by_name.get(&key) {
+            return Some(index);
+        }
+        let index = self.subjects.len();
+        let slug = slugify(name, self.transliterate);
+        self.subjects.push(Subject {
+            name: name.split_whitespace().collect::<Vec<_>>().join(" "),
+            path: format!("{}/{slug}/", self.section),
+            slug,
+            defined_in: named_in.to_path_buf(),
+            ..Subject::default()
+        });
+        self.by_name.insert(key, index);
+        Some(index)
+    }
+
+    /// Two different names that slug alike would overwrite one page: refuse.
+    pub fn check_slugs(&self, errors: &mut Errors) {
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (index, subject) in self.subjects.iter().enumerate() {
+            if subject.slug.is_empty() {
+                errors.push(Error::at(
+                    &subject.defined_in,
+                    format!("the {} name '{}' gives an empty slug: add letters or digits, or set 'slug' in its profile", self.kind(), subject.name),
+                ));
+                continue;
+            }
+            if let Some(&other) = seen.get(subject.slug.as_str()) {
+                let first = &self.subjects[other];
+                errors.push(Error::at(
+                    &subject.defined_in,
+                    format!(
+                        "the {kind} '{}' and the {kind} '{}' ({}) would both be published at /{}/{}/: rename one, or make one an alias of the other in a profile",
+                        subject.name,
+                        first.name,
+                        first.defined_in.display(),
+                        self.section,
+                        subject.slug,
+                        kind = self.kind(),
+                    ),
+                ));
+            } else {
+                seen.insert(&subject.slug, index);
+            }
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        if self.section == "people" {
+            "person"
+        } else {
+            "topic"
+        }
+    }
+}

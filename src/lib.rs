@@ -1,0 +1,128 @@
+//! `briefing`: a static-site generator for curated news briefings.
+//!
+//! The pipeline runs one way: config → load → link → render → write.
+//! Each stage is a module with a plain function at its door.
+
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod graph;
+pub mod output;
+pub mod render;
+pub mod slug;
+pub mod theme;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+pub use config::Config;
+pub use error::{Error, Errors};
+pub use graph::Site;
+
+/// What `briefing build` is asked to do.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Defaults to `<root>/site`.
+    pub output: Option<PathBuf>,
+    pub drafts: bool,
+    pub base_url: Option<String>,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            root: root.into(),
+            output: None,
+            drafts: false,
+            base_url: None,
+        }
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("site"))
+    }
+}
+
+/// Time spent in each stage.
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    pub load: Duration,
+    pub link: Duration,
+    pub render: Duration,
+    pub write: Duration,
+}
+
+/// What a build did, for the summary line.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub briefings: usize,
+    pub topics: usize,
+    pub people: usize,
+    pub pages: usize,
+    pub files: usize,
+    pub changed: usize,
+    pub warnings: Vec<Error>,
+    pub timings: Timings,
+}
+
+/// Read the config and apply the command line's overrides.
+pub fn configure(options: &BuildOptions) -> Result<Config, Error> {
+    let mut config = Config::load(&options.root)?;
+    if let Some(url) = &options.base_url {
+        config.set_base_url(url);
+    }
+    Ok(config)
+}
+
+/// Load and link: the site graph, without rendering anything.
+pub fn load_site(config: &Config, drafts: bool, timings: &mut Timings) -> Result<Site, Errors> {
+    let started = Instant::now();
+    let content = content::load(config)?;
+    timings.load = started.elapsed();
+    let started = Instant::now();
+    let site = graph::link(config, content, &graph::LinkOptions { drafts })?;
+    timings.link = started.elapsed();
+    Ok(site)
+}
+
+/// Every file of the built site, in memory: pages, then theme and site assets.
+pub fn render_site(config: &Config, site: &Site) -> Result<Vec<render::Output>, Errors> {
+    let theme = theme::Theme::resolve(config)?;
+    let renderer = render::Renderer::new(config, site, &theme)?;
+    let mut files = renderer.render_all()?;
+    for (name, file) in theme.static_files()? {
+        files.push(render::Output {
+            path: name,
+            bytes: file.bytes,
+        });
+    }
+    Ok(files)
+}
+
+/// `briefing build`: the whole pipeline, ending in an atomic swap of the output.
+pub fn build(options: &BuildOptions) -> Result<Report, Errors> {
+    let config = configure(options)?;
+    let output_dir = options.output_dir();
+    output::check_output_dir(&options.root, &output_dir)?;
+    let mut timings = Timings::default();
+    let site = load_site(&config, options.drafts, &mut timings)?;
+    let started = Instant::now();
+    let files = render_site(&config, &site)?;
+    timings.render = started.elapsed();
+    let started = Instant::now();
+    let written = output::write_site(&output_dir, &files)?;
+    timings.write = started.elapsed();
+    Ok(Report {
+        briefings: site.briefings.len(),
+        topics: site.topics.len(),
+        people: site.people.len(),
+        pages: site.pages.len(),
+        files: written.files,
+        changed: written.changed,
+        warnings: site.warnings,
+        timings,
+    })
+}

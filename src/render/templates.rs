@@ -1,0 +1,102 @@
+//! One Tera instance for the whole build, and Tera's errors turned into
+//! ours, pointing at the template file and line.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use tera::{ErrorKind, Tera};
+
+use crate::error::Error;
+use crate::theme::ThemeFile;
+
+/// Templates every theme must have.
+pub const REQUIRED: &[&str] = &[
+    "index.html",
+    "briefing.html",
+    "topics.html",
+    "topic.html",
+    "people.html",
+    "person.html",
+    "archive.html",
+    "month.html",
+    "story.html",
+    "page.html",
+    "404.html",
+];
+
+pub struct Templates {
+    pub tera: Tera,
+    origins: BTreeMap<String, PathBuf>,
+}
+
+impl Templates {
+    pub fn load(files: &BTreeMap<String, ThemeFile>) -> Result<Templates, Error> {
+        let origins: BTreeMap<String, PathBuf> = files
+            .iter()
+            .map(|(name, f)| (name.clone(), f.origin.clone()))
+            .collect();
+        let mut sources = Vec::with_capacity(files.len());
+        for (name, file) in files {
+            let text = String::from_utf8(file.bytes.clone())
+                .map_err(|_| Error::at(&file.origin, "the template is not UTF-8 text"))?;
+            sources.push((name.clone(), text));
+        }
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html", ".xml"]);
+        let templates = Templates { tera, origins };
+        let mut templates = templates;
+        if let Err(e) = templates.tera.add_raw_templates(sources) {
+            return Err(templates.error(&e, None));
+        }
+        for name in REQUIRED {
+            if !templates.tera.contains_template(name) {
+                return Err(Error::at(
+                    "templates",
+                    format!("the theme has no '{name}' template: add templates/{name}"),
+                ));
+            }
+        }
+        Ok(templates)
+    }
+
+    /// A Tera error as ours: the template file, its line and column.
+    pub fn error(&self, e: &tera::Error, page: Option<&str>) -> Error {
+        let during = page
+            .map(|p| format!(" (while rendering {p})"))
+            .unwrap_or_default();
+        match e.kind() {
+            ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+                let origin = self
+                    .origins
+                    .get(report.filename())
+                    .cloned()
+                    .unwrap_or_else(|| PathBuf::from(report.filename()));
+                let what = if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
+                    "template syntax error"
+                } else {
+                    "template error"
+                };
+                Error::at(origin, format!("{what}: {}{during}", report.message()))
+                    .on_line(report.span().start_line)
+                    .on_column(report.span().start_col + 1)
+            }
+            ErrorKind::MissingParent { current, parent } => {
+                let origin = self
+                    .origins
+                    .get(current)
+                    .cloned()
+                    .unwrap_or_else(|| PathBuf::from(current));
+                Error::at(origin, format!("extends '{parent}', which does not exist"))
+            }
+            _ => {
+                let mut message = e.to_string();
+                let mut source = std::error::Error::source(e);
+                while let Some(s) = source {
+                    message.push_str(&format!(": {s}"));
+                    source = s.source();
+                }
+                Error::at("templates", format!("{message}{during}"))
+            }
+        }
+    }
+}
