@@ -60,6 +60,35 @@ pub fn split<'a>(source: &'a str, path: &Path) -> Result<Split<'a>, Error> {
     .on_line(1))
 }
 
+/// Where a top-level key's value starts: (file line, column), 1-based. Used
+/// to place errors found after parsing, such as a date that is not one.
+pub fn key_positions(split: &Split<'_>) -> Vec<(String, usize, usize)> {
+    let mut keys = Vec::new();
+    for (i, line) in split.yaml.lines().enumerate() {
+        let starts_key = line
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_');
+        if !starts_key {
+            continue;
+        }
+        if let Some((key, rest)) = line.split_once(':') {
+            if key
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+            {
+                let value_at = key.len() + 1 + (rest.len() - rest.trim_start().len());
+                keys.push((
+                    key.to_string(),
+                    split.yaml_line + i,
+                    line[..value_at].chars().count() + 1,
+                ));
+            }
+        }
+    }
+    keys
+}
+
 /// Parse front-matter YAML into `T`, turning serde_yaml's messages into ones
 /// that name the file line and, for an unknown key, the closest known key.
 pub fn parse<T: DeserializeOwned>(split: &Split<'_>, path: &Path) -> Result<T, Error> {

@@ -5,6 +5,7 @@ pub mod front_matter;
 pub mod markdown;
 pub mod model;
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -26,6 +27,8 @@ pub struct Loaded<M> {
     pub body: String,
     /// File line on which the body starts.
     pub body_line: usize,
+    /// Top-level front-matter keys with the line and column of their value.
+    pub keys: Vec<(String, usize, usize)>,
 }
 
 impl<M> Loaded<M> {
@@ -36,6 +39,17 @@ impl<M> Loaded<M> {
             .and_then(|s| s.to_str())
             .unwrap_or_default()
     }
+
+    /// An error placed at a front-matter key's value, or at line 1 when the
+    /// key is absent.
+    pub fn error_at(&self, key: &str, message: impl Into<String>) -> Error {
+        match self.keys.iter().find(|(k, _, _)| k == key) {
+            Some((_, line, column)) => Error::at(&self.path, message)
+                .on_line(*line)
+                .on_column(*column),
+            None => Error::at(&self.path, message).on_line(1),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -45,6 +59,11 @@ pub struct Content {
     pub people: Vec<Loaded<PersonProfile>>,
     pub pages: Vec<Loaded<PageMatter>>,
     pub warnings: Vec<Error>,
+    /// Files that could not be read or parsed. The rest still go on to the
+    /// link stage, so one run reports every problem.
+    pub errors: Errors,
+    /// `@/` keys of those files: links to them are not reported as broken.
+    pub failed: HashSet<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,7 +86,8 @@ impl Section {
     }
 }
 
-/// Read every Markdown file under `content/`.
+/// Read every Markdown file under `content/`. Only a missing `content/` is
+/// fatal; a file that fails is recorded in `Content::errors`.
 pub fn load(config: &Config) -> Result<Content, Errors> {
     let root = &config.root;
     let content_dir = config.content_dir();
@@ -124,7 +144,10 @@ pub fn load(config: &Config) -> Result<Content, Errors> {
         .par_iter()
         .map(|(section, rel, key)| parse_file(root, *section, rel, key))
         .collect();
-    for result in parsed {
+    for ((_, _, key), result) in files.iter().zip(parsed) {
+        if result.is_err() {
+            content.failed.insert(key.clone());
+        }
         match result {
             Ok(Parsed::Briefing(b)) => content.briefings.push(b),
             Ok(Parsed::Topic(t)) => content.topics.push(t),
@@ -133,7 +156,8 @@ pub fn load(config: &Config) -> Result<Content, Errors> {
             Err(e) => errors.push(e),
         }
     }
-    errors.into_result(content)
+    content.errors = errors;
+    Ok(content)
 }
 
 enum Parsed {
@@ -168,6 +192,7 @@ fn parse_loaded<M: DeserializeOwned>(
     let split = front_matter::split(text, rel)?;
     let meta = front_matter::parse(&split, rel)?;
     Ok(Loaded {
+        keys: front_matter::key_positions(&split),
         path: rel.to_path_buf(),
         key: key.to_string(),
         meta,

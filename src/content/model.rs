@@ -5,15 +5,17 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 
 /// A briefing's front-matter.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     pub title: Option<String>,
-    pub date: Option<Date>,
-    pub updated: Option<Date>,
+    /// Kept as YAML and read by the link stage, which knows the key's line
+    /// (serde_yaml places errors from inside a value at its mapping).
+    pub date: Option<serde_yaml::Value>,
+    pub updated: Option<serde_yaml::Value>,
     pub summary: Option<String>,
     pub topics: Option<Vec<String>>,
     pub people: Option<Vec<String>>,
@@ -111,14 +113,6 @@ impl Date {
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.instant.to_rfc3339())
-    }
-}
-
-impl<'de> Deserialize<'de> for Date {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        // Through a String so serde_yaml reports a bad date at the value's own line.
-        let text = String::deserialize(deserializer)?;
-        Date::parse(&text).map_err(serde::de::Error::custom)
     }
 }
 

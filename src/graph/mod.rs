@@ -118,8 +118,10 @@ pub struct LinkOptions {
     pub drafts: bool,
 }
 
-pub fn link(config: &Config, content: Content, options: &LinkOptions) -> Result<Site, Errors> {
-    let mut errors = Errors::default();
+pub fn link(config: &Config, mut content: Content, options: &LinkOptions) -> Result<Site, Errors> {
+    // Errors from loading are reported together with the link stage's own.
+    let mut errors = std::mem::take(&mut content.errors);
+    let mut unchecked = std::mem::take(&mut content.failed);
     let transliterate = config.slugs.transliterate;
     let mut topics = Directory::new("topics", transliterate);
     let mut people = Directory::new("people", transliterate);
@@ -130,11 +132,14 @@ pub fn link(config: &Config, content: Content, options: &LinkOptions) -> Result<
     let mut stories: Vec<Story> = Vec::new();
     let mut story_index: HashMap<String, usize> = HashMap::new();
     let mut drafts_left_out = HashSet::new();
+    // Briefings that failed to resolve: links to them are not also reported.
+    let mut rejected = HashSet::new();
     for loaded in content.briefings {
         if loaded.meta.draft == Some(true) && !options.drafts {
             drafts_left_out.insert(loaded.key.clone());
             continue;
         }
+        let key = loaded.key.clone();
         match resolve_briefing(loaded, transliterate, &mut topics, &mut people) {
             Ok((mut briefing, story)) => {
                 if let Some(name) = story {
@@ -152,7 +157,10 @@ pub fn link(config: &Config, content: Content, options: &LinkOptions) -> Result<
                 }
                 briefings.push(briefing);
             }
-            Err(e) => errors.push(e),
+            Err(e) => {
+                rejected.insert(key);
+                errors.push(e);
+            }
         }
     }
     topics.check_slugs(&mut errors);
@@ -171,9 +179,6 @@ pub fn link(config: &Config, content: Content, options: &LinkOptions) -> Result<
         }
     }
     check_unique_pages(&pages, &mut errors);
-    if !errors.is_empty() {
-        return errors.into_result(Site::default());
-    }
 
     // Newest first; the slug breaks ties so the order never depends on the file system.
     briefings.sort_by(|a, b| {
@@ -192,7 +197,8 @@ pub fn link(config: &Config, content: Content, options: &LinkOptions) -> Result<
         months: Vec::new(),
         warnings: content.warnings,
     };
-    render_markdown(config, &mut site, &drafts_left_out, &mut errors);
+    unchecked.extend(rejected);
+    render_markdown(config, &mut site, &drafts_left_out, &unchecked, &mut errors);
     if !errors.is_empty() {
         return errors.into_result(Site::default());
     }
@@ -206,21 +212,24 @@ fn resolve_briefing(
     topics: &mut Directory,
     people: &mut Directory,
 ) -> Result<(Briefing, Option<String>), Error> {
-    let meta = loaded.meta;
-    let path = loaded.path;
-    let title = match meta.title.as_deref().map(str::trim) {
+    let title = match loaded.meta.title.as_deref().map(str::trim) {
         Some(t) if !t.is_empty() => t.to_string(),
         _ => {
-            return Err(Error::at(
-                &path,
+            return Err(loaded.error_at(
+                "title",
                 "'title' is required (for example `title: Putin and Xi hold talks in Beijing`)",
-            )
-            .on_line(1))
+            ))
         }
     };
-    let Some(date) = meta.date else {
-        return Err(Error::at(&path, "'date' is required (for example `date: 2025-09-02` or `date: 2025-09-02T10:00:00+08:00`)").on_line(1));
+    let Some(date) = read_date(&loaded, "date", loaded.meta.date.as_ref())? else {
+        return Err(loaded.error_at(
+            "date",
+            "'date' is required (for example `date: 2025-09-02` or `date: 2025-09-02T10:00:00+08:00`)",
+        ));
     };
+    let updated = read_date(&loaded, "updated", loaded.meta.updated.as_ref())?;
+    let meta = loaded.meta;
+    let path = loaded.path;
     let stem = path
         .file_stem()
         .and_then(|s| s.to_str())
@@ -257,7 +266,7 @@ fn resolve_briefing(
         url_path: format!("briefings/{slug}/"),
         slug,
         date,
-        updated: meta.updated,
+        updated,
         summary: meta
             .summary
             .map(|s| s.trim().to_string())
@@ -280,6 +289,21 @@ fn resolve_briefing(
         path,
     };
     Ok((briefing, meta.story.filter(|s| !s.trim().is_empty())))
+}
+
+fn read_date<M>(
+    loaded: &Loaded<M>,
+    key: &str,
+    value: Option<&serde_yaml::Value>,
+) -> Result<Option<Date>, Error> {
+    match value {
+        None | Some(serde_yaml::Value::Null) => Ok(None),
+        Some(serde_yaml::Value::String(text)) => Date::parse(text).map(Some).map_err(|e| loaded.error_at(key, e)),
+        Some(_) => Err(loaded.error_at(
+            key,
+            format!("wrong type: '{key}' must be a date such as 2025-09-02 or 2025-09-02T10:00:00+08:00"),
+        )),
+    }
 }
 
 fn resolve_page(
@@ -376,6 +400,7 @@ fn render_markdown(
     config: &Config,
     site: &mut Site,
     drafts: &HashSet<String>,
+    unchecked: &HashSet<String>,
     errors: &mut Errors,
 ) {
     let mut urls = HashMap::new();
@@ -432,6 +457,9 @@ fn render_markdown(
                     .on_line(body_line + line - 1)
                     .on_column(column)
             };
+            if unchecked.contains(&link.target) {
+                continue;
+            }
             if !link.resolved {
                 let mut message = if drafts.contains(&link.target) {
                     format!("broken link: '@/{}' is a draft, left out of this build (build with --drafts, or remove the link)", link.target)

@@ -88,6 +88,17 @@ impl Templates {
                     .unwrap_or_else(|| PathBuf::from(current));
                 Error::at(origin, format!("extends '{parent}', which does not exist"))
             }
+            ErrorKind::Msg(text) if parse_report(text).is_some() => {
+                let (message, name, line, column) = parse_report(text).expect("checked above");
+                let origin = self
+                    .origins
+                    .get(name)
+                    .cloned()
+                    .unwrap_or_else(|| PathBuf::from(name));
+                Error::at(origin, format!("template error: {message}{during}"))
+                    .on_line(line)
+                    .on_column(column)
+            }
             _ => {
                 let mut message = e.to_string();
                 let mut source = std::error::Error::source(e);
@@ -99,4 +110,17 @@ impl Templates {
             }
         }
     }
+}
+
+/// Tera reports some load errors (an unknown filter, test or function) as
+/// text: `error: MESSAGE\n --> NAME:LINE:COLUMN …`. Read the first one back.
+fn parse_report(text: &str) -> Option<(&str, &str, usize, usize)> {
+    let mut lines = text.lines();
+    let message = lines.next()?.strip_prefix("error: ")?;
+    let place = lines.next()?.trim_start().strip_prefix("--> ")?;
+    let mut parts = place.rsplitn(3, ':');
+    let column = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    let name = parts.next()?;
+    Some((message, name, line, column))
 }

@@ -1,0 +1,117 @@
+//! A fixture site copied into a temp dir, built, and read back.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use briefing::{BuildOptions, Errors, Report};
+
+pub struct TestSite {
+    _dir: tempfile::TempDir,
+    pub root: PathBuf,
+}
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// `tests/fixtures/<name>` in a fresh temp dir.
+pub fn fixture(name: &str) -> TestSite {
+    from_dir(&fixtures().join(name))
+}
+
+pub fn from_dir(source: &Path) -> TestSite {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("site-root");
+    copy_dir(source, &root);
+    TestSite { _dir: dir, root }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("create dir");
+    for entry in fs::read_dir(from).expect("read fixture") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            if entry.file_name() == "site" || entry.file_name() == "target" {
+                continue;
+            }
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+impl TestSite {
+    pub fn options(&self) -> BuildOptions {
+        BuildOptions::new(&self.root)
+    }
+
+    pub fn build(&self) -> Result<Report, Errors> {
+        briefing::build(&self.options())
+    }
+
+    pub fn build_ok(&self) -> Report {
+        match self.build() {
+            Ok(report) => report,
+            Err(e) => panic!("build failed:\n{e}"),
+        }
+    }
+
+    pub fn build_err(&self) -> Errors {
+        match self.build() {
+            Ok(_) => panic!("the build should have failed"),
+            Err(e) => e,
+        }
+    }
+
+    pub fn out(&self) -> PathBuf {
+        self.root.join("site")
+    }
+
+    /// A built file, as text.
+    pub fn page(&self, path: &str) -> String {
+        let file = self.out().join(path);
+        fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+    }
+
+    pub fn write(&self, path: &str, text: &str) -> &Self {
+        let file = self.root.join(path);
+        fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+        fs::write(file, text).expect("write");
+        self
+    }
+
+    pub fn remove(&self, path: &str) -> &Self {
+        fs::remove_file(self.root.join(path)).expect("remove");
+        self
+    }
+}
+
+/// Every `href="…"` and `src="…"` value in an HTML page.
+pub fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            if let Some(end) = rest.find('"') {
+                out.push(rest[..end].replace("&amp;", "&"));
+                rest = &rest[end..];
+            }
+        }
+    }
+    out
+}
+
+/// The text between `<tag …>` and `</tag>` for the first such element
+/// whose opening tag contains `marker`.
+pub fn section<'a>(html: &'a str, marker: &str) -> &'a str {
+    let start = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("no {marker} in page"));
+    let rest = &html[start..];
+    let end = rest.find("</section>").unwrap_or(rest.len());
+    &rest[..end]
+}

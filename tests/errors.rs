@@ -1,0 +1,266 @@
+//! Errors name the file and the line counted from the top of the file, and
+//! a failed build never touches the site already built.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use common::fixture;
+
+fn first_error(site: &common::TestSite) -> String {
+    site.build_err().0[0].to_string()
+}
+
+#[test]
+fn unknown_key_names_the_line_and_the_likely_key() {
+    let site = fixture("crosslinks");
+    site.write(
+        "content/briefings/x.md",
+        "---\ntitle: X\ndate: 2025-09-01\npeple: [Xi]\n---\nBody\n",
+    );
+    assert_eq!(
+        first_error(&site),
+        "content/briefings/x.md:4:1: unknown key 'peple' (did you mean 'people'?)"
+    );
+}
+
+#[test]
+fn a_bad_date_names_its_line() {
+    let site = fixture("crosslinks");
+    site.write(
+        "content/briefings/x.md",
+        "---\ntitle: X\ntopics: [SCO]\ndate: 2 September\n---\n",
+    );
+    assert_eq!(
+        first_error(&site),
+        "content/briefings/x.md:4:7: '2 September' is not a date: write 2025-09-02 or 2025-09-02T10:00:00+08:00"
+    );
+}
+
+#[test]
+fn an_impossible_date_is_named() {
+    let site = fixture("crosslinks");
+    site.write(
+        "content/briefings/x.md",
+        "---\ntitle: X\ndate: 2025-02-30\n---\n",
+    );
+    assert_eq!(
+        first_error(&site),
+        "content/briefings/x.md:3:7: '2025-02-30' is not a day in the calendar"
+    );
+}
+
+#[test]
+fn a_missing_title_points_at_the_front_matter() {
+    let site = fixture("crosslinks");
+    site.write(
+        "content/briefings/x.md",
+        "---\ndate: 2025-09-01\n---\nBody\n",
+    );
+    assert_eq!(
+        first_error(&site),
+        "content/briefings/x.md:1: 'title' is required (for example `title: Putin and Xi hold talks in Beijing`)"
+    );
+}
+
+#[test]
+fn yaml_syntax_errors_name_the_file_line() {
+    let site = fixture("crosslinks");
+    site.write(
+        "content/briefings/x.md",
+        "---\ntitle: X\ndate: 2025-09-01\ntopics: [SCO\n---\n",
+    );
+    let error = first_error(&site);
+    assert!(error.starts_with("content/briefings/x.md:5:"), "{error}");
+}
+
+#[test]
+fn wrong_types_are_named() {
+    let site = fixture("crosslinks");
+    site.write(
+        "content/briefings/x.md",
+        "---\ntitle: X\ndate: 2025-09-01\ntopics: 5\n---\n",
+    );
+    let error = first_error(&site);
+    assert!(error.starts_with("content/briefings/x.md:4:"), "{error}");
+    assert!(
+        error.contains("wrong type: integer `5`, expected a sequence"),
+        "{error}"
+    );
+}
+
+#[test]
+fn every_error_is_reported_not_only_the_first() {
+    let site = fixture("crosslinks");
+    site.write("content/briefings/a.md", "---\ndate: 2025-09-01\n---\n");
+    site.write("content/briefings/b.md", "---\ntitle: B\ndate: soon\n---\n");
+    let errors = site.build_err();
+    assert_eq!(errors.0.len(), 2, "{errors}");
+}
+
+#[test]
+fn a_broken_internal_link_is_an_error_at_its_position() {
+    let site = fixture("crosslinks");
+    site.write(
+        "content/briefings/x.md",
+        "---\ntitle: X\ndate: 2025-09-01\n---\nFirst line.\n\nSee [this](@/briefings/2025-09-02-talk.md).\n",
+    );
+    assert_eq!(
+        first_error(&site),
+        "content/briefings/x.md:7:5: broken link: no file content/briefings/2025-09-02-talk.md (did you mean '@/briefings/2025-09-02-talks.md'?)"
+    );
+    site.write(
+        "content/briefings/x.md",
+        "---\ntitle: X\ndate: 2025-09-01\n---\nSee [gas](@/briefings/2025-09-02-talks.md#gaz).\n",
+    );
+    assert_eq!(
+        first_error(&site),
+        "content/briefings/x.md:5:5: broken link: content/briefings/2025-09-02-talks.md has no heading with the id '#gaz' (did you mean '#gas'?)"
+    );
+}
+
+#[test]
+fn unknown_config_key_is_named() {
+    let site = fixture("crosslinks");
+    site.write(
+        "briefing.yaml",
+        "title: T\nbase_url: https://example.org/\nlanguge: en\n",
+    );
+    assert_eq!(
+        first_error(&site),
+        "briefing.yaml:3:1: unknown key 'languge' (did you mean 'language'?)"
+    );
+}
+
+#[test]
+fn a_template_error_names_the_template_and_line() {
+    let site = fixture("crosslinks");
+    site.write(
+        "templates/topic.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n{{ page.name | nosuchfilter }}\n{% endblock main %}\n",
+    );
+    let error = first_error(&site);
+    assert!(error.starts_with("templates/topic.html:3:"), "{error}");
+}
+
+fn snapshot(dir: &Path) -> BTreeMap<String, (Vec<u8>, std::time::SystemTime)> {
+    let mut files = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.expect("entry");
+        if entry.file_type().is_file() {
+            let meta = entry.metadata().expect("meta");
+            files.insert(
+                entry
+                    .path()
+                    .strip_prefix(dir)
+                    .expect("prefix")
+                    .display()
+                    .to_string(),
+                (
+                    fs::read(entry.path()).expect("read"),
+                    meta.modified().expect("mtime"),
+                ),
+            );
+        }
+    }
+    files
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_site_untouched() {
+    let site = fixture("crosslinks");
+    site.build_ok();
+    let before = snapshot(&site.out());
+    assert!(before.len() > 10);
+    // A good change and a bad one: neither may reach site/.
+    site.write(
+        "content/briefings/2025-09-02-talks.md",
+        "---\ntitle: Changed\ndate: 2025-09-02\n---\nNew text.\n",
+    );
+    site.write(
+        "content/briefings/bad.md",
+        "---\ntitle: Bad\ndate: never\n---\n",
+    );
+    site.build_err();
+    assert_eq!(snapshot(&site.out()), before);
+    // No staging folder is left behind.
+    let leftovers: Vec<_> = fs::read_dir(&site.root)
+        .expect("root")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".site"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn a_template_failure_also_leaves_the_site_untouched() {
+    let site = fixture("crosslinks");
+    site.build_ok();
+    let before = snapshot(&site.out());
+    site.write(
+        "templates/briefing.html",
+        "{% extends \"base.html\" %}{% block main %}{{ page.title\n",
+    );
+    site.build_err();
+    assert_eq!(snapshot(&site.out()), before);
+}
+
+#[test]
+fn the_cli_exits_non_zero_and_prints_file_and_line() {
+    let site = fixture("crosslinks");
+    site.write(
+        "content/briefings/x.md",
+        "---\ntitle: X\ndate: 2025-13-01\n---\n",
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .args(["build", "--root"])
+        .arg(&site.root)
+        .output()
+        .expect("run briefing");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "error: content/briefings/x.md:3:7: '2025-13-01' is not a day in the calendar"
+        ),
+        "{stderr}"
+    );
+    assert!(!site.out().exists());
+}
+
+#[test]
+fn the_cli_builds_with_a_base_url_and_output() {
+    let site = fixture("crosslinks");
+    let output = site.root.join("public");
+    let out = Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .args([
+            "build",
+            "--base-url",
+            "https://news.example.com/daily/",
+            "--root",
+        ])
+        .arg(&site.root)
+        .arg("--output")
+        .arg(&output)
+        .output()
+        .expect("run briefing");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("Built 2 briefings"));
+    let page = fs::read_to_string(output.join("briefings/talks/index.html")).expect("page");
+    assert!(page.contains(r#"href="/daily/topics/energy/""#));
+}
+
+#[test]
+fn an_output_that_is_a_file_is_refused() {
+    let site = fixture("crosslinks");
+    site.write("site", "not a folder");
+    let error = first_error(&site);
+    assert!(error.contains("the output path is a file"), "{error}");
+}

@@ -1,0 +1,146 @@
+//! The bundled example site builds, and every internal link in it resolves.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::links;
+
+/// The repository's own site (config, content, theme) in a temp dir.
+fn example_site() -> (tempfile::TempDir, PathBuf) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("example");
+    fs::create_dir_all(&root).expect("mkdir");
+    fs::copy(repo.join("briefing.yaml"), root.join("briefing.yaml")).expect("config");
+    for sub in ["content", "themes"] {
+        copy_tree(&repo.join(sub), &root.join(sub));
+    }
+    (dir, root)
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.path().strip_prefix(from).expect("prefix"));
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+fn html_files(dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| e.path().to_path_buf())
+        .collect()
+}
+
+/// Check that every link on every page, under a base URL with a path,
+/// absolute (`origin` + path) or not, points at a file of the output (and at an existing id for `#anchors`).
+fn check_links(out: &Path, origin: &str, base_path: &str) -> usize {
+    let mut checked = 0;
+    for file in html_files(out) {
+        let html = fs::read_to_string(&file).expect("page");
+        for link in links(&html) {
+            let link = link
+                .strip_prefix(origin)
+                .map(str::to_string)
+                .unwrap_or(link);
+            if link.starts_with("http://")
+                || link.starts_with("https://")
+                || link.starts_with("mailto:")
+            {
+                continue;
+            }
+            let (path, anchor) = match link.split_once('#') {
+                Some((p, a)) => (p.to_string(), Some(a.to_string())),
+                None => (link.clone(), None),
+            };
+            let target = if path.is_empty() {
+                file.clone()
+            } else {
+                let rel = path.strip_prefix(base_path).unwrap_or_else(|| {
+                    panic!(
+                        "{}: link {link} is outside the base path {base_path}",
+                        file.display()
+                    )
+                });
+                let mut target = out.join(rel);
+                if path.ends_with('/') {
+                    target = target.join("index.html");
+                }
+                target
+            };
+            assert!(
+                target.is_file(),
+                "{}: link {link} has no file {}",
+                file.display(),
+                target.display()
+            );
+            if let Some(anchor) = anchor {
+                let page = fs::read_to_string(&target).expect("target");
+                assert!(
+                    page.contains(&format!("id=\"{anchor}\"")),
+                    "{}: no #{anchor} in {}",
+                    file.display(),
+                    target.display()
+                );
+            }
+            checked += 1;
+        }
+    }
+    checked
+}
+
+#[test]
+fn every_internal_link_of_the_example_resolves() {
+    let (_dir, root) = example_site();
+    let mut options = briefing::BuildOptions::new(&root);
+    options.base_url = Some("https://example.org/briefing/".into());
+    let report = briefing::build(&options).unwrap_or_else(|e| panic!("{e}"));
+    assert!(report.briefings >= 12, "{} briefings", report.briefings);
+    let out = root.join("site");
+    let checked = check_links(&out, "https://example.org", "/briefing/");
+    assert!(checked > 500, "only {checked} links checked");
+}
+
+#[test]
+fn the_example_covers_the_people_and_topics_it_promises() {
+    let (_dir, root) = example_site();
+    briefing::build(&briefing::BuildOptions::new(&root)).unwrap_or_else(|e| panic!("{e}"));
+    let out = root.join("site");
+    for page in [
+        "people/vladimir-putin/index.html",
+        "people/xi-jinping/index.html",
+        "people/narendra-modi/index.html",
+        "people/donald-trump/index.html",
+        "topics/sco/index.html",
+        "topics/military-parade/index.html",
+        "topics/tariffs/index.html",
+    ] {
+        let html = fs::read_to_string(out.join(page)).unwrap_or_else(|e| panic!("{page}: {e}"));
+        assert!(
+            html.contains("class=\"profile\""),
+            "{page} has no profile text"
+        );
+        assert!(html.contains("/briefings/"), "{page} lists no briefing");
+    }
+    // Aliases written in briefings did not make pages of their own.
+    for alias in [
+        "people/xi",
+        "people/president-xi",
+        "people/modi",
+        "people/putin",
+    ] {
+        assert!(
+            !out.join(alias).exists(),
+            "{alias} should be merged into its person"
+        );
+    }
+}
