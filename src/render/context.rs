@@ -116,6 +116,8 @@ pub struct SiteValues<'a> {
     pub pages: Vec<NavLink>,
     pub extra: &'a std::collections::BTreeMap<String, serde_yaml::Value>,
     pub briefing_count: usize,
+    /// The site's own feeds, for every page's `<link rel="alternate">`.
+    pub feeds: Vec<super::feeds::FeedLink>,
 }
 
 #[derive(Serialize)]
@@ -144,6 +146,7 @@ pub fn site_values<'a>(config: &'a Config, site: &Site) -> SiteValues<'a> {
             .collect(),
         extra: &config.extra,
         briefing_count: site.briefings.len(),
+        feeds: super::feeds::feed_links(config, site, super::feeds::FeedOwner::Site),
     }
 }
 

@@ -2,6 +2,9 @@
 //! in parallel. Produces files in memory; `output` writes them.
 
 pub mod context;
+pub mod feeds;
+pub mod sitemap;
+pub mod structured_data;
 pub mod templates;
 
 use rayon::prelude::*;
@@ -12,6 +15,7 @@ use crate::error::{Error, Errors};
 use crate::graph::Site;
 use crate::theme::Theme;
 use context::{BriefingPage, NavLink, Shared, SubjectPage};
+pub use feeds::FeedOwner;
 pub use templates::Templates;
 
 /// One file of the built site.
@@ -103,10 +107,25 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    /// Render every page, in parallel; all template errors are reported.
+    /// Render every page and feed, in parallel; all template errors are reported.
     pub fn render_all(&self) -> Result<Vec<Output>, Errors> {
         let jobs = PageJob::all(self.site);
-        self.render_jobs(&jobs)
+        let mut outputs = self.render_jobs(&jobs)?;
+        let feeds: Vec<Result<Vec<Output>, Error>> = FeedOwner::all(self.site)
+            .par_iter()
+            .map(|&owner| feeds::render(self.config, self.site, owner))
+            .collect();
+        for feed in feeds {
+            outputs.extend(feed?);
+        }
+        outputs.push(sitemap::sitemap(self.config, self.site, &jobs)?);
+        outputs.push(sitemap::news_sitemap(
+            self.config,
+            self.site,
+            sitemap::build_time(),
+        )?);
+        outputs.push(sitemap::robots(self.config));
+        Ok(outputs)
     }
 
     pub fn render_jobs(&self, jobs: &[PageJob]) -> Result<Vec<Output>, Errors> {
@@ -163,6 +182,10 @@ impl<'a> Renderer<'a> {
             PageJob::Briefing(i) => {
                 let b = &site.briefings[i];
                 ctx.insert("page", &BriefingPage::new(config, site, shared, b));
+                ctx.insert_value(
+                    "json_ld",
+                    Value::safe_string(&structured_data::news_article(config, site, b)),
+                );
                 ctx.insert_value("content", Value::safe_string(&b.html));
                 ctx.insert("title", &b.title);
                 let one = |i: Option<usize>| {
@@ -194,10 +217,11 @@ impl<'a> Renderer<'a> {
                 }
             }
             PageJob::Topic(i) | PageJob::Person(i) => {
-                let (subject, template) = match job {
-                    PageJob::Topic(_) => (&site.topics[i], "topic.html"),
-                    _ => (&site.people[i], "person.html"),
+                let (subject, template, owner) = match job {
+                    PageJob::Topic(_) => (&site.topics[i], "topic.html", FeedOwner::Topic(i)),
+                    _ => (&site.people[i], "person.html", FeedOwner::Person(i)),
                 };
+                ctx.insert("page_feeds", &feeds::feed_links(config, site, owner));
                 ctx.insert("page", &SubjectPage::new(config, subject));
                 ctx.insert_value("content", Value::safe_string(&subject.html));
                 ctx.insert_value("briefings", shared.cards(&subject.briefings).into());

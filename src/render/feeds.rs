@@ -1,0 +1,483 @@
+//! RSS 2.0, Atom 1.0 and JSON Feed 1.1 for the site and for each topic and
+//! person, written with the `rss` and `atom_syndication` crates and serde,
+//! never by pasting strings. Every date in a feed comes from the content, so
+//! two builds of the same files are byte-identical.
+
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::error::Error;
+use crate::graph::{Briefing, Site};
+use crate::render::Output;
+
+/// Whose briefings a feed carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FeedOwner {
+    Site,
+    Topic(usize),
+    Person(usize),
+}
+
+impl FeedOwner {
+    pub fn all(site: &Site) -> Vec<FeedOwner> {
+        let mut owners = vec![FeedOwner::Site];
+        owners.extend((0..site.topics.len()).map(FeedOwner::Topic));
+        owners.extend((0..site.people.len()).map(FeedOwner::Person));
+        owners
+    }
+
+    /// Site-relative folder of the feed files: `""` or `topics/sco/`.
+    fn folder(self, site: &Site) -> &str {
+        match self {
+            FeedOwner::Site => "",
+            FeedOwner::Topic(i) => &site.topics[i].path,
+            FeedOwner::Person(i) => &site.people[i].path,
+        }
+    }
+
+    fn title(self, config: &Config, site: &Site) -> String {
+        match self {
+            FeedOwner::Site => config.title.clone(),
+            FeedOwner::Topic(i) => format!("{} · {}", site.topics[i].name, config.title),
+            FeedOwner::Person(i) => format!("{} · {}", site.people[i].name, config.title),
+        }
+    }
+
+    fn description(self, config: &Config, site: &Site) -> String {
+        match self {
+            FeedOwner::Site if !config.description.is_empty() => config.description.clone(),
+            FeedOwner::Site => format!("Latest briefings from {}", config.title),
+            FeedOwner::Topic(i) => format!("Briefings about {}", site.topics[i].name),
+            FeedOwner::Person(i) => format!("Briefings about {}", site.people[i].name),
+        }
+    }
+
+    fn briefings(self, site: &Site) -> &[usize] {
+        match self {
+            FeedOwner::Site => &[],
+            FeedOwner::Topic(i) => &site.topics[i].briefings,
+            FeedOwner::Person(i) => &site.people[i].briefings,
+        }
+    }
+
+    /// The newest `limit` briefings, newest first.
+    fn items(self, site: &Site, limit: usize) -> Vec<usize> {
+        match self {
+            FeedOwner::Site => (0..site.briefings.len().min(limit)).collect(),
+            owner => owner.briefings(site).iter().take(limit).copied().collect(),
+        }
+    }
+}
+
+/// A feed for a page's `<link rel="alternate">`.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedLink {
+    pub mime: &'static str,
+    pub url: String,
+    pub title: String,
+}
+
+const FORMATS: [(&str, &str, &str); 3] = [
+    ("rss.xml", "application/rss+xml", "RSS"),
+    ("atom.xml", "application/atom+xml", "Atom"),
+    ("feed.json", "application/feed+json", "JSON Feed"),
+];
+
+fn enabled(config: &Config, file: &str) -> bool {
+    match file {
+        "rss.xml" => config.feeds.rss,
+        "atom.xml" => config.feeds.atom,
+        _ => config.feeds.json,
+    }
+}
+
+pub fn feed_links(config: &Config, site: &Site, owner: FeedOwner) -> Vec<FeedLink> {
+    let title = owner.title(config, site);
+    FORMATS
+        .iter()
+        .filter(|(file, _, _)| enabled(config, file))
+        .map(|(file, mime, kind)| FeedLink {
+            mime,
+            url: config.url(&format!("{}{file}", owner.folder(site))),
+            title: format!("{title} ({kind})"),
+        })
+        .collect()
+}
+
+/// The files of one owner's feeds.
+pub fn render(config: &Config, site: &Site, owner: FeedOwner) -> Result<Vec<Output>, Error> {
+    let feed = Feed::new(config, site, owner);
+    let mut files = Vec::new();
+    if config.feeds.rss {
+        files.push(feed.rss()?);
+    }
+    if config.feeds.atom {
+        files.push(feed.atom()?);
+    }
+    if config.feeds.json {
+        files.push(feed.json()?);
+    }
+    Ok(files)
+}
+
+struct Feed<'a> {
+    config: &'a Config,
+    site: &'a Site,
+    folder: &'a str,
+    title: String,
+    description: String,
+    items: Vec<&'a Briefing>,
+}
+
+impl<'a> Feed<'a> {
+    fn new(config: &'a Config, site: &'a Site, owner: FeedOwner) -> Self {
+        Feed {
+            config,
+            site,
+            folder: owner.folder(site),
+            title: owner.title(config, site),
+            description: owner.description(config, site),
+            items: owner
+                .items(site, config.feeds.items)
+                .into_iter()
+                .map(|i| &site.briefings[i])
+                .collect(),
+        }
+    }
+
+    fn self_url(&self, file: &str) -> String {
+        self.config.permalink(&format!("{}{file}", self.folder))
+    }
+
+    fn home(&self) -> String {
+        self.config.permalink(self.folder)
+    }
+
+    /// The newest date among the items, never the clock, so rebuilds of the
+    /// same content give the same bytes. An empty feed takes the epoch.
+    fn updated(&self) -> DateTime<FixedOffset> {
+        self.items
+            .iter()
+            .map(|b| modified(b))
+            .max()
+            .unwrap_or_else(|| DateTime::UNIX_EPOCH.fixed_offset())
+    }
+
+    fn content(&self, b: &Briefing) -> Option<String> {
+        self.config
+            .feeds
+            .full_content
+            .then(|| absolute_urls(&b.html, &self.config.permalink(&b.url_path), self.config))
+    }
+
+    fn author(&self) -> &str {
+        if self.config.author.is_empty() {
+            &self.config.title
+        } else {
+            &self.config.author
+        }
+    }
+
+    fn topics(&self, b: &'a Briefing) -> Vec<&'a str> {
+        b.topics
+            .iter()
+            .map(|&t| self.site.topics[t].name.as_str())
+            .collect()
+    }
+
+    fn rss(&self) -> Result<Output, Error> {
+        use rss::extension::atom::{AtomExtension, Link};
+        use rss::extension::dublincore::DublinCoreExtension;
+        let items = self
+            .items
+            .iter()
+            .map(|b| {
+                let link = self.config.permalink(&b.url_path);
+                rss::Item {
+                    title: Some(b.title.clone()),
+                    link: Some(link.clone()),
+                    guid: Some(rss::Guid {
+                        value: link,
+                        permalink: true,
+                    }),
+                    pub_date: Some(b.date.instant.to_rfc2822()),
+                    description: Some(b.summary.clone()),
+                    content: self.content(b),
+                    categories: self
+                        .topics(b)
+                        .into_iter()
+                        .map(|name| rss::Category {
+                            name: name.to_string(),
+                            domain: None,
+                        })
+                        .collect(),
+                    // RSS's own <author> must be an e-mail address; Dublin
+                    // Core's creator takes a name.
+                    dublin_core_ext: Some(DublinCoreExtension {
+                        creators: vec![self.author().to_string()],
+                        ..DublinCoreExtension::default()
+                    }),
+                    ..rss::Item::default()
+                }
+            })
+            .collect();
+        let channel = rss::Channel {
+            title: self.title.clone(),
+            link: self.home(),
+            description: self.description.clone(),
+            language: Some(self.config.language.clone()),
+            last_build_date: Some(self.updated().to_rfc2822()),
+            generator: Some("briefing".into()),
+            atom_ext: Some(AtomExtension {
+                links: vec![Link {
+                    href: self.self_url("rss.xml"),
+                    rel: "self".into(),
+                    mime_type: Some("application/rss+xml".into()),
+                    ..Link::default()
+                }],
+            }),
+            namespaces: [
+                ("atom", "http://www.w3.org/2005/Atom"),
+                ("content", "http://purl.org/rss/1.0/modules/content/"),
+                ("dc", "http://purl.org/dc/elements/1.1/"),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+            items,
+            ..rss::Channel::default()
+        };
+        let bytes = channel
+            .pretty_write_to(Vec::new(), b' ', 2)
+            .map_err(|e| Error::new(format!("writing {}rss.xml: {e}", self.folder)))?;
+        Ok(Output {
+            path: format!("{}rss.xml", self.folder),
+            bytes,
+        })
+    }
+
+    fn atom(&self) -> Result<Output, Error> {
+        use atom_syndication::{Category, Content, Entry, Link, Person, Text};
+        let person = || Person {
+            name: self.author().to_string(),
+            ..Person::default()
+        };
+        let link = |href: String, rel: &str, mime: Option<&str>| Link {
+            href,
+            rel: rel.to_string(),
+            mime_type: mime.map(str::to_string),
+            ..Link::default()
+        };
+        let entries = self
+            .items
+            .iter()
+            .map(|b| {
+                let url = self.config.permalink(&b.url_path);
+                Entry {
+                    title: Text::plain(b.title.clone()),
+                    id: url.clone(),
+                    updated: modified(b),
+                    published: Some(b.date.instant),
+                    authors: vec![person()],
+                    links: vec![link(url, "alternate", Some("text/html"))],
+                    summary: (!b.summary.is_empty()).then(|| Text::plain(b.summary.clone())),
+                    content: self.content(b).map(|html| Content {
+                        value: Some(html),
+                        content_type: Some("html".into()),
+                        ..Content::default()
+                    }),
+                    categories: self
+                        .topics(b)
+                        .into_iter()
+                        .map(|name| Category {
+                            term: name.to_string(),
+                            ..Category::default()
+                        })
+                        .collect(),
+                    ..Entry::default()
+                }
+            })
+            .collect();
+        let feed = atom_syndication::Feed {
+            title: Text::plain(self.title.clone()),
+            id: self.home(),
+            updated: self.updated(),
+            authors: vec![person()],
+            links: vec![
+                link(
+                    self.self_url("atom.xml"),
+                    "self",
+                    Some("application/atom+xml"),
+                ),
+                link(self.home(), "alternate", Some("text/html")),
+            ],
+            subtitle: Some(Text::plain(self.description.clone())),
+            lang: Some(self.config.language.clone()),
+            entries,
+            ..atom_syndication::Feed::default()
+        };
+        let bytes = feed
+            .write_with_config(
+                Vec::new(),
+                atom_syndication::WriteConfig {
+                    write_document_declaration: true,
+                    indent_size: Some(2),
+                },
+            )
+            .map_err(|e| Error::new(format!("writing {}atom.xml: {e}", self.folder)))?;
+        Ok(Output {
+            path: format!("{}atom.xml", self.folder),
+            bytes,
+        })
+    }
+
+    fn json(&self) -> Result<Output, Error> {
+        let author = JsonAuthor {
+            name: self.author(),
+        };
+        let feed = JsonFeed {
+            version: "https://jsonfeed.org/version/1.1",
+            title: &self.title,
+            home_page_url: self.home(),
+            feed_url: self.self_url("feed.json"),
+            description: &self.description,
+            language: &self.config.language,
+            authors: vec![JsonAuthor { name: author.name }],
+            items: self
+                .items
+                .iter()
+                .map(|b| {
+                    let url = self.config.permalink(&b.url_path);
+                    JsonItem {
+                        id: url.clone(),
+                        url,
+                        title: &b.title,
+                        content_html: self.content(b),
+                        content_text: (!self.config.feeds.full_content)
+                            .then_some(b.summary.as_str()),
+                        summary: (!b.summary.is_empty()).then_some(b.summary.as_str()),
+                        date_published: b.date.instant.to_rfc3339(),
+                        date_modified: modified(b).to_rfc3339(),
+                        tags: self.topics(b),
+                        authors: vec![JsonAuthor { name: author.name }],
+                    }
+                })
+                .collect(),
+        };
+        let mut bytes = serde_json::to_vec_pretty(&feed)
+            .map_err(|e| Error::new(format!("writing {}feed.json: {e}", self.folder)))?;
+        bytes.push(b'\n');
+        Ok(Output {
+            path: format!("{}feed.json", self.folder),
+            bytes,
+        })
+    }
+}
+
+fn modified(b: &Briefing) -> DateTime<FixedOffset> {
+    match &b.updated {
+        Some(u) if u.instant > b.date.instant => u.instant,
+        _ => b.date.instant,
+    }
+}
+
+#[derive(Serialize)]
+struct JsonFeed<'a> {
+    version: &'static str,
+    title: &'a str,
+    home_page_url: String,
+    feed_url: String,
+    description: &'a str,
+    language: &'a str,
+    authors: Vec<JsonAuthor<'a>>,
+    items: Vec<JsonItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonAuthor<'a> {
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonItem<'a> {
+    id: String,
+    url: String,
+    title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content_html: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content_text: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary: Option<&'a str>,
+    date_published: String,
+    date_modified: String,
+    tags: Vec<&'a str>,
+    authors: Vec<JsonAuthor<'a>>,
+}
+
+/// Feed readers show content away from the site, so every `href` and `src`
+/// must be absolute: `/x/` gets the site's origin, `#a` and `img.jpg` are
+/// resolved against the briefing's own address.
+pub fn absolute_urls(html: &str, page: &str, config: &Config) -> String {
+    let origin = config
+        .base_url
+        .strip_suffix(config.base_path())
+        .unwrap_or(&config.base_url);
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    loop {
+        let next = ["href=\"", "src=\""]
+            .iter()
+            .filter_map(|attr| rest.find(attr).map(|i| (i, attr.len())))
+            .min();
+        let Some((at, len)) = next else {
+            out.push_str(rest);
+            return out;
+        };
+        out.push_str(&rest[..at + len]);
+        rest = &rest[at + len..];
+        let end = rest.find('"').unwrap_or(rest.len());
+        let url = &rest[..end];
+        if url.starts_with("//") || has_scheme(url) {
+            out.push_str(url);
+        } else if url.starts_with('/') {
+            out.push_str(origin);
+            out.push_str(url);
+        } else {
+            out.push_str(page);
+            out.push_str(url);
+        }
+        rest = &rest[end..];
+    }
+}
+
+fn has_scheme(url: &str) -> bool {
+    match url.find(':') {
+        Some(i) => {
+            i > 0
+                && url[..i]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_urls_become_absolute() {
+        let mut config: Config =
+            serde_yaml::from_str("title: T\nbase_url: https://e.org/news/\n").unwrap();
+        config.set_base_url("https://e.org/news/");
+        let html = r##"<a href="/news/topics/sco/">SCO</a> <img src="map.png"> <a href="#gas">gas</a> <a href="https://x.org/">x</a> <a href="mailto:a@b.c">m</a>"##;
+        let out = absolute_urls(html, "https://e.org/news/briefings/talks/", &config);
+        assert_eq!(
+            out,
+            r##"<a href="https://e.org/news/topics/sco/">SCO</a> <img src="https://e.org/news/briefings/talks/map.png"> <a href="https://e.org/news/briefings/talks/#gas">gas</a> <a href="https://x.org/">x</a> <a href="mailto:a@b.c">m</a>"##
+        );
+    }
+}
