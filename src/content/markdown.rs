@@ -19,6 +19,29 @@ pub trait LinkResolver {
     fn resolve(&self, target: &str) -> Option<String>;
 }
 
+/// Links the first mention of a briefing's people and topics. Called on
+/// each run of plain text that may carry a link (not in code, a heading or
+/// an existing link); returns the byte range in `text` of the next mention
+/// to link and its URL. `observe` sees the text where no link may go, so the
+/// linker can still note what the body mentions.
+pub trait MentionLinker {
+    fn next_mention(&mut self, text: &str) -> Option<(usize, usize, String)>;
+    fn observe(&mut self, text: &str);
+    /// The body links to `url` by hand: no need to link a mention of it.
+    fn linked_by_hand(&mut self, url: &str);
+}
+
+/// For bodies that link no mentions (profiles, free pages).
+pub struct NoMentions;
+
+impl MentionLinker for NoMentions {
+    fn next_mention(&mut self, _: &str) -> Option<(usize, usize, String)> {
+        None
+    }
+    fn observe(&mut self, _: &str) {}
+    fn linked_by_hand(&mut self, _: &str) {}
+}
+
 /// An `@/` link found in the body, kept so the link stage can report a
 /// missing file or anchor at its line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,7 +77,35 @@ fn parser(source: &str, options: MarkdownOptions) -> Parser<'_> {
     Parser::new_ext(source, opts)
 }
 
-pub fn render(source: &str, options: MarkdownOptions, resolver: &dyn LinkResolver) -> Rendered {
+/// The parser's events with runs of adjacent text merged into one, since
+/// text may be split mid-word (at smart quotes, say) and names are matched
+/// across the whole run.
+fn merged_events(
+    source: &str,
+    options: MarkdownOptions,
+) -> Vec<(Event<'_>, std::ops::Range<usize>)> {
+    let mut events: Vec<(Event<'_>, std::ops::Range<usize>)> = Vec::new();
+    for (event, range) in parser(source, options).into_offset_iter() {
+        if let (Event::Text(next), Some((Event::Text(prev), prev_range))) =
+            (&event, events.last_mut())
+        {
+            let mut joined = prev.to_string();
+            joined.push_str(next);
+            *prev = joined.into();
+            prev_range.end = range.end;
+            continue;
+        }
+        events.push((event, range));
+    }
+    events
+}
+
+pub fn render(
+    source: &str,
+    options: MarkdownOptions,
+    resolver: &dyn LinkResolver,
+    mentions: &mut dyn MentionLinker,
+) -> Rendered {
     let mut rendered = Rendered::default();
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut used_ids: HashSet<String> = HashSet::new();
@@ -66,7 +117,10 @@ pub fn render(source: &str, options: MarkdownOptions, resolver: &dyn LinkResolve
     let mut paragraph_depth = 0usize;
     let mut first_paragraph_done = false;
 
-    for (event, range) in parser(source, options).into_offset_iter() {
+    let mut code_depth = 0usize;
+    let mut image_depth = 0usize;
+
+    for (event, range) in merged_events(source, options) {
         match &event {
             Event::Text(t) | Event::Code(t) => {
                 rendered.word_count += t.split_whitespace().count();
@@ -77,6 +131,10 @@ pub fn render(source: &str, options: MarkdownOptions, resolver: &dyn LinkResolve
             Event::SoftBreak | Event::HardBreak if paragraph_depth > 0 && !first_paragraph_done => {
                 rendered.first_paragraph.push(' ');
             }
+            Event::Start(Tag::CodeBlock(_)) => code_depth += 1,
+            Event::End(TagEnd::CodeBlock) => code_depth = code_depth.saturating_sub(1),
+            Event::Start(Tag::Image { .. }) => image_depth += 1,
+            Event::End(TagEnd::Image) => image_depth = image_depth.saturating_sub(1),
             Event::Start(Tag::Paragraph) => paragraph_depth += 1,
             Event::End(TagEnd::Paragraph) => {
                 paragraph_depth = paragraph_depth.saturating_sub(1);
@@ -124,6 +182,9 @@ pub fn render(source: &str, options: MarkdownOptions, resolver: &dyn LinkResolve
                         None => (internal, None),
                     };
                     let url = resolver.resolve(target);
+                    if let Some(url) = &url {
+                        mentions.linked_by_hand(url);
+                    }
                     rendered.links.push(InternalLink {
                         target: target.to_string(),
                         anchor: anchor.clone(),
@@ -173,6 +234,17 @@ pub fn render(source: &str, options: MarkdownOptions, resolver: &dyn LinkResolve
                 id,
             }),
             Event::Html(html) | Event::InlineHtml(html) if !options.raw_html => Event::Text(html),
+            Event::Text(text) if code_depth == 0 => {
+                let free = heading.is_none() && links_open.is_empty() && image_depth == 0;
+                if !free {
+                    mentions.observe(&text);
+                    Event::Text(text)
+                } else {
+                    let out: &mut Vec<Event<'_>> = &mut events;
+                    link_mentions(&text, mentions, out);
+                    continue;
+                }
+            }
             other => other,
         };
         match &mut heading {
@@ -184,6 +256,28 @@ pub fn render(source: &str, options: MarkdownOptions, resolver: &dyn LinkResolve
     rendered.first_paragraph = collapse_spaces(&rendered.first_paragraph);
     pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
     rendered
+}
+
+/// Emit `text`, with a link around each mention the linker asks for.
+fn link_mentions<'a>(text: &str, mentions: &mut dyn MentionLinker, out: &mut Vec<Event<'a>>) {
+    let mut rest = text;
+    while let Some((start, end, url)) = mentions.next_mention(rest) {
+        if start > 0 {
+            out.push(Event::Text(rest[..start].to_string().into()));
+        }
+        out.push(Event::Start(Tag::Link {
+            link_type: pulldown_cmark::LinkType::Inline,
+            dest_url: url.into(),
+            title: "".into(),
+            id: "".into(),
+        }));
+        out.push(Event::Text(rest[start..end].to_string().into()));
+        out.push(Event::End(TagEnd::Link));
+        rest = &rest[end..];
+    }
+    if !rest.is_empty() {
+        out.push(Event::Text(rest.to_string().into()));
+    }
 }
 
 fn plain_text(events: &[Event<'_>]) -> String {
@@ -276,7 +370,7 @@ mod tests {
             smart_punctuation: true,
             raw_html: false,
         };
-        render(src, options, &Files)
+        render(src, options, &Files, &mut NoMentions)
     }
 
     #[test]

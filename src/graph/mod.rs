@@ -3,6 +3,7 @@
 //! Markdown with internal links resolved, checks those links, and builds
 //! the indexes the pages list: by topic, by person, by month, by story.
 
+mod mentions;
 mod related;
 mod subjects;
 
@@ -12,10 +13,13 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::content::markdown::{self, InternalLink, LinkResolver, MarkdownOptions, Rendered};
+use crate::content::markdown::{
+    self, InternalLink, LinkResolver, MarkdownOptions, NoMentions, Rendered,
+};
 use crate::content::{Content, Date, Loaded, Source};
 use crate::error::{did_you_mean, Error, Errors};
 use crate::slug::{check_written, slugify, strip_date_prefix};
+use mentions::{BriefingMentions, Kind, Names};
 pub use subjects::{Directory, Person, Subject, Topic};
 
 /// A briefing as the site means it.
@@ -46,6 +50,8 @@ pub struct Briefing {
     pub related: Vec<usize>,
     /// Briefings whose body links to this one.
     pub backlinks: Vec<usize>,
+    /// Link the first mention of each listed person and topic.
+    link_mentions: bool,
     body: String,
     body_line: usize,
 }
@@ -284,6 +290,7 @@ fn resolve_briefing(
         next: None,
         related: Vec::new(),
         backlinks: Vec::new(),
+        link_mentions: meta.link_mentions.unwrap_or(true),
         body: loaded.body,
         body_line: loaded.body_line,
         path,
@@ -420,9 +427,26 @@ fn render_markdown(
         smart_punctuation: config.markdown.smart_punctuation,
         raw_html: config.markdown.raw_html,
     };
-    let render = |body: &str| markdown::render(body, options, &addresses);
+    let render = |body: &str| markdown::render(body, options, &addresses, &mut NoMentions);
 
-    let briefings: Vec<Rendered> = site.briefings.par_iter().map(|b| render(&b.body)).collect();
+    let names = Names::new(&site.topics, &site.people);
+    let (briefings, seen): (Vec<Rendered>, Vec<_>) = site
+        .briefings
+        .par_iter()
+        .map(|b| {
+            let mut listed = HashMap::new();
+            for &t in &b.topics {
+                listed.insert((Kind::Topic, t), config.url(&site.topics[t].path));
+            }
+            for &p in &b.people {
+                listed.insert((Kind::Person, p), config.url(&site.people[p].path));
+            }
+            let link = config.markdown.link_mentions && b.link_mentions;
+            let mut mentions = BriefingMentions::new(&names, listed, link);
+            let rendered = markdown::render(&b.body, options, &addresses, &mut mentions);
+            (rendered, mentions.seen)
+        })
+        .unzip();
     let subjects: Vec<Rendered> = site
         .topics
         .par_iter()
@@ -430,6 +454,20 @@ fn render_markdown(
         .map(|s| render(&s.body))
         .collect();
     let pages: Vec<Rendered> = site.pages.par_iter().map(|p| render(&p.body)).collect();
+
+    // "Also mentioned in": briefings naming a subject in the text without listing it.
+    for (i, seen) in seen.into_iter().enumerate() {
+        let b = &site.briefings[i];
+        for (kind, index) in seen {
+            let (subject, listed) = match kind {
+                Kind::Topic => (&mut site.topics[index], b.topics.contains(&index)),
+                Kind::Person => (&mut site.people[index], b.people.contains(&index)),
+            };
+            if !listed {
+                subject.mentioned_in.push(i);
+            }
+        }
+    }
 
     // Anchors of every target, by key.
     let mut anchors: HashMap<&str, HashSet<&str>> = HashMap::new();

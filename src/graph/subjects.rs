@@ -27,6 +27,8 @@ pub struct Subject {
     pub has_profile: bool,
     /// Indexes into `Site::briefings`, newest first.
     pub briefings: Vec<usize>,
+    /// Briefings that name it in their text without listing it, newest first.
+    pub mentioned_in: Vec<usize>,
     pub extra: BTreeMap<String, serde_yaml::Value>,
     /// Profile body, kept until the Markdown pass.
     pub(crate) body: String,

@@ -199,6 +199,14 @@ impl<'a> Renderer<'a> {
                 if let Some(s) = b.story {
                     let story = &site.stories[s];
                     ctx.insert_value("story_briefings", shared.cards(&story.briefings).into());
+                    // The timeline is oldest first: earlier is before this one.
+                    let at = story.briefings.iter().position(|&x| x == i);
+                    let earlier = at
+                        .and_then(|p| p.checked_sub(1))
+                        .map(|p| story.briefings[p]);
+                    let later = at.and_then(|p| story.briefings.get(p + 1).copied());
+                    ctx.insert_value("story_earlier", one(earlier));
+                    ctx.insert_value("story_later", one(later));
                 }
                 "briefing.html"
             }
@@ -225,6 +233,7 @@ impl<'a> Renderer<'a> {
                 ctx.insert("page", &SubjectPage::new(config, subject));
                 ctx.insert_value("content", Value::safe_string(&subject.html));
                 ctx.insert_value("briefings", shared.cards(&subject.briefings).into());
+                ctx.insert_value("mentioned_in", shared.cards(&subject.mentioned_in).into());
                 ctx.insert("title", &subject.name);
                 template
             }
