@@ -143,7 +143,6 @@ mod tests {
         let names = Names::new(&topics, &people);
         let found: Vec<_> = names
             .find("President Xi met Kimball; Xian is a city; energy, Kim.")
-            .map(|(s, e, k, i)| (s, e, k, i))
             .collect();
         assert_eq!(
             found,
