@@ -148,8 +148,8 @@ mod tests {
             found,
             [
                 (0, 12, Kind::Person, 0),
-                (39, 45, Kind::Topic, 0),
-                (47, 50, Kind::Person, 1)
+                (42, 48, Kind::Topic, 0),
+                (50, 53, Kind::Person, 1)
             ]
         );
     }
