@@ -3,6 +3,7 @@
 //! The pipeline runs one way: config → load → link → render → write.
 //! Each stage is a module with a plain function at its door.
 
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod error;
@@ -79,13 +80,24 @@ pub fn configure(options: &BuildOptions) -> Result<Config, Error> {
 
 /// Load and link: the site graph, without rendering anything.
 pub fn load_site(config: &Config, drafts: bool, timings: &mut Timings) -> Result<Site, Errors> {
+    let (site, errors) = load_site_all(config, drafts, timings)?;
+    errors.into_result(site)
+}
+
+/// Load and link past errors: the site as far as it goes, and every problem.
+/// Only a site with no `content/` at all fails outright.
+pub fn load_site_all(
+    config: &Config,
+    drafts: bool,
+    timings: &mut Timings,
+) -> Result<(Site, Errors), Errors> {
     let started = Instant::now();
     let content = content::load(config)?;
     timings.load = started.elapsed();
     let started = Instant::now();
-    let site = graph::link(config, content, &graph::LinkOptions { drafts })?;
+    let linked = graph::link_all(config, content, &graph::LinkOptions { drafts });
     timings.link = started.elapsed();
-    Ok(site)
+    Ok(linked)
 }
 
 /// Every file of the built site, in memory: pages, then theme and site assets.

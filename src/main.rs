@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use briefing::BuildOptions;
 
@@ -19,19 +19,25 @@ struct Cli {
     command: Command,
 }
 
+#[derive(Args)]
+struct SiteArgs {
+    /// The site's folder, holding briefing.yaml and content/
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Include briefings and pages marked `draft: true`
+    #[arg(long)]
+    drafts: bool,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into site/ (or --output), replacing it only if the build succeeds
     Build {
-        /// The site's folder, holding briefing.yaml and content/
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        #[command(flatten)]
+        site: SiteArgs,
         /// Where to write the site [default: <root>/site]
         #[arg(long)]
         output: Option<PathBuf>,
-        /// Include briefings and pages marked `draft: true`
-        #[arg(long)]
-        drafts: bool,
         /// Publish under this URL instead of briefing.yaml's base_url
         #[arg(long)]
         base_url: Option<String>,
@@ -39,62 +45,108 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Report every problem in the site without writing anything
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// How to print the report
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
+    match Cli::parse().command {
         Command::Build {
-            root,
+            site,
             output,
-            drafts,
             base_url,
             timings,
-        } => {
-            let options = BuildOptions {
-                root,
+        } => build(
+            BuildOptions {
+                root: site.root,
                 output,
-                drafts,
+                drafts: site.drafts,
                 base_url,
-            };
-            let started = Instant::now();
-            match briefing::build(&options) {
-                Ok(report) => {
-                    for warning in &report.warnings {
-                        eprintln!("warning: {warning}");
-                    }
-                    println!(
-                        "Built {} briefings, {} topics, {} people, {} pages: {} files ({} changed) in {} ms → {}",
-                        report.briefings,
-                        report.topics,
-                        report.people,
-                        report.pages,
-                        report.files,
-                        report.changed,
-                        started.elapsed().as_millis(),
-                        options.output_dir().display()
-                    );
-                    if timings {
-                        let t = &report.timings;
-                        println!(
-                            "  load {:.1} ms · link {:.1} ms · render {:.1} ms · write {:.1} ms",
-                            t.load.as_secs_f64() * 1e3,
-                            t.link.as_secs_f64() * 1e3,
-                            t.render.as_secs_f64() * 1e3,
-                            t.write.as_secs_f64() * 1e3
-                        );
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(errors) => {
-                    eprintln!("{errors}");
-                    eprintln!(
-                        "build failed: {} error(s); the previous site was left as it was",
-                        errors.0.len()
-                    );
-                    ExitCode::FAILURE
-                }
-            }
+            },
+            timings,
+        ),
+        Command::Check { site, format } => {
+            let mut options = BuildOptions::new(site.root);
+            options.drafts = site.drafts;
+            check(&options, format)
         }
+    }
+}
+
+fn build(options: BuildOptions, timings: bool) -> ExitCode {
+    let started = Instant::now();
+    match briefing::build(&options) {
+        Ok(report) => {
+            for warning in &report.warnings {
+                eprintln!("warning: {warning}");
+            }
+            println!(
+                "Built {} briefings, {} topics, {} people, {} pages: {} files ({} changed) in {} ms → {}",
+                report.briefings,
+                report.topics,
+                report.people,
+                report.pages,
+                report.files,
+                report.changed,
+                started.elapsed().as_millis(),
+                options.output_dir().display()
+            );
+            if timings {
+                let t = &report.timings;
+                println!(
+                    "  load {:.1} ms · link {:.1} ms · render {:.1} ms · write {:.1} ms",
+                    t.load.as_secs_f64() * 1e3,
+                    t.link.as_secs_f64() * 1e3,
+                    t.render.as_secs_f64() * 1e3,
+                    t.write.as_secs_f64() * 1e3
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            eprintln!("{errors}");
+            eprintln!(
+                "build failed: {} error(s); the previous site was left as it was",
+                errors.0.len()
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn check(options: &BuildOptions, format: Format) -> ExitCode {
+    let report = briefing::check::check(options);
+    match format {
+        Format::Json => println!("{}", report.to_json()),
+        Format::Text => {
+            for error in &report.errors {
+                println!("error: {error}");
+            }
+            for warning in &report.warnings {
+                println!("warning: {warning}");
+            }
+            println!(
+                "{} error(s), {} warning(s)",
+                report.errors.len(),
+                report.warnings.len()
+            );
+        }
+    }
+    if report.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }

@@ -52,8 +52,18 @@ pub struct Briefing {
     pub backlinks: Vec<usize>,
     /// Link the first mention of each listed person and topic.
     link_mentions: bool,
+    /// Where some front-matter keys are, for warnings.
+    pub lines: KeyLines,
     body: String,
     body_line: usize,
+}
+
+/// File lines of front-matter keys, for `briefing check`'s warnings.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct KeyLines {
+    pub title: usize,
+    pub topics: usize,
+    pub sources: usize,
 }
 
 /// A free page: about, corrections policy.
@@ -124,7 +134,14 @@ pub struct LinkOptions {
     pub drafts: bool,
 }
 
-pub fn link(config: &Config, mut content: Content, options: &LinkOptions) -> Result<Site, Errors> {
+pub fn link(config: &Config, content: Content, options: &LinkOptions) -> Result<Site, Errors> {
+    let (site, errors) = link_all(config, content, options);
+    errors.into_result(site)
+}
+
+/// The link stage that goes on past errors: the site as far as it could be
+/// linked, and every problem found. `briefing check` reports both.
+pub fn link_all(config: &Config, mut content: Content, options: &LinkOptions) -> (Site, Errors) {
     // Errors from loading are reported together with the link stage's own.
     let mut errors = std::mem::take(&mut content.errors);
     let mut unchecked = std::mem::take(&mut content.failed);
@@ -205,11 +222,8 @@ pub fn link(config: &Config, mut content: Content, options: &LinkOptions) -> Res
     };
     unchecked.extend(rejected);
     render_markdown(config, &mut site, &drafts_left_out, &unchecked, &mut errors);
-    if !errors.is_empty() {
-        return errors.into_result(Site::default());
-    }
     build_indexes(config, &mut site);
-    Ok(site)
+    (site, errors)
 }
 
 fn resolve_briefing(
@@ -253,19 +267,31 @@ fn resolve_briefing(
             "the file name gives an empty slug: rename the file or set 'slug'",
         ));
     }
-    let resolve_all = |names: Option<Vec<String>>, directory: &mut Directory| {
-        let mut out: Vec<usize> = Vec::new();
-        for name in names.unwrap_or_default() {
-            if let Some(i) = directory.resolve(&name, &path) {
-                if !out.contains(&i) {
-                    out.push(i);
+    let keys = loaded.keys;
+    let line_of = |key: &str| {
+        keys.iter()
+            .find(|(k, _, _)| k == key)
+            .map(|(_, line, _)| *line)
+    };
+    let resolve_all =
+        |names: Option<Vec<String>>, directory: &mut Directory, line: Option<usize>| {
+            let mut out: Vec<usize> = Vec::new();
+            for name in names.unwrap_or_default() {
+                if let Some(i) = directory.resolve(&name, &path, line) {
+                    if !out.contains(&i) {
+                        out.push(i);
+                    }
                 }
             }
-        }
-        out
+            out
+        };
+    let topic_ids = resolve_all(meta.topics, topics, line_of("topics"));
+    let person_ids = resolve_all(meta.people, people, line_of("people"));
+    let lines = KeyLines {
+        title: line_of("title").unwrap_or(1),
+        topics: line_of("topics").unwrap_or(1),
+        sources: line_of("sources").unwrap_or(1),
     };
-    let topic_ids = resolve_all(meta.topics, topics);
-    let person_ids = resolve_all(meta.people, people);
     let briefing = Briefing {
         key: loaded.key,
         title,
@@ -291,6 +317,7 @@ fn resolve_briefing(
         related: Vec::new(),
         backlinks: Vec::new(),
         link_mentions: meta.link_mentions.unwrap_or(true),
+        lines,
         body: loaded.body,
         body_line: loaded.body_line,
         path,

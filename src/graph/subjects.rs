@@ -24,6 +24,8 @@ pub struct Subject {
     pub html: String,
     /// Where the name is defined: the profile, else the first briefing naming it.
     pub defined_in: PathBuf,
+    /// Line of the name in `defined_in`, when it comes from a briefing.
+    pub defined_line: Option<usize>,
     pub has_profile: bool,
     /// Indexes into `Site::briefings`, newest first.
     pub briefings: Vec<usize>,
@@ -177,7 +179,12 @@ impl Directory {
 
     /// The subject a name written in a briefing stands for, created on first
     /// use when no profile defines it.
-    pub fn resolve(&mut self, name: &str, named_in: &std::path::Path) -> Option<usize> {
+    pub fn resolve(
+        &mut self,
+        name: &str,
+        named_in: &std::path::Path,
+        line: Option<usize>,
+    ) -> Option<usize> {
         let name = name.trim();
         if name.is_empty() {
             return None;
@@ -193,6 +200,7 @@ impl Directory {
             path: format!("{}/{slug}/", self.section),
             slug,
             defined_in: named_in.to_path_buf(),
+            defined_line: line,
             ..Subject::default()
         });
         self.by_name.insert(key, index);

@@ -1,0 +1,198 @@
+//! `briefing check`: everything a build would find wrong, plus warnings an
+//! editor wants to see, without writing anything.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::graph::{Site, Subject};
+use crate::{configure, load_site_all, render, theme, BuildOptions, Timings};
+
+#[derive(Debug, Clone, Default)]
+pub struct CheckReport {
+    pub errors: Vec<Error>,
+    pub warnings: Vec<Error>,
+}
+
+impl CheckReport {
+    pub fn to_json(&self) -> String {
+        #[derive(Serialize)]
+        struct Problem<'a> {
+            file: Option<String>,
+            line: Option<usize>,
+            column: Option<usize>,
+            message: &'a str,
+        }
+        #[derive(Serialize)]
+        struct Json<'a> {
+            errors: Vec<Problem<'a>>,
+            warnings: Vec<Problem<'a>>,
+        }
+        fn problems(list: &[Error]) -> Vec<Problem<'_>> {
+            list.iter()
+                .map(|e| Problem {
+                    file: e.path.as_ref().map(|p| p.display().to_string()),
+                    line: e.line,
+                    column: e.column,
+                    message: &e.message,
+                })
+                .collect()
+        }
+        let json = Json {
+            errors: problems(&self.errors),
+            warnings: problems(&self.warnings),
+        };
+        serde_json::to_string_pretty(&json)
+            .unwrap_or_else(|e| format!("{{\"errors\": [{{\"message\": \"{e}\"}}]}}"))
+    }
+}
+
+/// Load, link and render in memory; report every problem found.
+pub fn check(options: &BuildOptions) -> CheckReport {
+    let mut report = CheckReport::default();
+    let config = match configure(options) {
+        Ok(config) => config,
+        Err(e) => {
+            report.errors.push(e);
+            return report;
+        }
+    };
+    let (site, errors) = match load_site_all(&config, options.drafts, &mut Timings::default()) {
+        Ok(linked) => linked,
+        Err(errors) => {
+            report.errors = errors.0;
+            return report;
+        }
+    };
+    report.warnings.extend(site.warnings.iter().cloned());
+    report.warnings.extend(warnings(&site));
+    if !errors.is_empty() {
+        // Rendering a site that failed to link would only repeat its errors.
+        report.errors = errors
+            .into_result(())
+            .err()
+            .map(|e| e.0)
+            .unwrap_or_default();
+        return report;
+    }
+    // Templates are part of the site: a broken one fails the build too.
+    let rendered = theme::Theme::resolve(&config)
+        .map_err(crate::Errors::from)
+        .and_then(|theme| {
+            render::Renderer::new(&config, &site, &theme)
+                .map_err(crate::Errors::from)?
+                .render_all()
+        });
+    if let Err(errors) = rendered {
+        report.errors.extend(errors.0);
+    }
+    report
+}
+
+/// What is not wrong enough to stop a build but likely a mistake.
+pub fn warnings(site: &Site) -> Vec<Error> {
+    let mut warnings = Vec::new();
+    close_names(&site.people, "person", &mut warnings);
+    close_names(&site.topics, "topic", &mut warnings);
+    for person in &site.people {
+        if !person.has_profile {
+            warnings.push(place(
+                person,
+                format!(
+                    "'{}' has no profile: add content/people/{}.md to give a role and aliases",
+                    person.name, person.slug
+                ),
+            ));
+        }
+    }
+    let mut titles: HashMap<&str, &std::path::Path> = HashMap::new();
+    // Oldest first, so the later briefing is the one flagged.
+    for b in site.briefings.iter().rev() {
+        if b.topics.is_empty() {
+            warnings.push(
+                Error::at(
+                    &b.path,
+                    "the briefing has no topic: add `topics: [...]` so readers can find it",
+                )
+                .on_line(b.lines.topics),
+            );
+        }
+        for source in &b.sources {
+            if source.url.as_deref().is_none_or(|u| u.trim().is_empty()) {
+                warnings.push(
+                    Error::at(&b.path, format!("the source '{}' has no url", source.title))
+                        .on_line(b.lines.sources),
+                );
+            }
+        }
+        if let Some(first) = titles.insert(&b.title, &b.path) {
+            warnings.push(
+                Error::at(
+                    &b.path,
+                    format!(
+                        "the title '{}' is also the title of {}",
+                        b.title,
+                        first.display()
+                    ),
+                )
+                .on_line(b.lines.title),
+            );
+            titles.insert(&b.title, first);
+        }
+    }
+    warnings
+}
+
+/// A warning at the place a name was first written.
+fn place(subject: &Subject, message: String) -> Error {
+    let error = Error::at(&subject.defined_in, message);
+    match subject.defined_line {
+        Some(line) => error.on_line(line),
+        None => error,
+    }
+}
+
+/// Names one or two edits apart ("Narendra Modhi" beside "Narendra Modi")
+/// are likely one name misspelt. Only names of similar length that start
+/// alike are compared, so this stays cheap on large sites.
+fn close_names(subjects: &[Subject], kind: &str, warnings: &mut Vec<Error>) {
+    let mut buckets: HashMap<char, Vec<(usize, String)>> = HashMap::new();
+    for (i, s) in subjects.iter().enumerate() {
+        let lower = s.name.to_lowercase();
+        if let Some(c) = lower.chars().next() {
+            buckets.entry(c).or_default().push((i, lower));
+        }
+    }
+    let mut pairs = Vec::new();
+    for bucket in buckets.values() {
+        for (x, (i, a)) in bucket.iter().enumerate() {
+            for (j, b) in &bucket[x + 1..] {
+                let (la, lb) = (a.chars().count(), b.chars().count());
+                if la.abs_diff(lb) > 2 || la.min(lb) < 5 {
+                    continue;
+                }
+                if strsim::damerau_levenshtein(a, b) <= 2 {
+                    pairs.push((*i.min(j), *i.max(j)));
+                }
+            }
+        }
+    }
+    pairs.sort_unstable();
+    for (i, j) in pairs {
+        // Flag the one without a profile, else the later one.
+        let (odd, other) = match (subjects[i].has_profile, subjects[j].has_profile) {
+            (false, true) => (&subjects[i], &subjects[j]),
+            _ => (&subjects[j], &subjects[i]),
+        };
+        warnings.push(place(
+            odd,
+            format!(
+            "the {kind} '{}' is close to '{}' ({}): a misspelling? If they are one {kind}, make one an alias in a profile",
+            odd.name,
+            other.name,
+                other.defined_in.display()
+            ),
+        ));
+    }
+}

@@ -1,0 +1,103 @@
+//! `briefing check`: every problem in one run, as text or JSON.
+
+mod common;
+
+use std::process::Command;
+
+use common::fixture;
+
+fn run_check(site: &common::TestSite, format: &str) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .args(["check", "--format", format, "--root"])
+        .arg(&site.root)
+        .output()
+        .expect("run briefing check");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn check_reports_three_errors_in_one_run_and_exits_1() {
+    let site = fixture("check");
+    let (code, text) = run_check(&site, "text");
+    assert_eq!(code, 1, "{text}");
+    let errors: Vec<&str> = text.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert_eq!(
+        errors,
+        [
+            "error: content/briefings/2025-09-03-bad-date.md:3:7: '2025-09-31' is not a day in the calendar",
+            "error: content/briefings/2025-09-04-unknown-key.md:4:1: unknown key 'topcs' (did you mean 'topics'?)",
+            "error: content/briefings/2025-09-05-broken-link.md:6:5: broken link: no file content/briefings/2025-09-01-gud.md (did you mean '@/briefings/2025-09-01-good.md'?)",
+        ],
+        "{text}"
+    );
+    assert!(text.ends_with("3 error(s), 5 warning(s)\n"), "{text}");
+    // Nothing was written.
+    assert!(!site.out().exists());
+}
+
+#[test]
+fn check_warns_with_places() {
+    let site = fixture("check");
+    let (_, text) = run_check(&site, "text");
+    let warnings: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("warning: "))
+        .collect();
+    let file = "content/briefings/2025-09-02-warnings.md";
+    for expected in [
+        format!("warning: {file}:4: the person 'Narendra Modhi' is close to 'Narendra Modi' (content/people/narendra-modi.md): a misspelling? If they are one person, make one an alias in a profile"),
+        format!("warning: {file}:4: 'Narendra Modhi' has no profile: add content/people/narendra-modhi.md to give a role and aliases"),
+        format!("warning: {file}:1: the briefing has no topic: add `topics: [...]` so readers can find it"),
+        format!("warning: {file}:5: the source 'A wire without a link' has no url"),
+        format!("warning: {file}:2: the title 'Modi in Tianjin' is also the title of content/briefings/2025-09-01-good.md"),
+    ] {
+        assert!(warnings.contains(&expected.as_str()), "missing {expected}\nin:\n{text}");
+    }
+}
+
+#[test]
+fn check_with_only_warnings_exits_0() {
+    let site = fixture("check");
+    for bad in [
+        "2025-09-03-bad-date.md",
+        "2025-09-04-unknown-key.md",
+        "2025-09-05-broken-link.md",
+    ] {
+        site.remove(&format!("content/briefings/{bad}"));
+    }
+    let (code, text) = run_check(&site, "text");
+    assert_eq!(code, 0, "{text}");
+    assert!(text.ends_with("0 error(s), 5 warning(s)\n"), "{text}");
+}
+
+#[test]
+fn check_json_parses_back() {
+    let site = fixture("check");
+    let (code, text) = run_check(&site, "json");
+    assert_eq!(code, 1);
+    let json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let errors = json["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 3);
+    assert_eq!(
+        errors[0]["file"],
+        "content/briefings/2025-09-03-bad-date.md"
+    );
+    assert_eq!(errors[0]["line"], 3);
+    assert_eq!(errors[0]["column"], 7);
+    assert_eq!(
+        errors[1]["message"],
+        "unknown key 'topcs' (did you mean 'topics'?)"
+    );
+    assert_eq!(json["warnings"].as_array().expect("warnings").len(), 5);
+}
+
+#[test]
+fn the_example_site_checks_clean() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let report = briefing::check::check(&briefing::BuildOptions::new(repo));
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+}
