@@ -45,6 +45,20 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Preview the site: serve it, rebuild on every save, reload the browser
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Port to listen on; 0 takes any free port
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Poll for changes, for file systems whose events don't arrive
+        #[arg(long)]
+        poll: bool,
+    },
     /// Report every problem in the site without writing anything
     Check {
         #[command(flatten)]
@@ -77,6 +91,27 @@ fn main() -> ExitCode {
             },
             timings,
         ),
+        Command::Serve {
+            site,
+            port,
+            bind,
+            poll,
+        } => {
+            let options = briefing::serve::ServeOptions {
+                root: site.root,
+                bind,
+                port,
+                drafts: site.drafts,
+                poll,
+            };
+            match briefing::serve::serve(&options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Check { site, format } => {
             let mut options = BuildOptions::new(site.root);
             options.drafts = site.drafts;

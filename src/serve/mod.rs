@@ -1,0 +1,224 @@
+//! `briefing serve`: the site built in memory, served over HTTP on the
+//! loopback address, rebuilt a moment after each save, and open browsers
+//! told which pages to reload (or what broke).
+
+pub mod http;
+pub mod preview;
+pub mod reload;
+pub mod watch;
+
+use std::collections::BTreeSet;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::sync::{Arc, RwLock};
+
+use crate::error::Error;
+use crate::BuildOptions;
+use http::Files;
+use preview::{url_path, Preview};
+use reload::{Hub, Message, Reload};
+use watch::{classify, Change, SourceWatcher};
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    /// 0 takes any free port.
+    pub port: u16,
+    pub drafts: bool,
+    /// Poll the file system instead of waiting for its events.
+    pub poll: bool,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            root: PathBuf::from("."),
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 1111,
+            drafts: false,
+            poll: false,
+        }
+    }
+}
+
+/// What the HTTP threads read: the last good site and the last error.
+pub struct State {
+    files: RwLock<Arc<Files>>,
+    error: RwLock<Option<String>>,
+    pub hub: Hub,
+}
+
+impl State {
+    pub fn files(&self) -> Arc<Files> {
+        self.files.read().map(|f| f.clone()).unwrap_or_default()
+    }
+
+    fn has_error(&self) -> bool {
+        self.error.read().map(|e| e.is_some()).unwrap_or(false)
+    }
+
+    pub fn current_error(&self) -> Option<Message> {
+        self.error
+            .read()
+            .ok()
+            .and_then(|e| e.clone())
+            .map(Message::BuildError)
+    }
+
+    fn publish(&self, files: Arc<Files>) {
+        if let Ok(mut held) = self.files.write() {
+            *held = files;
+        }
+        if let Ok(mut error) = self.error.write() {
+            *error = None;
+        }
+    }
+
+    fn fail(&self, text: String) {
+        if let Ok(mut error) = self.error.write() {
+            *error = Some(text.clone());
+        }
+        self.hub.send(&Message::BuildError(text));
+    }
+}
+
+/// Bind, build, serve, watch; returns only on a fatal error.
+pub fn serve(options: &ServeOptions) -> Result<(), Error> {
+    let server =
+        tiny_http::Server::http(SocketAddr::new(options.bind, options.port)).map_err(|e| {
+            Error::new(format!(
+                "cannot listen on {}:{}: {e} (try another --port, or --port 0 for any free one)",
+                options.bind, options.port
+            ))
+        })?;
+    let addr = server
+        .server_addr()
+        .to_ip()
+        .ok_or_else(|| Error::new("the server has no IP address"))?;
+    // Links point at the address the browser uses; an unspecified bind
+    // address is reached through the loopback one.
+    let host = if addr.ip().is_unspecified() {
+        IpAddr::V4(Ipv4Addr::LOCALHOST)
+    } else {
+        addr.ip()
+    };
+    let base_url = format!("http://{}/", SocketAddr::new(host, addr.port()));
+    let build = BuildOptions {
+        root: options.root.clone(),
+        output: None,
+        drafts: options.drafts,
+        base_url: Some(base_url.clone()),
+    };
+
+    let state = Arc::new(State {
+        files: RwLock::new(Arc::new(Files::new())),
+        error: RwLock::new(None),
+        hub: Hub::default(),
+    });
+    let mut preview = match Preview::new(build.clone()) {
+        Ok(preview) => {
+            state.publish(preview.files());
+            println!("Built {} files", preview.files().len());
+            preview
+        }
+        Err(errors) => {
+            eprintln!("{errors}");
+            state.fail(errors.to_string());
+            Preview::empty(build)
+        }
+    };
+
+    let (tx, rx) = mpsc::channel();
+    let root = std::fs::canonicalize(&options.root).map_err(|e| Error::io(&options.root, &e))?;
+    let mut watcher = SourceWatcher::start(&root, options.poll, tx)
+        .map_err(|e| Error::new(format!("cannot watch {}: {e}", root.display())))?;
+
+    let http_state = state.clone();
+    let server = Arc::new(server);
+    for _ in 0..8 {
+        let server = server.clone();
+        let state = http_state.clone();
+        std::thread::spawn(move || {
+            while let Ok(request) = server.recv() {
+                http::handle(request, &state);
+            }
+        });
+    }
+    println!(
+        "Serving {} at {base_url} (Ctrl+C to stop)",
+        options.root.display()
+    );
+
+    let output = root.join("site");
+    for result in rx {
+        let events = match result {
+            Ok(events) => events,
+            Err(errors) => {
+                for e in errors {
+                    eprintln!("watch error: {e}");
+                }
+                continue;
+            }
+        };
+        let mut changes = BTreeSet::new();
+        let mut paths = BTreeSet::new();
+        for event in events.iter().filter(|e| watch::is_edit(&e.kind)) {
+            for path in &event.paths {
+                let change = classify(&root, &output, path);
+                if change != Change::Ignore {
+                    paths.insert(
+                        path.strip_prefix(&root)
+                            .unwrap_or(path)
+                            .display()
+                            .to_string(),
+                    );
+                    changes.insert(change);
+                }
+                // A source folder created while running gets watched too.
+                if path.parent() == Some(root.as_path()) && path.is_dir() {
+                    watcher.add_source(path);
+                }
+            }
+        }
+        if changes.is_empty() {
+            continue;
+        }
+        let changes: Vec<Change> = changes.into_iter().collect();
+        let what = describe(&paths);
+        match preview.rebuild(&changes) {
+            Ok(rebuilt) if rebuilt.changed.is_empty() && !state.has_error() => {}
+            Ok(rebuilt) => {
+                state.publish(preview.files());
+                let css_only = !rebuilt.changed.is_empty()
+                    && rebuilt.changed.iter().all(|p| p.ends_with(".css"));
+                state.hub.send(&Message::Reload(Reload {
+                    pages: rebuilt.changed.iter().map(|p| url_path(p)).collect(),
+                    css_only,
+                }));
+                println!(
+                    "{what} changed · {} pages rendered, {} files changed · {} ms",
+                    rebuilt.rendered,
+                    rebuilt.changed.len(),
+                    rebuilt.elapsed.as_millis()
+                );
+            }
+            Err(errors) => {
+                eprintln!(
+                    "{what} changed · build failed, still serving the last good site:\n{errors}"
+                );
+                state.fail(errors.to_string());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn describe(paths: &BTreeSet<String>) -> String {
+    let mut names: Vec<&str> = paths.iter().map(String::as_str).take(3).collect();
+    if paths.len() > 3 {
+        names.push("…");
+    }
+    names.join(", ")
+}

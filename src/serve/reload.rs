@@ -1,0 +1,196 @@
+//! Telling open browsers that pages changed, over server-sent events, and
+//! the small script every served HTML page carries to listen.
+
+use std::io::{self, Read};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use serde::Serialize;
+
+/// The path browsers listen on.
+pub const EVENTS_PATH: &str = "/__briefing/events";
+
+/// What a rebuild changed, as the browser sees it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Reload {
+    /// URL paths of pages whose bytes changed, added or removed (`/briefings/x/`).
+    pub pages: Vec<String>,
+    /// Only stylesheets changed: swap them without reloading.
+    pub css_only: bool,
+}
+
+/// An event to send: a reload, a build error to show, or the all-clear.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Message {
+    Reload(Reload),
+    BuildError(String),
+}
+
+impl Message {
+    fn to_sse(&self) -> String {
+        let (name, data) = match self {
+            Message::Reload(r) => ("reload", serde_json::to_string(r).unwrap_or_default()),
+            Message::BuildError(text) => (
+                "build-error",
+                serde_json::to_string(text).unwrap_or_default(),
+            ),
+        };
+        format!("event: {name}\ndata: {data}\n\n")
+    }
+}
+
+/// The open event streams.
+#[derive(Default)]
+pub struct Hub {
+    clients: Mutex<Vec<Sender<String>>>,
+}
+
+impl Hub {
+    /// A new stream; `first` is sent at once (the current error, if any).
+    pub fn subscribe(&self, first: Option<Message>) -> EventStream {
+        let (tx, rx) = mpsc::channel();
+        let mut start = String::from("retry: 500\n\n");
+        if let Some(message) = first {
+            start.push_str(&message.to_sse());
+        }
+        if let Ok(mut clients) = self.clients.lock() {
+            clients.push(tx);
+        }
+        EventStream {
+            rx,
+            pending: start.into_bytes(),
+            offset: 0,
+        }
+    }
+
+    pub fn send(&self, message: &Message) {
+        let text = message.to_sse();
+        if let Ok(mut clients) = self.clients.lock() {
+            clients.retain(|c| c.send(text.clone()).is_ok());
+        }
+    }
+
+    pub fn clients(&self) -> usize {
+        self.clients.lock().map(|c| c.len()).unwrap_or(0)
+    }
+}
+
+/// A never-ending response body: blocks until the next message, and sends
+/// a comment now and then so a closed connection is noticed and dropped.
+pub struct EventStream {
+    rx: Receiver<String>,
+    pending: Vec<u8>,
+    offset: usize,
+}
+
+impl Read for EventStream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.offset >= self.pending.len() {
+            match self.rx.recv_timeout(Duration::from_secs(15)) {
+                Ok(text) => self.pending = text.into_bytes(),
+                Err(RecvTimeoutError::Timeout) => self.pending = b": keep-alive\n\n".to_vec(),
+                Err(RecvTimeoutError::Disconnected) => return Ok(0),
+            }
+            self.offset = 0;
+        }
+        let n = buf.len().min(self.pending.len() - self.offset);
+        buf[..n].copy_from_slice(&self.pending[self.offset..self.offset + n]);
+        self.offset += n;
+        Ok(n)
+    }
+}
+
+/// Put the live-reload script before `</body>` of an HTML page.
+pub fn inject(html: &[u8]) -> Vec<u8> {
+    let script = SCRIPT.as_bytes();
+    let at = find_last(html, b"</body>").unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + script.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(script);
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// Listens for rebuilds. Reloads only when this page changed; swaps
+/// stylesheets in place when only CSS changed; shows a build error over the
+/// page and takes it away when the next build succeeds.
+const SCRIPT: &str = r#"<script id="briefing-live-reload">
+(() => {
+  const here = decodeURIComponent(location.pathname);
+  const overlayId = "briefing-error-overlay";
+  function clearOverlay() { const o = document.getElementById(overlayId); if (o) o.remove(); }
+  function showOverlay(text) {
+    clearOverlay();
+    const o = document.createElement("div");
+    o.id = overlayId;
+    o.setAttribute("role", "alert");
+    o.style.cssText = "position:fixed;inset:0;z-index:2147483647;background:rgba(20,20,20,.94);color:#fff;padding:2rem;overflow:auto;font:15px/1.5 ui-monospace,monospace";
+    const h = document.createElement("h2");
+    h.textContent = "The last save broke the build";
+    h.style.cssText = "color:#ff8a80;font:bold 18px/1.4 system-ui,sans-serif;margin:0 0 1rem";
+    const pre = document.createElement("pre");
+    pre.style.cssText = "white-space:pre-wrap;margin:0";
+    pre.textContent = text;
+    const p = document.createElement("p");
+    p.textContent = "Showing the last good version underneath. Fix the file and save: this goes away by itself.";
+    p.style.cssText = "font-family:system-ui,sans-serif;color:#ccc";
+    o.append(h, pre, p);
+    document.body.appendChild(o);
+  }
+  function swapCss() {
+    for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
+      const url = new URL(link.href);
+      url.searchParams.set("v", Date.now());
+      link.href = url.toString();
+    }
+  }
+  const events = new EventSource("/__briefing/events");
+  events.addEventListener("build-error", (e) => showOverlay(JSON.parse(e.data)));
+  events.addEventListener("reload", (e) => {
+    const change = JSON.parse(e.data);
+    clearOverlay();
+    if (change.css_only) { swapCss(); return; }
+    if (change.pages.includes(here)) location.reload();
+  });
+})();
+</script>
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_script_goes_before_the_body_ends() {
+        let out = String::from_utf8(inject(b"<html><body><p>x</p></body></html>")).unwrap();
+        assert!(out.starts_with("<html><body><p>x</p><script id=\"briefing-live-reload\">"));
+        assert!(out.ends_with("</script>\n</body></html>"));
+    }
+
+    #[test]
+    fn messages_are_server_sent_events() {
+        let hub = Hub::default();
+        let mut stream = hub.subscribe(Some(Message::BuildError("a.md:3: bad".into())));
+        hub.send(&Message::Reload(Reload {
+            pages: vec!["/".into()],
+            css_only: false,
+        }));
+        let mut buf = vec![0; 4096];
+        let mut text = String::new();
+        while !text.contains("event: reload") {
+            let n = stream.read(&mut buf).unwrap();
+            text.push_str(std::str::from_utf8(&buf[..n]).unwrap());
+        }
+        assert!(
+            text.contains("event: build-error\ndata: \"a.md:3: bad\"\n\n"),
+            "{text}"
+        );
+        assert!(text.contains("event: reload\ndata: {\"pages\":[\"/\"],\"css_only\":false}\n\n"));
+        assert_eq!(hub.clients(), 1);
+    }
+}
