@@ -110,7 +110,7 @@ fn header(name: &str, value: &str) -> Header {
 /// since they stay open.
 pub fn handle(request: Request, state: &Arc<State>) {
     if request.url() == EVENTS_PATH {
-        let stream = state.hub.subscribe(state.current_error());
+        let stream = state.hub.subscribe();
         std::thread::spawn(move || stream_events(request, stream));
         return;
     }

@@ -43,10 +43,9 @@ impl Default for ServeOptions {
     }
 }
 
-/// What the HTTP threads read: the last good site and the last error.
+/// What the HTTP threads read: the last good site, and the browsers to tell.
 pub struct State {
     files: RwLock<Arc<Files>>,
-    error: RwLock<Option<String>>,
     pub hub: Hub,
 }
 
@@ -55,31 +54,13 @@ impl State {
         self.files.read().map(|f| f.clone()).unwrap_or_default()
     }
 
-    fn has_error(&self) -> bool {
-        self.error.read().map(|e| e.is_some()).unwrap_or(false)
-    }
-
-    pub fn current_error(&self) -> Option<Message> {
-        self.error
-            .read()
-            .ok()
-            .and_then(|e| e.clone())
-            .map(Message::BuildError)
-    }
-
     fn publish(&self, files: Arc<Files>) {
         if let Ok(mut held) = self.files.write() {
             *held = files;
         }
-        if let Ok(mut error) = self.error.write() {
-            *error = None;
-        }
     }
 
     fn fail(&self, text: String) {
-        if let Ok(mut error) = self.error.write() {
-            *error = Some(text.clone());
-        }
         self.hub.send(&Message::BuildError(text));
     }
 }
@@ -114,17 +95,16 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
 
     let state = Arc::new(State {
         files: RwLock::new(Arc::new(Files::new())),
-        error: RwLock::new(None),
         hub: Hub::default(),
     });
     let mut preview = match Preview::new(build.clone()) {
         Ok(preview) => {
             state.publish(preview.files());
-            println!("Built {} files", preview.files().len());
+            say(format_args!("Built {} files", preview.files().len()));
             preview
         }
         Err(errors) => {
-            eprintln!("{errors}");
+            complain(format_args!("{errors}"));
             state.fail(errors.to_string());
             Preview::empty(build)
         }
@@ -146,10 +126,10 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
             }
         });
     }
-    println!(
+    say(format_args!(
         "Serving {} at {base_url} (Ctrl+C to stop)",
         options.root.display()
-    );
+    ));
 
     let output = root.join("site");
     for result in rx {
@@ -157,7 +137,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
             Ok(events) => events,
             Err(errors) => {
                 for e in errors {
-                    eprintln!("watch error: {e}");
+                    complain(format_args!("watch error: {e}"));
                 }
                 continue;
             }
@@ -188,7 +168,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
         let changes: Vec<Change> = changes.into_iter().collect();
         let what = describe(&paths);
         match preview.rebuild(&changes) {
-            Ok(rebuilt) if rebuilt.changed.is_empty() && !state.has_error() => {}
+            Ok(rebuilt) if rebuilt.changed.is_empty() && !state.hub.has_error() => {}
             Ok(rebuilt) => {
                 state.publish(preview.files());
                 let css_only = !rebuilt.changed.is_empty()
@@ -197,22 +177,38 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
                     pages: rebuilt.changed.iter().map(|p| url_path(p)).collect(),
                     css_only,
                 }));
-                println!(
+                say(format_args!(
                     "{what} changed · {} pages rendered, {} files changed · {} ms",
                     rebuilt.rendered,
                     rebuilt.changed.len(),
                     rebuilt.elapsed.as_millis()
-                );
+                ));
             }
             Err(errors) => {
-                eprintln!(
+                complain(format_args!(
                     "{what} changed · build failed, still serving the last good site:\n{errors}"
-                );
+                ));
                 state.fail(errors.to_string());
             }
         }
     }
     Ok(())
+}
+
+/// A line for the terminal. A preview must outlive its terminal: when
+/// stdout is gone (a closed pipe), the line is dropped instead of panicking.
+fn say(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out
+        .write_fmt(line)
+        .and_then(|_| out.write_all(b"\n"))
+        .and_then(|_| out.flush());
+}
+
+fn complain(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 fn describe(paths: &BTreeSet<String>) -> String {

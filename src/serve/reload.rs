@@ -40,22 +40,30 @@ impl Message {
     }
 }
 
-/// The open event streams.
+/// The open event streams, and the build error they were last told of.
+/// One lock covers both, so a browser connecting while a build fails gets
+/// the error either way: with its first bytes or as a message.
 #[derive(Default)]
 pub struct Hub {
-    clients: Mutex<Vec<Sender<String>>>,
+    inner: Mutex<HubState>,
+}
+
+#[derive(Default)]
+struct HubState {
+    clients: Vec<Sender<String>>,
+    error: Option<Message>,
 }
 
 impl Hub {
-    /// A new stream; `first` is sent at once (the current error, if any).
-    pub fn subscribe(&self, first: Option<Message>) -> EventStream {
+    /// A new stream, told at once of the current build error, if any.
+    pub fn subscribe(&self) -> EventStream {
         let (tx, rx) = mpsc::channel();
         let mut start = String::from("retry: 500\n\n");
-        if let Some(message) = first {
-            start.push_str(&message.to_sse());
-        }
-        if let Ok(mut clients) = self.clients.lock() {
-            clients.push(tx);
+        if let Ok(mut inner) = self.inner.lock() {
+            if let Some(message) = &inner.error {
+                start.push_str(&message.to_sse());
+            }
+            inner.clients.push(tx);
         }
         EventStream {
             rx,
@@ -64,15 +72,28 @@ impl Hub {
         }
     }
 
+    /// Tell every browser; a build error is also kept for those that
+    /// connect later, until a reload message clears it.
     pub fn send(&self, message: &Message) {
         let text = message.to_sse();
-        if let Ok(mut clients) = self.clients.lock() {
-            clients.retain(|c| c.send(text.clone()).is_ok());
+        if let Ok(mut inner) = self.inner.lock() {
+            inner.error = match message {
+                Message::BuildError(_) => Some(message.clone()),
+                Message::Reload(_) => None,
+            };
+            inner.clients.retain(|c| c.send(text.clone()).is_ok());
         }
     }
 
+    pub fn has_error(&self) -> bool {
+        self.inner
+            .lock()
+            .map(|i| i.error.is_some())
+            .unwrap_or(false)
+    }
+
     pub fn clients(&self) -> usize {
-        self.clients.lock().map(|c| c.len()).unwrap_or(0)
+        self.inner.lock().map(|i| i.clients.len()).unwrap_or(0)
     }
 }
 
@@ -175,7 +196,8 @@ mod tests {
     #[test]
     fn messages_are_server_sent_events() {
         let hub = Hub::default();
-        let mut stream = hub.subscribe(Some(Message::BuildError("a.md:3: bad".into())));
+        hub.send(&Message::BuildError("a.md:3: bad".into()));
+        let mut stream = hub.subscribe();
         hub.send(&Message::Reload(Reload {
             pages: vec!["/".into()],
             css_only: false,
