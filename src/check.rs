@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::graph::{Site, Subject};
-use crate::{configure, load_site_all, render, theme, BuildOptions, Timings};
+use crate::{configure, load_site_all, BuildOptions, Timings};
 
 #[derive(Debug, Clone, Default)]
 pub struct CheckReport {
@@ -77,14 +77,7 @@ pub fn check(options: &BuildOptions) -> CheckReport {
         return report;
     }
     // Templates are part of the site: a broken one fails the build too.
-    let rendered = theme::Theme::resolve(&config)
-        .map_err(crate::Errors::from)
-        .and_then(|theme| {
-            render::Renderer::new(&config, &site, &theme)
-                .map_err(crate::Errors::from)?
-                .render_all()
-        });
-    if let Err(errors) = rendered {
+    if let Err(errors) = crate::render_site(&config, &site) {
         report.errors.extend(errors.0);
     }
     report

@@ -104,8 +104,8 @@ pub fn load_site_all(
 /// Every file of the built site, in memory: pages, then theme and site assets.
 pub fn render_site(config: &Config, site: &Site) -> Result<Vec<render::Output>, Errors> {
     let theme = theme::Theme::resolve(config)?;
-    let renderer = render::Renderer::new(config, site, &theme)?;
-    let mut files = renderer.render_all()?;
+    let templates = render::Renderer::load_templates(&theme)?;
+    let mut files = render::Renderer::new(config, site, &templates).render_all()?;
     for (name, file) in theme.static_files()? {
         files.push(render::Output {
             path: name,

@@ -29,12 +29,36 @@ pub fn day_and_time(date: &Date) -> String {
     format!("{}, {} {zone}", day(date), date.instant.format("%H:%M"))
 }
 
+/// A topic or person as a chip on a card: only what a link needs, so a
+/// briefing joining a topic changes no other briefing's card.
 #[derive(Serialize)]
 struct SubjectLink<'a> {
     name: &'a str,
     url: String,
-    description: Option<&'a str>,
-    count: usize,
+}
+
+/// A topic or person in the topic or people index.
+#[derive(Serialize)]
+pub struct IndexEntry<'a> {
+    pub name: &'a str,
+    pub url: String,
+    pub description: Option<&'a str>,
+    pub count: usize,
+}
+
+/// Every topic or person, by name, for the index pages.
+pub fn index_entries<'a>(config: &Config, subjects: &'a [Subject]) -> Vec<IndexEntry<'a>> {
+    let mut entries: Vec<IndexEntry<'a>> = subjects
+        .iter()
+        .map(|s| IndexEntry {
+            name: &s.name,
+            url: config.url(&s.path),
+            description: s.description.as_deref(),
+            count: s.briefings.len(),
+        })
+        .collect();
+    entries.sort_by_cached_key(|e| (e.name.to_lowercase(), e.url.clone()));
+    entries
 }
 
 #[derive(Serialize)]
@@ -64,8 +88,6 @@ impl Shared {
             Value::from_serializable(&SubjectLink {
                 name: &s.name,
                 url: config.url(&s.path),
-                description: s.description.as_deref(),
-                count: s.briefings.len(),
             })
         };
         let topics: Vec<Value> = site.topics.iter().map(link).collect();

@@ -89,22 +89,27 @@ impl PageJob {
 pub struct Renderer<'a> {
     config: &'a Config,
     site: &'a Site,
-    templates: Templates,
+    templates: &'a Templates,
     shared: Shared,
+    /// `site` in every template, built once.
+    site_value: Value,
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(config: &'a Config, site: &'a Site, theme: &Theme) -> Result<Renderer<'a>, Error> {
-        let mut templates = Templates::load(&theme.templates()?)?;
-        let site_values = context::site_values(config, site);
-        templates.tera.global_context().insert("site", &site_values);
-        let shared = Shared::new(config, site);
-        Ok(Renderer {
+    /// `templates` are loaded once (`Templates::load`) and may serve many
+    /// renders of a changing site, as the preview does.
+    pub fn new(config: &'a Config, site: &'a Site, templates: &'a Templates) -> Renderer<'a> {
+        Renderer {
             config,
             site,
             templates,
-            shared,
-        })
+            shared: Shared::new(config, site),
+            site_value: Value::from_serializable(&context::site_values(config, site)),
+        }
+    }
+
+    pub fn load_templates(theme: &Theme) -> Result<Templates, Error> {
+        Templates::load(&theme.templates()?)
     }
 
     /// Render every page and feed, in parallel; all template errors are reported.
@@ -168,6 +173,7 @@ impl<'a> Renderer<'a> {
     fn context(&self, job: PageJob) -> (&'static str, Context) {
         let (config, site, shared) = (self.config, self.site, &self.shared);
         let mut ctx = Context::new();
+        ctx.insert_value("site", self.site_value.clone());
         let url_path = job.url_path(site);
         ctx.insert("url", &config.url(&url_path));
         ctx.insert("permalink", &config.permalink(&url_path));
@@ -212,11 +218,11 @@ impl<'a> Renderer<'a> {
             }
             PageJob::Topics | PageJob::People => {
                 let (list, title) = if job == PageJob::Topics {
-                    (&shared.topics, "Topics")
+                    (&site.topics, "Topics")
                 } else {
-                    (&shared.people, "People")
+                    (&site.people, "People")
                 };
-                ctx.insert_value("subjects", sorted_by_name(list).into());
+                ctx.insert("subjects", &context::index_entries(config, list));
                 ctx.insert("title", title);
                 if job == PageJob::Topics {
                     "topics.html"
@@ -289,18 +295,6 @@ impl<'a> Renderer<'a> {
         };
         (template, ctx)
     }
-}
-
-fn sorted_by_name(list: &[Value]) -> Vec<Value> {
-    let mut sorted: Vec<Value> = list.to_vec();
-    let name = |v: &Value| {
-        v.get_from_path("name")
-            .and_then(|n| n.as_str())
-            .map(str::to_lowercase)
-            .unwrap_or_default()
-    };
-    sorted.sort_by_cached_key(name);
-    sorted
 }
 
 #[derive(serde::Serialize)]
