@@ -96,7 +96,11 @@ pub fn load_site_all(
     let content = content::load(config)?;
     timings.load = started.elapsed();
     let started = Instant::now();
-    let linked = graph::link_all(config, content, &graph::LinkOptions { drafts });
+    let options = graph::LinkOptions {
+        drafts,
+        ..Default::default()
+    };
+    let linked = graph::link_all(config, content, &options);
     timings.link = started.elapsed();
     Ok(linked)
 }

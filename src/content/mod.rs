@@ -29,6 +29,8 @@ pub struct Loaded<M> {
     pub body_line: usize,
     /// Top-level front-matter keys with the line and column of their value.
     pub keys: Vec<(String, usize, usize)>,
+    /// Changes each time the preview re-reads the file; 0 in a plain build.
+    pub revision: u64,
 }
 
 impl<M> Loaded<M> {
@@ -192,6 +194,7 @@ fn parse_loaded<M: DeserializeOwned>(
     let split = front_matter::split(text, rel)?;
     let meta = front_matter::parse(&split, rel)?;
     Ok(Loaded {
+        revision: 0,
         keys: front_matter::key_positions(&split),
         path: rel.to_path_buf(),
         key: key.to_string(),

@@ -3,6 +3,7 @@
 //! Markdown with internal links resolved, checks those links, and builds
 //! the indexes the pages list: by topic, by person, by month, by story.
 
+mod bodies;
 mod mentions;
 mod related;
 mod subjects;
@@ -10,16 +11,12 @@ mod subjects;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
-use rayon::prelude::*;
-
 use crate::config::Config;
-use crate::content::markdown::{
-    self, InternalLink, LinkResolver, MarkdownOptions, NoMentions, Rendered,
-};
+
 use crate::content::{Content, Date, Loaded, Source};
-use crate::error::{did_you_mean, Error, Errors};
+use crate::error::{Error, Errors};
 use crate::slug::{check_written, slugify, strip_date_prefix};
-use mentions::{BriefingMentions, Kind, Names};
+pub use bodies::{hash_of, BodyCache};
 pub use subjects::{Directory, Person, Subject, Topic};
 
 /// A briefing as the site means it.
@@ -41,6 +38,8 @@ pub struct Briefing {
     pub draft: bool,
     pub extra: BTreeMap<String, serde_yaml::Value>,
     pub html: String,
+    /// Digest of `html`, to tell cheaply whether it changed.
+    pub html_hash: u64,
     pub word_count: usize,
     /// Minutes, at 200 words a minute, at least one.
     pub reading_time: usize,
@@ -52,6 +51,8 @@ pub struct Briefing {
     pub backlinks: Vec<usize>,
     /// Link the first mention of each listed person and topic.
     link_mentions: bool,
+    /// The loaded file's revision, for reusing an earlier render.
+    revision: u64,
     /// Where some front-matter keys are, for warnings.
     pub lines: KeyLines,
     body: String,
@@ -75,6 +76,7 @@ pub struct Page {
     pub slug: String,
     pub url_path: String,
     pub html: String,
+    pub html_hash: u64,
     pub extra: BTreeMap<String, serde_yaml::Value>,
     body: String,
     body_line: usize,
@@ -111,6 +113,8 @@ pub struct Site {
     pub stories: Vec<Story>,
     pub months: Vec<Month>,
     pub warnings: Vec<Error>,
+    /// The rendered bodies, for the next link pass over a changed site.
+    pub bodies: BodyCache,
 }
 
 /// URL sections a free page may not take.
@@ -130,8 +134,11 @@ const RESERVED: &[&str] = &[
     "404.html",
 ];
 
+#[derive(Default)]
 pub struct LinkOptions {
     pub drafts: bool,
+    /// Bodies rendered by an earlier pass over the same site.
+    pub cache: BodyCache,
 }
 
 pub fn link(config: &Config, content: Content, options: &LinkOptions) -> Result<Site, Errors> {
@@ -219,9 +226,17 @@ pub fn link_all(config: &Config, mut content: Content, options: &LinkOptions) ->
         stories,
         months: Vec::new(),
         warnings: content.warnings,
+        bodies: BodyCache::default(),
     };
     unchecked.extend(rejected);
-    render_markdown(config, &mut site, &drafts_left_out, &unchecked, &mut errors);
+    site.bodies = bodies::render_markdown(
+        config,
+        &mut site,
+        &drafts_left_out,
+        &unchecked,
+        &mut errors,
+        &options.cache,
+    );
     build_indexes(config, &mut site);
     (site, errors)
 }
@@ -317,6 +332,8 @@ fn resolve_briefing(
         related: Vec::new(),
         backlinks: Vec::new(),
         link_mentions: meta.link_mentions.unwrap_or(true),
+        revision: loaded.revision,
+        html_hash: 0,
         lines,
         body: loaded.body,
         body_line: loaded.body_line,
@@ -373,6 +390,7 @@ fn resolve_page(
         url_path: format!("{slug}/"),
         slug,
         html: String::new(),
+        html_hash: 0,
         extra: loaded.meta.extra.unwrap_or_default(),
         body: loaded.body,
         body_line: loaded.body_line,
@@ -414,189 +432,6 @@ fn check_unique_pages(pages: &[Page], errors: &mut Errors) {
                 ),
             ));
         }
-    }
-}
-
-/// `@/` targets → URLs, for the Markdown pass.
-struct Addresses {
-    urls: HashMap<String, String>,
-}
-
-impl LinkResolver for Addresses {
-    fn resolve(&self, target: &str) -> Option<String> {
-        self.urls.get(target).cloned()
-    }
-}
-
-/// Render every body in parallel, then check each `@/` link and anchor
-/// against what the targets turned out to contain.
-fn render_markdown(
-    config: &Config,
-    site: &mut Site,
-    drafts: &HashSet<String>,
-    unchecked: &HashSet<String>,
-    errors: &mut Errors,
-) {
-    let mut urls = HashMap::new();
-    for b in &site.briefings {
-        urls.insert(b.key.clone(), config.url(&b.url_path));
-    }
-    for s in site.topics.iter().chain(&site.people) {
-        if let Some(key) = &s.key {
-            urls.insert(key.clone(), config.url(&s.path));
-        }
-    }
-    for p in &site.pages {
-        urls.insert(p.key.clone(), config.url(&p.url_path));
-    }
-    let addresses = Addresses { urls };
-    let options = MarkdownOptions {
-        smart_punctuation: config.markdown.smart_punctuation,
-        raw_html: config.markdown.raw_html,
-    };
-    let render = |body: &str| markdown::render(body, options, &addresses, &mut NoMentions);
-
-    let names = Names::new(&site.topics, &site.people);
-    let (briefings, seen): (Vec<Rendered>, Vec<_>) = site
-        .briefings
-        .par_iter()
-        .map(|b| {
-            let mut listed = HashMap::new();
-            for &t in &b.topics {
-                listed.insert((Kind::Topic, t), config.url(&site.topics[t].path));
-            }
-            for &p in &b.people {
-                listed.insert((Kind::Person, p), config.url(&site.people[p].path));
-            }
-            let link = config.markdown.link_mentions && b.link_mentions;
-            let mut mentions = BriefingMentions::new(&names, listed, link);
-            let rendered = markdown::render(&b.body, options, &addresses, &mut mentions);
-            (rendered, mentions.seen)
-        })
-        .unzip();
-    let subjects: Vec<Rendered> = site
-        .topics
-        .par_iter()
-        .chain(site.people.par_iter())
-        .map(|s| render(&s.body))
-        .collect();
-    let pages: Vec<Rendered> = site.pages.par_iter().map(|p| render(&p.body)).collect();
-
-    // "Also mentioned in": briefings naming a subject in the text without listing it.
-    for (i, seen) in seen.into_iter().enumerate() {
-        let b = &site.briefings[i];
-        for (kind, index) in seen {
-            let (subject, listed) = match kind {
-                Kind::Topic => (&mut site.topics[index], b.topics.contains(&index)),
-                Kind::Person => (&mut site.people[index], b.people.contains(&index)),
-            };
-            if !listed {
-                subject.mentioned_in.push(i);
-            }
-        }
-    }
-
-    // Anchors of every target, by key.
-    let mut anchors: HashMap<&str, HashSet<&str>> = HashMap::new();
-    for (b, r) in site.briefings.iter().zip(&briefings) {
-        anchors.insert(&b.key, r.anchors.iter().map(String::as_str).collect());
-    }
-    for (s, r) in site.topics.iter().chain(&site.people).zip(&subjects) {
-        if let Some(key) = &s.key {
-            anchors.insert(key, r.anchors.iter().map(String::as_str).collect());
-        }
-    }
-    for (p, r) in site.pages.iter().zip(&pages) {
-        anchors.insert(&p.key, r.anchors.iter().map(String::as_str).collect());
-    }
-    let keys: Vec<&str> = addresses.urls.keys().map(String::as_str).collect();
-    let check = |path: &PathBuf,
-                 body: &str,
-                 body_line: usize,
-                 links: &[InternalLink],
-                 errors: &mut Errors| {
-        for link in links {
-            let (line, column) = markdown::line_and_column(body, link.offset);
-            let place = |message: String| {
-                Error::at(path, message)
-                    .on_line(body_line + line - 1)
-                    .on_column(column)
-            };
-            if unchecked.contains(&link.target) {
-                continue;
-            }
-            if !link.resolved {
-                let mut message = if drafts.contains(&link.target) {
-                    format!("broken link: '@/{}' is a draft, left out of this build (build with --drafts, or remove the link)", link.target)
-                } else {
-                    format!("broken link: no file content/{}", link.target)
-                };
-                if let Some(hint) = did_you_mean(&link.target, keys.iter().copied()) {
-                    message.push_str(&format!(" (did you mean '@/{hint}'?)"));
-                }
-                errors.push(place(message));
-            } else if let Some(anchor) = &link.anchor {
-                let known = anchors.get(link.target.as_str());
-                if !known.is_some_and(|k| k.contains(anchor.as_str())) {
-                    let mut message = format!(
-                        "broken link: content/{} has no heading with the id '#{anchor}'",
-                        link.target
-                    );
-                    if let Some(hint) = known.and_then(|k| did_you_mean(anchor, k.iter().copied()))
-                    {
-                        message.push_str(&format!(" (did you mean '#{hint}'?)"));
-                    }
-                    errors.push(place(message));
-                }
-            }
-        }
-    };
-    for (b, r) in site.briefings.iter().zip(&briefings) {
-        check(&b.path, &b.body, b.body_line, &r.links, errors);
-    }
-    for (s, r) in site.topics.iter().chain(&site.people).zip(&subjects) {
-        check(&s.defined_in, &s.body, s.body_line, &r.links, errors);
-    }
-    for (p, r) in site.pages.iter().zip(&pages) {
-        check(&p.path, &p.body, p.body_line, &r.links, errors);
-    }
-
-    // Backlinks: who links to each briefing.
-    let index_of: HashMap<&str, usize> = site
-        .briefings
-        .iter()
-        .enumerate()
-        .map(|(i, b)| (b.key.as_str(), i))
-        .collect();
-    let mut backlinks: Vec<Vec<usize>> = vec![Vec::new(); site.briefings.len()];
-    for (from, r) in briefings.iter().enumerate() {
-        for link in &r.links {
-            if let Some(&to) = index_of.get(link.target.as_str()) {
-                if to != from && !backlinks[to].contains(&from) {
-                    backlinks[to].push(from);
-                }
-            }
-        }
-    }
-
-    for ((b, r), back) in site.briefings.iter_mut().zip(briefings).zip(backlinks) {
-        if b.summary.is_empty() {
-            b.summary = r.first_paragraph;
-        }
-        b.word_count = r.word_count;
-        b.reading_time = r.word_count.div_ceil(200).max(1);
-        b.html = r.html;
-        b.backlinks = back;
-        b.body = String::new();
-    }
-    let (topics, people) = (&mut site.topics, &mut site.people);
-    for (s, r) in topics.iter_mut().chain(people.iter_mut()).zip(subjects) {
-        s.html = r.html;
-        s.body = String::new();
-    }
-    for (p, r) in site.pages.iter_mut().zip(pages) {
-        p.html = r.html;
-        p.body = String::new();
     }
 }
 

@@ -22,6 +22,7 @@ pub struct Subject {
     pub portrait: Option<String>,
     /// The profile's body as HTML; empty without a profile.
     pub html: String,
+    pub html_hash: u64,
     /// Where the name is defined: the profile, else the first briefing naming it.
     pub defined_in: PathBuf,
     /// Line of the name in `defined_in`, when it comes from a briefing.

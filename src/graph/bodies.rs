@@ -1,0 +1,277 @@
+//! The Markdown pass of the link stage: every body rendered with its `@/`
+//! links resolved and its mentions linked, then every link and anchor
+//! checked against what the targets turned out to contain. Renders from an
+//! earlier pass are reused when neither the body nor anything its rendering
+//! reads has changed, which is what makes the preview's rebuilds cheap.
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::mentions::{BriefingMentions, Kind, Names};
+use super::Site;
+use crate::config::Config;
+use crate::content::markdown::{
+    self, InternalLink, LinkResolver, MarkdownOptions, NoMentions, Rendered,
+};
+use crate::error::{did_you_mean, Error, Errors};
+
+/// Briefing bodies rendered by an earlier link pass, by `@/` key.
+#[derive(Default, Clone)]
+pub struct BodyCache {
+    briefings: HashMap<String, Arc<CachedBody>>,
+}
+
+impl std::fmt::Debug for BodyCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "BodyCache({} bodies)", self.briefings.len())
+    }
+}
+
+struct CachedBody {
+    /// The loaded file's revision: a new one means a new body.
+    revision: u64,
+    /// Everything else the rendering read: URLs, names, options, listed subjects.
+    inputs: u64,
+    rendered: Rendered,
+    seen: BTreeSet<(Kind, usize)>,
+    html_hash: u64,
+}
+
+pub fn hash_of(value: impl Hash) -> u64 {
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// `@/` targets → URLs, for the Markdown pass.
+struct Addresses {
+    urls: HashMap<String, String>,
+}
+
+impl LinkResolver for Addresses {
+    fn resolve(&self, target: &str) -> Option<String> {
+        self.urls.get(target).cloned()
+    }
+}
+
+/// Render every body in parallel, then check each `@/` link and anchor
+/// against what the targets turned out to contain.
+pub(super) fn render_markdown(
+    config: &Config,
+    site: &mut Site,
+    drafts: &HashSet<String>,
+    unchecked: &HashSet<String>,
+    errors: &mut Errors,
+    cache: &BodyCache,
+) -> BodyCache {
+    let mut urls = HashMap::new();
+    for b in &site.briefings {
+        urls.insert(b.key.clone(), config.url(&b.url_path));
+    }
+    for s in site.topics.iter().chain(&site.people) {
+        if let Some(key) = &s.key {
+            urls.insert(key.clone(), config.url(&s.path));
+        }
+    }
+    for p in &site.pages {
+        urls.insert(p.key.clone(), config.url(&p.url_path));
+    }
+    let addresses = Addresses { urls };
+    let options = MarkdownOptions {
+        smart_punctuation: config.markdown.smart_punctuation,
+        raw_html: config.markdown.raw_html,
+    };
+    let render = |body: &str| markdown::render(body, options, &addresses, &mut NoMentions);
+
+    let names = Names::new(&site.topics, &site.people);
+    let shared_inputs = {
+        let mut urls: Vec<(&String, &String)> = addresses.urls.iter().collect();
+        urls.sort_unstable();
+        let names: Vec<(&str, &[String])> = site
+            .topics
+            .iter()
+            .chain(&site.people)
+            .map(|s| (s.name.as_str(), s.aliases.as_slice()))
+            .collect();
+        hash_of((
+            urls,
+            names,
+            site.topics.len(),
+            options.smart_punctuation,
+            options.raw_html,
+        ))
+    };
+    let rendered: Vec<Arc<CachedBody>> = site
+        .briefings
+        .par_iter()
+        .map(|b| {
+            let mut listed = HashMap::new();
+            for &t in &b.topics {
+                listed.insert((Kind::Topic, t), config.url(&site.topics[t].path));
+            }
+            for &p in &b.people {
+                listed.insert((Kind::Person, p), config.url(&site.people[p].path));
+            }
+            let link = config.markdown.link_mentions && b.link_mentions;
+            let inputs = hash_of((shared_inputs, &b.topics, &b.people, link));
+            if let Some(hit) = cache.briefings.get(&b.key) {
+                if hit.revision == b.revision && hit.inputs == inputs && b.revision != 0 {
+                    return hit.clone();
+                }
+            }
+            let mut mentions = BriefingMentions::new(&names, listed, link);
+            let rendered = markdown::render(&b.body, options, &addresses, &mut mentions);
+            Arc::new(CachedBody {
+                revision: b.revision,
+                inputs,
+                html_hash: hash_of(&rendered.html),
+                rendered,
+                seen: mentions.seen,
+            })
+        })
+        .collect();
+    let next_cache = BodyCache {
+        briefings: site
+            .briefings
+            .iter()
+            .zip(&rendered)
+            .map(|(b, r)| (b.key.clone(), r.clone()))
+            .collect(),
+    };
+    let briefings: Vec<&Rendered> = rendered.iter().map(|r| &r.rendered).collect();
+    let seen: Vec<&BTreeSet<(Kind, usize)>> = rendered.iter().map(|r| &r.seen).collect();
+
+    let subjects: Vec<Rendered> = site
+        .topics
+        .par_iter()
+        .chain(site.people.par_iter())
+        .map(|s| render(&s.body))
+        .collect();
+    let pages: Vec<Rendered> = site.pages.par_iter().map(|p| render(&p.body)).collect();
+
+    // "Also mentioned in": briefings naming a subject in the text without listing it.
+    for (i, seen) in seen.into_iter().enumerate() {
+        let b = &site.briefings[i];
+        for &(kind, index) in seen {
+            let (subject, listed) = match kind {
+                Kind::Topic => (&mut site.topics[index], b.topics.contains(&index)),
+                Kind::Person => (&mut site.people[index], b.people.contains(&index)),
+            };
+            if !listed {
+                subject.mentioned_in.push(i);
+            }
+        }
+    }
+
+    // Anchors of every target, by key.
+    let mut anchors: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for (b, r) in site.briefings.iter().zip(&briefings) {
+        anchors.insert(&b.key, r.anchors.iter().map(String::as_str).collect());
+    }
+    for (s, r) in site.topics.iter().chain(&site.people).zip(&subjects) {
+        if let Some(key) = &s.key {
+            anchors.insert(key, r.anchors.iter().map(String::as_str).collect());
+        }
+    }
+    for (p, r) in site.pages.iter().zip(&pages) {
+        anchors.insert(&p.key, r.anchors.iter().map(String::as_str).collect());
+    }
+    let keys: Vec<&str> = addresses.urls.keys().map(String::as_str).collect();
+    let check = |path: &PathBuf,
+                 body: &str,
+                 body_line: usize,
+                 links: &[InternalLink],
+                 errors: &mut Errors| {
+        for link in links {
+            let (line, column) = markdown::line_and_column(body, link.offset);
+            let place = |message: String| {
+                Error::at(path, message)
+                    .on_line(body_line + line - 1)
+                    .on_column(column)
+            };
+            if unchecked.contains(&link.target) {
+                continue;
+            }
+            if !link.resolved {
+                let mut message = if drafts.contains(&link.target) {
+                    format!("broken link: '@/{}' is a draft, left out of this build (build with --drafts, or remove the link)", link.target)
+                } else {
+                    format!("broken link: no file content/{}", link.target)
+                };
+                if let Some(hint) = did_you_mean(&link.target, keys.iter().copied()) {
+                    message.push_str(&format!(" (did you mean '@/{hint}'?)"));
+                }
+                errors.push(place(message));
+            } else if let Some(anchor) = &link.anchor {
+                let known = anchors.get(link.target.as_str());
+                if !known.is_some_and(|k| k.contains(anchor.as_str())) {
+                    let mut message = format!(
+                        "broken link: content/{} has no heading with the id '#{anchor}'",
+                        link.target
+                    );
+                    if let Some(hint) = known.and_then(|k| did_you_mean(anchor, k.iter().copied()))
+                    {
+                        message.push_str(&format!(" (did you mean '#{hint}'?)"));
+                    }
+                    errors.push(place(message));
+                }
+            }
+        }
+    };
+    for (b, r) in site.briefings.iter().zip(&briefings) {
+        check(&b.path, &b.body, b.body_line, &r.links, errors);
+    }
+    for (s, r) in site.topics.iter().chain(&site.people).zip(&subjects) {
+        check(&s.defined_in, &s.body, s.body_line, &r.links, errors);
+    }
+    for (p, r) in site.pages.iter().zip(&pages) {
+        check(&p.path, &p.body, p.body_line, &r.links, errors);
+    }
+
+    // Backlinks: who links to each briefing.
+    let index_of: HashMap<&str, usize> = site
+        .briefings
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (b.key.as_str(), i))
+        .collect();
+    let mut backlinks: Vec<Vec<usize>> = vec![Vec::new(); site.briefings.len()];
+    for (from, r) in briefings.iter().enumerate() {
+        for link in &r.links {
+            if let Some(&to) = index_of.get(link.target.as_str()) {
+                if to != from && !backlinks[to].contains(&from) {
+                    backlinks[to].push(from);
+                }
+            }
+        }
+    }
+
+    for ((b, r), back) in site.briefings.iter_mut().zip(&rendered).zip(backlinks) {
+        if b.summary.is_empty() {
+            b.summary = r.rendered.first_paragraph.clone();
+        }
+        b.word_count = r.rendered.word_count;
+        b.reading_time = r.rendered.word_count.div_ceil(200).max(1);
+        b.html = r.rendered.html.clone();
+        b.html_hash = r.html_hash;
+        b.backlinks = back;
+        b.body = String::new();
+    }
+    let (topics, people) = (&mut site.topics, &mut site.people);
+    for (s, r) in topics.iter_mut().chain(people.iter_mut()).zip(subjects) {
+        s.html_hash = hash_of(&r.html);
+        s.html = r.html;
+        s.body = String::new();
+    }
+    for (p, r) in site.pages.iter_mut().zip(pages) {
+        p.html_hash = hash_of(&r.html);
+        p.html = r.html;
+        p.body = String::new();
+    }
+    next_cache
+}
