@@ -110,13 +110,20 @@ pub fn render_site(config: &Config, site: &Site) -> Result<Vec<render::Output>, 
     let theme = theme::Theme::resolve(config)?;
     let templates = render::Renderer::load_templates(&theme)?;
     let mut files = render::Renderer::new(config, site, &templates).render_all()?;
-    for (name, file) in theme.static_files()? {
-        files.push(render::Output {
+    files.extend(static_files(&theme)?);
+    Ok(files)
+}
+
+/// The theme's static files, with the site's own over them.
+pub fn static_files(theme: &theme::Theme) -> Result<Vec<render::Output>, Error> {
+    Ok(theme
+        .static_files()?
+        .into_iter()
+        .map(|(name, file)| render::Output {
             path: name,
             bytes: file.bytes,
-        });
-    }
-    Ok(files)
+        })
+        .collect())
 }
 
 /// `briefing build`: the whole pipeline, ending in an atomic swap of the output.

@@ -5,8 +5,9 @@ pub mod front_matter;
 pub mod markdown;
 pub mod model;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
@@ -88,9 +89,39 @@ impl Section {
     }
 }
 
+/// Parsed files kept between loads by the preview: a file is parsed again
+/// only when its size or modification time changed, or an event named it.
+#[derive(Default)]
+pub struct ContentCache {
+    files: HashMap<PathBuf, CachedFile>,
+    revisions: u64,
+}
+
+struct CachedFile {
+    stamp: (Option<SystemTime>, u64),
+    parsed: Result<Parsed, Error>,
+}
+
 /// Read every Markdown file under `content/`. Only a missing `content/` is
 /// fatal; a file that fails is recorded in `Content::errors`.
 pub fn load(config: &Config) -> Result<Content, Errors> {
+    load_files(config, None)
+}
+
+/// `load`, reusing what `cache` holds for files that did not change.
+/// `touched` are files an event named: always read again.
+pub fn load_cached(
+    config: &Config,
+    cache: &mut ContentCache,
+    touched: &HashSet<PathBuf>,
+) -> Result<Content, Errors> {
+    load_files(config, Some((cache, touched)))
+}
+
+fn load_files(
+    config: &Config,
+    mut cache: Option<(&mut ContentCache, &HashSet<PathBuf>)>,
+) -> Result<Content, Errors> {
     let root = &config.root;
     let content_dir = config.content_dir();
     let mut content = Content::default();
@@ -103,7 +134,7 @@ pub fn load(config: &Config) -> Result<Content, Errors> {
         .into());
     }
 
-    let mut files: Vec<(Section, PathBuf, String)> = Vec::new();
+    let mut files: Vec<(Section, PathBuf, String, Stamp)> = Vec::new();
     for entry in WalkDir::new(&content_dir).sort_by_file_name() {
         let entry = match entry {
             Ok(entry) => entry,
@@ -133,8 +164,16 @@ pub fn load(config: &Config) -> Result<Content, Errors> {
             continue;
         }
         let key = key_of(&content_dir, path);
+        // Only the preview compares stamps; a plain build need not stat.
+        let stamp = match cache {
+            Some(_) => entry
+                .metadata()
+                .map(|m| (m.modified().ok(), m.len()))
+                .unwrap_or((None, 0)),
+            None => (None, 0),
+        };
         match Section::of(&key) {
-            Some(section) => files.push((section, rel, key)),
+            Some(section) => files.push((section, rel, key, stamp)),
             None => errors.push(Error::at(
                 &rel,
                 "a Markdown file outside content/briefings, content/topics, content/people and content/pages",
@@ -142,11 +181,56 @@ pub fn load(config: &Config) -> Result<Content, Errors> {
         }
     }
 
-    let parsed: Vec<Result<Parsed, Error>> = files
-        .par_iter()
-        .map(|(section, rel, key)| parse_file(root, *section, rel, key))
-        .collect();
-    for ((_, _, key), result) in files.iter().zip(parsed) {
+    let parsed: Vec<Result<Parsed, Error>> = match &mut cache {
+        None => files
+            .par_iter()
+            .map(|(section, rel, key, _)| parse_file(root, *section, rel, key))
+            .collect(),
+        Some((cache, touched)) => {
+            let fresh = |rel: &PathBuf, stamp: &Stamp| {
+                !touched.contains(rel)
+                    && cache
+                        .files
+                        .get(rel)
+                        .is_some_and(|c| c.stamp == *stamp && stamp.0.is_some())
+            };
+            let reparsed: Vec<Option<Result<Parsed, Error>>> = files
+                .par_iter()
+                .map(|(section, rel, key, stamp)| {
+                    (!fresh(rel, stamp)).then(|| parse_file(root, *section, rel, key))
+                })
+                .collect();
+            let mut kept = HashMap::with_capacity(files.len());
+            let mut out = Vec::with_capacity(files.len());
+            for ((_, rel, _, stamp), new) in files.iter().zip(reparsed) {
+                let parsed = match new {
+                    Some(mut result) => {
+                        cache.revisions += 1;
+                        if let Ok(p) = &mut result {
+                            p.set_revision(cache.revisions);
+                        }
+                        result
+                    }
+                    None => match cache.files.remove(rel) {
+                        Some(old) => old.parsed,
+                        None => Err(Error::at(rel, "internal: lost from the content cache")),
+                    },
+                };
+                out.push(parsed.clone());
+                kept.insert(
+                    rel.clone(),
+                    CachedFile {
+                        stamp: *stamp,
+                        parsed,
+                    },
+                );
+            }
+            // Files gone from disk leave the cache with this swap.
+            cache.files = kept;
+            out
+        }
+    };
+    for ((_, _, key, _), result) in files.iter().zip(parsed) {
         if result.is_err() {
             content.failed.insert(key.clone());
         }
@@ -162,11 +246,25 @@ pub fn load(config: &Config) -> Result<Content, Errors> {
     Ok(content)
 }
 
+type Stamp = (Option<SystemTime>, u64);
+
+#[derive(Clone)]
 enum Parsed {
     Briefing(Loaded<FrontMatter>),
     Topic(Loaded<TopicProfile>),
     Person(Loaded<PersonProfile>),
     Page(Loaded<PageMatter>),
+}
+
+impl Parsed {
+    fn set_revision(&mut self, revision: u64) {
+        match self {
+            Parsed::Briefing(l) => l.revision = revision,
+            Parsed::Topic(l) => l.revision = revision,
+            Parsed::Person(l) => l.revision = revision,
+            Parsed::Page(l) => l.revision = revision,
+        }
+    }
 }
 
 fn parse_file(root: &Path, section: Section, rel: &Path, key: &str) -> Result<Parsed, Error> {

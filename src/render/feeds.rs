@@ -27,6 +27,15 @@ impl FeedOwner {
         owners
     }
 
+    /// The output files of this owner's feeds.
+    pub fn files(self, config: &Config, site: &Site) -> Vec<String> {
+        FORMATS
+            .iter()
+            .filter(|(file, _, _)| enabled(config, file))
+            .map(|(file, _, _)| format!("{}{file}", self.folder(site)))
+            .collect()
+    }
+
     /// Site-relative folder of the feed files: `""` or `topics/sco/`.
     fn folder(self, site: &Site) -> &str {
         match self {

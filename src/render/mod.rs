@@ -116,21 +116,31 @@ impl<'a> Renderer<'a> {
     pub fn render_all(&self) -> Result<Vec<Output>, Errors> {
         let jobs = PageJob::all(self.site);
         let mut outputs = self.render_jobs(&jobs)?;
-        let feeds: Vec<Result<Vec<Output>, Error>> = FeedOwner::all(self.site)
+        outputs.extend(self.render_feeds(&FeedOwner::all(self.site))?);
+        outputs.extend(self.render_indexes(&jobs)?);
+        Ok(outputs)
+    }
+
+    /// The feeds of `owners`, in parallel.
+    pub fn render_feeds(&self, owners: &[FeedOwner]) -> Result<Vec<Output>, Error> {
+        let feeds: Vec<Result<Vec<Output>, Error>> = owners
             .par_iter()
             .map(|&owner| feeds::render(self.config, self.site, owner))
             .collect();
+        let mut outputs = Vec::new();
         for feed in feeds {
             outputs.extend(feed?);
         }
-        outputs.push(sitemap::sitemap(self.config, self.site, &jobs)?);
-        outputs.push(sitemap::news_sitemap(
-            self.config,
-            self.site,
-            sitemap::build_time(),
-        )?);
-        outputs.push(sitemap::robots(self.config));
         Ok(outputs)
+    }
+
+    /// The files that list the whole site for crawlers: sitemaps, robots.txt.
+    pub fn render_indexes(&self, jobs: &[PageJob]) -> Result<Vec<Output>, Error> {
+        Ok(vec![
+            sitemap::sitemap(self.config, self.site, jobs)?,
+            sitemap::news_sitemap(self.config, self.site, sitemap::build_time())?,
+            sitemap::robots(self.config),
+        ])
     }
 
     pub fn render_jobs(&self, jobs: &[PageJob]) -> Result<Vec<Output>, Errors> {

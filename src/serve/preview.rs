@@ -1,15 +1,23 @@
-//! The site as the preview holds it: built in memory, rebuilt on each
-//! change, and compared with what it held so browsers reload only the
-//! pages whose bytes changed.
+//! The site as the preview holds it, rebuilt after each change by doing
+//! only what the change needs: files are parsed again only when they
+//! changed, bodies rendered again only when their inputs did, and pages and
+//! feeds rendered again only when the digest of their context changed.
+//! What it holds is byte for byte what `briefing build` would write.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::config::Config;
+use crate::content::{self, ContentCache};
 use crate::error::Errors;
-use crate::{configure, load_site, render_site, BuildOptions, Timings};
+use crate::graph::{self, BodyCache, LinkOptions, Site};
+use crate::render::{FeedOwner, Output, PageJob, Renderer, Templates};
+use crate::theme::Theme;
+use crate::{configure, static_files, BuildOptions};
 
+use super::fingerprint::Fingerprints;
 use super::http::Files;
 use super::watch::Change;
 
@@ -25,25 +33,35 @@ pub struct Rebuilt {
 
 pub struct Preview {
     options: BuildOptions,
+    config: Option<Config>,
+    templates: Option<Templates>,
+    statics: Vec<Output>,
+    contents: ContentCache,
+    bodies: BodyCache,
+    /// Output path → digest of what produced it.
+    prints: HashMap<String, u64>,
     files: Arc<Files>,
 }
 
 impl Preview {
     /// Build the whole site in memory.
     pub fn new(options: BuildOptions) -> Result<Preview, Errors> {
-        let mut preview = Preview {
-            options,
-            files: Arc::new(Files::new()),
-        };
+        let mut preview = Preview::empty(options);
         preview.rebuild(&[Change::Config])?;
         Ok(preview)
     }
 
-    /// An empty preview, for when the first build fails: it fills in once
-    /// the sources are fixed.
+    /// A preview holding nothing yet, for when the first build fails: the
+    /// next successful rebuild fills it.
     pub fn empty(options: BuildOptions) -> Preview {
         Preview {
             options,
+            config: None,
+            templates: None,
+            statics: Vec::new(),
+            contents: ContentCache::default(),
+            bodies: BodyCache::default(),
+            prints: HashMap::new(),
             files: Arc::new(Files::new()),
         }
     }
@@ -52,24 +70,17 @@ impl Preview {
         self.files.clone()
     }
 
-    /// Rebuild after `changes`. On error the site held stays as it was.
+    /// Rebuild after `changes`. On error what is held stays as it was, and
+    /// the next rebuild starts again from the sources.
     pub fn rebuild(&mut self, changes: &[Change]) -> Result<Rebuilt, Errors> {
         let started = Instant::now();
-        let _ = changes;
-        let config = configure(&self.options)?;
-        let site = load_site(&config, self.options.drafts, &mut Timings::default())?;
-        let outputs = render_site(&config, &site)?;
-        let rendered = outputs.len();
-        let mut files = Files::with_capacity(outputs.len());
-        for output in outputs {
-            let bytes = match self.files.get(&output.path) {
-                Some(old) if **old == output.bytes => old.clone(),
-                _ => Arc::new(output.bytes),
-            };
-            files.insert(output.path, bytes);
+        let result = self.try_rebuild(changes);
+        if result.is_err() {
+            // Whatever was half-updated is redone in full next time.
+            self.config = None;
+            self.templates = None;
         }
-        let changed = diff(&self.files, &files);
-        self.files = Arc::new(files);
+        let (changed, rendered) = result?;
         Ok(Rebuilt {
             changed,
             rendered,
@@ -77,9 +88,119 @@ impl Preview {
         })
     }
 
-    pub fn root(&self) -> &PathBuf {
-        &self.options.root
+    fn try_rebuild(&mut self, changes: &[Change]) -> Result<(Vec<String>, usize), Errors> {
+        let everything = self.config.is_none()
+            || self.templates.is_none()
+            || changes
+                .iter()
+                .any(|c| matches!(c, Change::Config | Change::Template));
+        if everything {
+            let config = configure(&self.options)?;
+            let theme = Theme::resolve(&config)?;
+            self.templates = Some(Renderer::load_templates(&theme)?);
+            self.statics = static_files(&theme)?;
+            self.config = Some(config);
+            self.prints.clear();
+        } else if changes.contains(&Change::Static) {
+            let config = self.config.as_ref().ok_or_else(Errors::default)?;
+            self.statics = static_files(&Theme::resolve(config)?)?;
+        }
+        let (Some(config), Some(templates)) = (&self.config, &self.templates) else {
+            return Err(Errors::default());
+        };
+
+        let touched: HashSet<PathBuf> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Content(path) => Some(path.clone()),
+                _ => None,
+            })
+            .collect();
+        let content = content::load_cached(config, &mut self.contents, &touched)?;
+        let options = LinkOptions {
+            drafts: self.options.drafts,
+            cache: self.bodies.clone(),
+        };
+        let (mut site, errors) = graph::link_all(config, content, &options);
+        let site = errors.into_result(()).map(|()| {
+            self.bodies = std::mem::take(&mut site.bodies);
+            site
+        })?;
+
+        let (files, prints, rendered) =
+            render_changed(config, &site, templates, &self.prints, &self.files)?;
+        let mut files = files;
+        for output in &self.statics {
+            let bytes = match self.files.get(&output.path) {
+                Some(old) if **old == output.bytes => old.clone(),
+                _ => Arc::new(output.bytes.clone()),
+            };
+            files.insert(output.path.clone(), bytes);
+        }
+        let changed = diff(&self.files, &files);
+        self.files = Arc::new(files);
+        self.prints = prints;
+        Ok((changed, rendered))
     }
+}
+
+/// Render the pages and feeds whose digest changed; carry the rest over.
+fn render_changed(
+    config: &Config,
+    site: &Site,
+    templates: &Templates,
+    prints: &HashMap<String, u64>,
+    held: &Files,
+) -> Result<(Files, HashMap<String, u64>, usize), Errors> {
+    let renderer = Renderer::new(config, site, templates);
+    let digests = Fingerprints::new(config, site);
+    let mut files = Files::with_capacity(held.len());
+    let mut new_prints = HashMap::with_capacity(prints.len());
+
+    let jobs = PageJob::all(site);
+    let mut stale_jobs = Vec::new();
+    for &job in &jobs {
+        let path = job.file(site);
+        let print = digests.page(job);
+        match held.get(&path) {
+            Some(bytes) if prints.get(&path) == Some(&print) => {
+                files.insert(path.clone(), bytes.clone());
+            }
+            _ => stale_jobs.push(job),
+        }
+        new_prints.insert(path, print);
+    }
+    let mut rendered = stale_jobs.len();
+    for output in renderer.render_jobs(&stale_jobs)? {
+        files.insert(output.path, Arc::new(output.bytes));
+    }
+
+    let mut stale_owners = Vec::new();
+    for owner in FeedOwner::all(site) {
+        let print = digests.feed(owner);
+        let paths = owner.files(config, site);
+        let fresh = paths
+            .iter()
+            .all(|p| held.contains_key(p) && prints.get(p) == Some(&print));
+        for path in paths {
+            if fresh {
+                files.insert(path.clone(), held[&path].clone());
+            }
+            new_prints.insert(path, print);
+        }
+        if !fresh {
+            stale_owners.push(owner);
+        }
+    }
+    rendered += stale_owners.len();
+    for output in renderer.render_feeds(&stale_owners)? {
+        files.insert(output.path, Arc::new(output.bytes));
+    }
+    // Sitemaps list every page: cheap enough to write each time.
+    for output in renderer.render_indexes(&jobs)? {
+        files.insert(output.path, Arc::new(output.bytes));
+    }
+    Ok((files, new_prints, rendered))
 }
 
 /// Paths added, removed or changed between two versions of the site.

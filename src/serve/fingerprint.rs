@@ -1,0 +1,210 @@
+//! A digest of everything each page's template context holds, computed
+//! from the linked site without rendering. The preview re-renders a page
+//! only when its digest changed. Digests follow `render::context` field for
+//! field; a field left out here is a page the preview would leave stale,
+//! which the randomized incremental-equals-full test exists to catch.
+
+use std::hash::Hash;
+
+use crate::config::Config;
+use crate::graph::{hash_of, Briefing, Site, Subject};
+use crate::render::context::site_values;
+use crate::render::{FeedOwner, PageJob};
+
+pub struct Fingerprints<'a> {
+    config: &'a Config,
+    site: &'a Site,
+    /// What every page shows of the site as a whole.
+    global: u64,
+    /// A briefing as a card in a list.
+    cards: Vec<u64>,
+    /// A briefing as its own page and feed item.
+    full: Vec<u64>,
+}
+
+fn link(s: &Subject) -> (&str, &str) {
+    (&s.name, &s.path)
+}
+
+impl<'a> Fingerprints<'a> {
+    pub fn new(config: &'a Config, site: &'a Site) -> Self {
+        let global = hash_of((
+            serde_json::to_string(&site_values(config, site)).unwrap_or_default(),
+            &config.feeds.items,
+            config.feeds.full_content,
+            &config.home_briefings,
+        ));
+        let cards: Vec<u64> = site.briefings.iter().map(|b| card(site, b)).collect();
+        let full = site
+            .briefings
+            .iter()
+            .zip(&cards)
+            .map(|(b, &card)| {
+                let sources: Vec<(&str, Option<&str>)> = b
+                    .sources
+                    .iter()
+                    .map(|s| (s.title.as_str(), s.url.as_deref()))
+                    .collect();
+                let story = b
+                    .story
+                    .map(|s| (&site.stories[s].name, &site.stories[s].url_path));
+                hash_of((
+                    card,
+                    b.updated
+                        .map(|u| (u.instant, u.instant.offset().local_minus_utc(), u.date_only)),
+                    b.word_count,
+                    sources,
+                    story,
+                    &b.extra,
+                    b.draft,
+                    b.html_hash,
+                ))
+            })
+            .collect();
+        Fingerprints {
+            config,
+            site,
+            global,
+            cards,
+            full,
+        }
+    }
+
+    fn cards(&self, list: &[usize]) -> Vec<u64> {
+        list.iter().map(|&i| self.cards[i]).collect()
+    }
+
+    fn with_global(&self, what: impl Hash) -> u64 {
+        hash_of((self.global, what))
+    }
+
+    pub fn page(&self, job: PageJob) -> u64 {
+        let site = self.site;
+        match job {
+            PageJob::Home => {
+                let latest: Vec<usize> =
+                    (0..site.briefings.len().min(self.config.home_briefings)).collect();
+                self.with_global(("home", self.cards(&latest)))
+            }
+            PageJob::Briefing(i) => {
+                let b = &site.briefings[i];
+                let card = |i: Option<usize>| i.map(|i| self.cards[i]);
+                let story = b.story.map(|s| {
+                    let list = &site.stories[s].briefings;
+                    (self.cards(list), list.iter().position(|&x| x == i))
+                });
+                self.with_global((
+                    "briefing",
+                    self.full[i],
+                    card(b.previous),
+                    card(b.next),
+                    self.cards(&b.related),
+                    self.cards(&b.backlinks),
+                    story,
+                ))
+            }
+            PageJob::Topics => self.with_global(("topics", index(&site.topics))),
+            PageJob::People => self.with_global(("people", index(&site.people))),
+            PageJob::Topic(i) => self.with_global(("topic", self.subject(&site.topics[i]))),
+            PageJob::Person(i) => self.with_global(("person", self.subject(&site.people[i]))),
+            PageJob::Archive => {
+                let months: Vec<(i32, u32, usize)> = site
+                    .months
+                    .iter()
+                    .map(|m| (m.year, m.month, m.briefings.len()))
+                    .collect();
+                self.with_global(("archive", months))
+            }
+            PageJob::Month(i) => {
+                let m = &site.months[i];
+                self.with_global(("month", m.year, m.month, self.cards(&m.briefings)))
+            }
+            PageJob::Story(i) => {
+                let s = &site.stories[i];
+                self.with_global(("story", &s.name, &s.url_path, self.cards(&s.briefings)))
+            }
+            PageJob::Page(i) => {
+                let p = &site.pages[i];
+                self.with_global(("page", &p.title, &p.url_path, &p.extra, p.html_hash))
+            }
+            PageJob::NotFound => self.with_global("404"),
+        }
+    }
+
+    fn subject(&self, s: &Subject) -> u64 {
+        hash_of((
+            link(s),
+            &s.description,
+            &s.aliases,
+            &s.portrait,
+            s.has_profile,
+            &s.extra,
+            s.html_hash,
+            self.cards(&s.briefings),
+            self.cards(&s.mentioned_in),
+        ))
+    }
+
+    pub fn feed(&self, owner: FeedOwner) -> u64 {
+        let site = self.site;
+        let limit = self.config.feeds.items;
+        let (what, items): (_, Vec<u64>) = match owner {
+            FeedOwner::Site => (
+                "site".to_string(),
+                self.full.iter().take(limit).copied().collect(),
+            ),
+            FeedOwner::Topic(i) => (
+                format!("topic {}", site.topics[i].path),
+                self.feed_items(&site.topics[i], limit),
+            ),
+            FeedOwner::Person(i) => (
+                format!("person {}", site.people[i].path),
+                self.feed_items(&site.people[i], limit),
+            ),
+        };
+        let name = match owner {
+            FeedOwner::Site => None,
+            FeedOwner::Topic(i) => Some(&site.topics[i].name),
+            FeedOwner::Person(i) => Some(&site.people[i].name),
+        };
+        self.with_global(("feed", what, name, items))
+    }
+
+    fn feed_items(&self, s: &Subject, limit: usize) -> Vec<u64> {
+        s.briefings
+            .iter()
+            .take(limit)
+            .map(|&i| self.full[i])
+            .collect()
+    }
+}
+
+fn card(site: &Site, b: &Briefing) -> u64 {
+    let topics: Vec<(&str, &str)> = b.topics.iter().map(|&t| link(&site.topics[t])).collect();
+    let people: Vec<(&str, &str)> = b.people.iter().map(|&p| link(&site.people[p])).collect();
+    hash_of((
+        &b.title,
+        &b.url_path,
+        b.date.instant,
+        b.date.instant.offset().local_minus_utc(),
+        b.date.date_only,
+        &b.summary,
+        b.reading_time,
+        topics,
+        people,
+    ))
+}
+
+fn index(subjects: &[Subject]) -> Vec<(&str, &str, &Option<String>, usize)> {
+    subjects
+        .iter()
+        .map(|s| {
+            (
+                s.name.as_str(),
+                s.path.as_str(),
+                &s.description,
+                s.briefings.len(),
+            )
+        })
+        .collect()
+}

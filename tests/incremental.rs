@@ -1,0 +1,310 @@
+//! The preview's invariant: after any sequence of edits, what `serve` holds
+//! is byte for byte what a fresh build of the same files writes.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::PathBuf;
+
+use briefing::serve::preview::Preview;
+use briefing::serve::watch::Change;
+use briefing::BuildOptions;
+use common::{fixture, TestSite};
+
+const BASE: &str = "http://127.0.0.1:1111/";
+
+/// A small deterministic generator (xorshift), so a failure replays.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+fn options(site: &TestSite) -> BuildOptions {
+    let mut options = BuildOptions::new(&site.root);
+    options.base_url = Some(BASE.into());
+    options
+}
+
+/// A fresh build of the same files, in memory.
+fn fresh(site: &TestSite) -> Result<BTreeMap<String, Vec<u8>>, String> {
+    let options = options(site);
+    let config = briefing::configure(&options).map_err(|e| e.to_string())?;
+    let linked =
+        briefing::load_site(&config, false, &mut Default::default()).map_err(|e| e.to_string())?;
+    let files = briefing::render_site(&config, &linked).map_err(|e| e.to_string())?;
+    Ok(files.into_iter().map(|f| (f.path, f.bytes)).collect())
+}
+
+fn held(preview: &Preview) -> BTreeMap<String, Vec<u8>> {
+    preview
+        .files()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.to_vec()))
+        .collect()
+}
+
+fn briefings(site: &TestSite) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = walkdir::WalkDir::new(site.root.join("content/briefings"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            e.path()
+                .strip_prefix(&site.root)
+                .expect("prefix")
+                .to_path_buf()
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+const PEOPLE: &[&str] = &[
+    "Xi",
+    "Putin",
+    "Narendra Modi",
+    "Kim Jong Un",
+    "Donald Trump",
+    "President Xi",
+];
+const TOPICS: &[&str] = &[
+    "SCO",
+    "Energy",
+    "Trade",
+    "Tariffs",
+    "Shanghai Cooperation Organisation",
+];
+const STORIES: &[&str] = &["", "Putin in China", "Tariffs on India"];
+
+fn briefing_text(dice: &mut Dice, n: usize, links_to: Option<&str>) -> String {
+    let day = 1 + dice.below(28);
+    let hour = dice.below(24);
+    let date = if dice.below(3) == 0 {
+        format!("2025-09-{day:02}")
+    } else {
+        format!("2025-09-{day:02}T{hour:02}:00:00+0{}:00", dice.below(9))
+    };
+    let people: Vec<&str> = (0..dice.below(3)).map(|_| *dice.pick(PEOPLE)).collect();
+    let topics: Vec<&str> = (0..dice.below(3)).map(|_| *dice.pick(TOPICS)).collect();
+    let story = *dice.pick(STORIES);
+    let mut text = format!(
+        "---\ntitle: Briefing number {n} on {}\ndate: {date}\npeople: [{}]\ntopics: [{}]\n",
+        dice.pick(TOPICS),
+        people.join(", "),
+        topics.join(", ")
+    );
+    if !story.is_empty() {
+        text.push_str(&format!("story: {story}\n"));
+    }
+    if dice.below(4) == 0 {
+        text.push_str("summary: A summary written by hand.\n");
+    }
+    text.push_str("---\n");
+    text.push_str(&format!(
+        "Putin and Xi meet again, edit {n}. Energy and trade are discussed.\n"
+    ));
+    if let Some(target) = links_to {
+        text.push_str(&format!("\nSee [the earlier one](@/{target}).\n"));
+    }
+    text
+}
+
+#[test]
+fn any_sequence_of_edits_holds_what_a_fresh_build_writes() {
+    let site = fixture("crosslinks");
+    let mut preview = Preview::new(options(&site)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(held(&preview), fresh(&site).expect("fresh build"));
+
+    let mut dice = Dice(0x5eed_b41e_f1a6);
+    let mut broken: Option<PathBuf> = None;
+    for step in 0..160 {
+        let files = briefings(&site);
+        let mut changes: Vec<Change> = Vec::new();
+        let what = dice.below(10);
+        if let Some(path) = broken.take() {
+            // Fix the file broken last step.
+            let n = step;
+            fs::write(site.root.join(&path), briefing_text(&mut dice, n, None)).expect("write");
+            changes.push(Change::Content(path));
+        } else if what <= 2 && !files.is_empty() {
+            // Rewrite a briefing, perhaps linking another.
+            let path = dice.pick(&files).clone();
+            let target = dice
+                .pick(&files)
+                .strip_prefix("content")
+                .ok()
+                .map(|p| p.display().to_string());
+            let target = target.filter(|t| !path.ends_with(t) && dice.below(2) == 0);
+            fs::write(
+                site.root.join(&path),
+                briefing_text(&mut dice, step, target.as_deref()),
+            )
+            .expect("write");
+            changes.push(Change::Content(path));
+        } else if what == 3 {
+            let path = PathBuf::from(format!("content/briefings/new-{step}.md"));
+            fs::write(site.root.join(&path), briefing_text(&mut dice, step, None)).expect("write");
+            changes.push(Change::Content(path));
+        } else if what == 4 && files.len() > 2 {
+            // Delete one, unless others link to it.
+            let path = dice.pick(&files).clone();
+            let key = path
+                .strip_prefix("content")
+                .expect("content")
+                .display()
+                .to_string();
+            let linked = files.iter().any(|f| {
+                fs::read_to_string(site.root.join(f)).is_ok_and(|t| t.contains(&format!("@/{key}")))
+            });
+            if !linked {
+                fs::remove_file(site.root.join(&path)).expect("remove");
+                changes.push(Change::Content(path));
+            }
+        } else if what == 5 && !files.is_empty() {
+            // Rename (or move into a subfolder), unless others link to it.
+            let path = dice.pick(&files).clone();
+            let key = path
+                .strip_prefix("content")
+                .expect("content")
+                .display()
+                .to_string();
+            let linked = files.iter().any(|f| {
+                fs::read_to_string(site.root.join(f)).is_ok_and(|t| t.contains(&format!("@/{key}")))
+            });
+            if !linked {
+                let to = if dice.below(2) == 0 {
+                    PathBuf::from(format!("content/briefings/moved-{step}.md"))
+                } else {
+                    PathBuf::from(format!("content/briefings/sub/moved-{step}.md"))
+                };
+                fs::create_dir_all(site.root.join(to.parent().expect("parent"))).expect("mkdir");
+                fs::rename(site.root.join(&path), site.root.join(&to)).expect("rename");
+                changes.push(Change::Content(path));
+                changes.push(Change::Content(to));
+            }
+        } else if what == 6 {
+            // A profile changes: role and aliases.
+            let path = PathBuf::from("content/people/xi-jinping.md");
+            let aliases = if dice.below(2) == 0 {
+                "[Xi, President Xi]"
+            } else {
+                "[Xi]"
+            };
+            let text = format!("---\nname: Xi Jinping\nrole: Role {step}\naliases: {aliases}\n---\nProfile text {step}.\n");
+            fs::write(site.root.join(&path), text).expect("write");
+            changes.push(Change::Content(path));
+        } else if what == 7 && !files.is_empty() {
+            // A broken save.
+            let path = dice.pick(&files).clone();
+            fs::write(
+                site.root.join(&path),
+                "---\ntitle: Broken\ndate: not a date\n---\n",
+            )
+            .expect("write");
+            changes.push(Change::Content(path.clone()));
+            broken = Some(path);
+        } else if what == 8 {
+            let path = PathBuf::from("content/pages/about.md");
+            fs::write(
+                site.root.join(&path),
+                format!(
+                    "---\ntitle: About {}\n---\nAbout text {step}.\n",
+                    dice.below(3)
+                ),
+            )
+            .expect("write");
+            changes.push(Change::Content(path));
+        } else {
+            // A stylesheet edit.
+            fs::create_dir_all(site.root.join("static/css")).expect("mkdir");
+            fs::write(
+                site.root.join("static/css/site.css"),
+                format!("body {{ margin: {step}px; }}\n"),
+            )
+            .expect("write");
+            changes.push(Change::Static);
+        }
+        if changes.is_empty() {
+            continue;
+        }
+
+        let result = preview.rebuild(&changes);
+        match fresh(&site) {
+            Ok(expected) => {
+                if let Err(e) = result {
+                    panic!("step {step}: the preview failed where a build succeeds: {e}");
+                }
+                let got = held(&preview);
+                let missing: Vec<&String> =
+                    expected.keys().filter(|k| !got.contains_key(*k)).collect();
+                let extra: Vec<&String> =
+                    got.keys().filter(|k| !expected.contains_key(*k)).collect();
+                assert!(
+                    missing.is_empty() && extra.is_empty(),
+                    "step {step} {changes:?}: missing {missing:?}, extra {extra:?}"
+                );
+                for (path, bytes) in &expected {
+                    assert!(
+                        got[path] == *bytes,
+                        "step {step} {changes:?}: {path} differs from a fresh build"
+                    );
+                }
+            }
+            Err(build_error) => {
+                let preview_error = result.err().map(|e| e.to_string());
+                assert_eq!(
+                    preview_error.as_deref(),
+                    Some(build_error.as_str()),
+                    "step {step}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_body_edit_renders_only_the_pages_that_show_it() {
+    let site = fixture("crosslinks");
+    let mut preview = Preview::new(options(&site)).unwrap_or_else(|e| panic!("{e}"));
+    let total = preview.files().len();
+    let path = PathBuf::from("content/briefings/2025-09-02-talks.md");
+    let text = fs::read_to_string(site.root.join(&path)).expect("read");
+    fs::write(
+        site.root.join(&path),
+        text.replace(
+            "A memorandum on a pipeline.",
+            "A memorandum on a gas pipeline.",
+        ),
+    )
+    .expect("write");
+    let rebuilt = preview
+        .rebuild(&[Change::Content(path)])
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Its own page, and the feeds carrying its full text (site, its topics and people).
+    assert!(rebuilt
+        .changed
+        .contains(&"briefings/talks/index.html".to_string()));
+    assert!(rebuilt.changed.contains(&"rss.xml".to_string()));
+    assert!(!rebuilt
+        .changed
+        .contains(&"briefings/summit/index.html".to_string()));
+    assert!(
+        rebuilt.rendered < total / 3,
+        "rendered {} of {total}",
+        rebuilt.rendered
+    );
+    assert_eq!(held(&preview), fresh(&site).expect("fresh build"));
+}
