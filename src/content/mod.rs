@@ -1,12 +1,14 @@
 //! The load stage: walk `content/`, split and parse every file in parallel.
 //! Nothing here knows about other files; names are resolved by `graph`.
 
+mod cache;
 pub mod front_matter;
 pub mod markdown;
 pub mod model;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use rayon::prelude::*;
@@ -15,6 +17,7 @@ use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::error::{Error, Errors};
+pub use cache::{load_cached, ContentCache};
 pub use model::{Date, FrontMatter, PageMatter, PersonProfile, Source, TopicProfile};
 
 /// One parsed file: its front-matter as written and its Markdown body.
@@ -25,7 +28,8 @@ pub struct Loaded<M> {
     /// Relative to `content/`, with `/`: `briefings/x.md`, the form `@/` links use.
     pub key: String,
     pub meta: M,
-    pub body: String,
+    /// Shared, so the preview's cache hands it on without copying.
+    pub body: Arc<str>,
     /// File line on which the body starts.
     pub body_line: usize,
     /// Top-level front-matter keys with the line and column of their value.
@@ -89,43 +93,47 @@ impl Section {
     }
 }
 
-/// Parsed files kept between loads by the preview: a file is parsed again
-/// only when its size or modification time changed, or an event named it.
-#[derive(Default)]
-pub struct ContentCache {
-    files: HashMap<PathBuf, CachedFile>,
-    revisions: u64,
-}
-
-struct CachedFile {
-    stamp: (Option<SystemTime>, u64),
-    parsed: Result<Parsed, Error>,
-}
-
 /// Read every Markdown file under `content/`. Only a missing `content/` is
 /// fatal; a file that fails is recorded in `Content::errors`.
 pub fn load(config: &Config) -> Result<Content, Errors> {
-    load_files(config, None)
+    let walk = walk(config, false)?;
+    let parsed: Vec<Result<Parsed, Error>> = walk
+        .files
+        .par_iter()
+        .map(|f| parse_file(&config.root, f.section, &f.rel, &f.key))
+        .collect();
+    let mut content = Content {
+        warnings: walk.warnings,
+        errors: walk.errors,
+        ..Content::default()
+    };
+    for (file, result) in walk.files.iter().zip(parsed) {
+        content.add(&file.key, result);
+    }
+    Ok(content)
 }
 
-/// `load`, reusing what `cache` holds for files that did not change.
-/// `touched` are files an event named: always read again.
-pub fn load_cached(
-    config: &Config,
-    cache: &mut ContentCache,
-    touched: &HashSet<PathBuf>,
-) -> Result<Content, Errors> {
-    load_files(config, Some((cache, touched)))
+/// A Markdown file found under `content/`.
+struct Found {
+    section: Section,
+    /// Relative to the site root.
+    rel: PathBuf,
+    key: String,
+    stamp: Stamp,
 }
 
-fn load_files(
-    config: &Config,
-    mut cache: Option<(&mut ContentCache, &HashSet<PathBuf>)>,
-) -> Result<Content, Errors> {
+/// What walking `content/` found, in file-name order.
+struct Walk {
+    files: Vec<Found>,
+    errors: Errors,
+    warnings: Vec<Error>,
+}
+
+/// List the Markdown files under `content/`, with their size and mtime
+/// when `stamps` is asked for (the preview compares them).
+fn walk(config: &Config, stamps: bool) -> Result<Walk, Errors> {
     let root = &config.root;
     let content_dir = config.content_dir();
-    let mut content = Content::default();
-    let mut errors = Errors::default();
     if !content_dir.is_dir() {
         return Err(Error::at(
             "content",
@@ -133,8 +141,11 @@ fn load_files(
         )
         .into());
     }
-
-    let mut files: Vec<(Section, PathBuf, String, Stamp)> = Vec::new();
+    let mut walk = Walk {
+        files: Vec::new(),
+        errors: Errors::default(),
+        warnings: Vec::new(),
+    };
     for entry in WalkDir::new(&content_dir).sort_by_file_name() {
         let entry = match entry {
             Ok(entry) => entry,
@@ -143,7 +154,7 @@ fn load_files(
                     .path()
                     .map(|p| relative(root, p))
                     .unwrap_or_else(|| PathBuf::from("content"));
-                errors.push(Error::at(path, e.to_string()));
+                walk.errors.push(Error::at(path, e.to_string()));
                 continue;
             }
         };
@@ -154,7 +165,7 @@ fn load_files(
             continue;
         }
         if entry.path_is_symlink() {
-            content.warnings.push(Error::at(
+            walk.warnings.push(Error::at(
                 &rel,
                 "symbolic link not followed: content must be real files inside the site",
             ));
@@ -164,86 +175,44 @@ fn load_files(
             continue;
         }
         let key = key_of(&content_dir, path);
-        // Only the preview compares stamps; a plain build need not stat.
-        let stamp = match cache {
-            Some(_) => entry
+        let stamp = if stamps {
+            entry
                 .metadata()
                 .map(|m| (m.modified().ok(), m.len()))
-                .unwrap_or((None, 0)),
-            None => (None, 0),
+                .unwrap_or((None, 0))
+        } else {
+            (None, 0)
         };
         match Section::of(&key) {
-            Some(section) => files.push((section, rel, key, stamp)),
-            None => errors.push(Error::at(
+            Some(section) => walk.files.push(Found {
+                section,
+                rel,
+                key,
+                stamp,
+            }),
+            None => walk.errors.push(Error::at(
                 &rel,
                 "a Markdown file outside content/briefings, content/topics, content/people and content/pages",
             )),
         }
     }
+    Ok(walk)
+}
 
-    let parsed: Vec<Result<Parsed, Error>> = match &mut cache {
-        None => files
-            .par_iter()
-            .map(|(section, rel, key, _)| parse_file(root, *section, rel, key))
-            .collect(),
-        Some((cache, touched)) => {
-            let fresh = |rel: &PathBuf, stamp: &Stamp| {
-                !touched.contains(rel)
-                    && cache
-                        .files
-                        .get(rel)
-                        .is_some_and(|c| c.stamp == *stamp && stamp.0.is_some())
-            };
-            let reparsed: Vec<Option<Result<Parsed, Error>>> = files
-                .par_iter()
-                .map(|(section, rel, key, stamp)| {
-                    (!fresh(rel, stamp)).then(|| parse_file(root, *section, rel, key))
-                })
-                .collect();
-            let mut kept = HashMap::with_capacity(files.len());
-            let mut out = Vec::with_capacity(files.len());
-            for ((_, rel, _, stamp), new) in files.iter().zip(reparsed) {
-                let parsed = match new {
-                    Some(mut result) => {
-                        cache.revisions += 1;
-                        if let Ok(p) = &mut result {
-                            p.set_revision(cache.revisions);
-                        }
-                        result
-                    }
-                    None => match cache.files.remove(rel) {
-                        Some(old) => old.parsed,
-                        None => Err(Error::at(rel, "internal: lost from the content cache")),
-                    },
-                };
-                out.push(parsed.clone());
-                kept.insert(
-                    rel.clone(),
-                    CachedFile {
-                        stamp: *stamp,
-                        parsed,
-                    },
-                );
-            }
-            // Files gone from disk leave the cache with this swap.
-            cache.files = kept;
-            out
-        }
-    };
-    for ((_, _, key, _), result) in files.iter().zip(parsed) {
-        if result.is_err() {
-            content.failed.insert(key.clone());
-        }
+impl Content {
+    /// Add one file's outcome, keeping files in the order they are added.
+    fn add(&mut self, key: &str, result: Result<Parsed, Error>) {
         match result {
-            Ok(Parsed::Briefing(b)) => content.briefings.push(b),
-            Ok(Parsed::Topic(t)) => content.topics.push(t),
-            Ok(Parsed::Person(p)) => content.people.push(p),
-            Ok(Parsed::Page(p)) => content.pages.push(p),
-            Err(e) => errors.push(e),
+            Ok(Parsed::Briefing(b)) => self.briefings.push(b),
+            Ok(Parsed::Topic(t)) => self.topics.push(t),
+            Ok(Parsed::Person(p)) => self.people.push(p),
+            Ok(Parsed::Page(p)) => self.pages.push(p),
+            Err(e) => {
+                self.failed.insert(key.to_string());
+                self.errors.push(e);
+            }
         }
     }
-    content.errors = errors;
-    Ok(content)
 }
 
 type Stamp = (Option<SystemTime>, u64);
@@ -297,7 +266,7 @@ fn parse_loaded<M: DeserializeOwned>(
         path: rel.to_path_buf(),
         key: key.to_string(),
         meta,
-        body: split.body.to_string(),
+        body: Arc::from(split.body),
         body_line: split.body_line,
     })
 }

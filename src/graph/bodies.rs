@@ -38,6 +38,8 @@ struct CachedBody {
     /// Everything else the rendering read: URLs, names, options, listed subjects.
     inputs: u64,
     rendered: Rendered,
+    /// `rendered.html`, shared with the site so reuse copies nothing.
+    html: Arc<str>,
     seen: BTreeSet<(Kind, usize)>,
     html_hash: u64,
 }
@@ -110,13 +112,6 @@ pub(super) fn render_markdown(
         .briefings
         .par_iter()
         .map(|b| {
-            let mut listed = HashMap::new();
-            for &t in &b.topics {
-                listed.insert((Kind::Topic, t), config.url(&site.topics[t].path));
-            }
-            for &p in &b.people {
-                listed.insert((Kind::Person, p), config.url(&site.people[p].path));
-            }
             let link = config.markdown.link_mentions && b.link_mentions;
             let inputs = hash_of((shared_inputs, &b.topics, &b.people, link));
             if let Some(hit) = cache.briefings.get(&b.key) {
@@ -124,12 +119,20 @@ pub(super) fn render_markdown(
                     return hit.clone();
                 }
             }
+            let mut listed = HashMap::new();
+            for &t in &b.topics {
+                listed.insert((Kind::Topic, t), config.url(&site.topics[t].path));
+            }
+            for &p in &b.people {
+                listed.insert((Kind::Person, p), config.url(&site.people[p].path));
+            }
             let mut mentions = BriefingMentions::new(&names, listed, link);
-            let rendered = markdown::render(&b.body, options, &addresses, &mut mentions);
+            let mut rendered = markdown::render(&b.body, options, &addresses, &mut mentions);
             Arc::new(CachedBody {
                 revision: b.revision,
                 inputs,
                 html_hash: hash_of(&rendered.html),
+                html: Arc::from(std::mem::take(&mut rendered.html)),
                 rendered,
                 seen: mentions.seen,
             })
@@ -168,20 +171,19 @@ pub(super) fn render_markdown(
         }
     }
 
-    // Anchors of every target, by key.
-    let mut anchors: HashMap<&str, HashSet<&str>> = HashMap::new();
+    // Anchors of every target, by key; few per page, so a slice to scan.
+    let mut anchors: HashMap<&str, &[String]> = HashMap::new();
     for (b, r) in site.briefings.iter().zip(&briefings) {
-        anchors.insert(&b.key, r.anchors.iter().map(String::as_str).collect());
+        anchors.insert(&b.key, &r.anchors);
     }
     for (s, r) in site.topics.iter().chain(&site.people).zip(&subjects) {
         if let Some(key) = &s.key {
-            anchors.insert(key, r.anchors.iter().map(String::as_str).collect());
+            anchors.insert(key, &r.anchors);
         }
     }
     for (p, r) in site.pages.iter().zip(&pages) {
-        anchors.insert(&p.key, r.anchors.iter().map(String::as_str).collect());
+        anchors.insert(&p.key, &r.anchors);
     }
-    let keys: Vec<&str> = addresses.urls.keys().map(String::as_str).collect();
     let check = |path: &PathBuf,
                  body: &str,
                  body_line: usize,
@@ -203,18 +205,21 @@ pub(super) fn render_markdown(
                 } else {
                     format!("broken link: no file content/{}", link.target)
                 };
-                if let Some(hint) = did_you_mean(&link.target, keys.iter().copied()) {
+                if let Some(hint) =
+                    did_you_mean(&link.target, addresses.urls.keys().map(String::as_str))
+                {
                     message.push_str(&format!(" (did you mean '@/{hint}'?)"));
                 }
                 errors.push(place(message));
             } else if let Some(anchor) = &link.anchor {
                 let known = anchors.get(link.target.as_str());
-                if !known.is_some_and(|k| k.contains(anchor.as_str())) {
+                if !known.is_some_and(|k| k.iter().any(|a| a == anchor)) {
                     let mut message = format!(
                         "broken link: content/{} has no heading with the id '#{anchor}'",
                         link.target
                     );
-                    if let Some(hint) = known.and_then(|k| did_you_mean(anchor, k.iter().copied()))
+                    if let Some(hint) =
+                        known.and_then(|k| did_you_mean(anchor, k.iter().map(String::as_str)))
                     {
                         message.push_str(&format!(" (did you mean '#{hint}'?)"));
                     }
@@ -257,21 +262,21 @@ pub(super) fn render_markdown(
         }
         b.word_count = r.rendered.word_count;
         b.reading_time = r.rendered.word_count.div_ceil(200).max(1);
-        b.html = r.rendered.html.clone();
+        b.html = r.html.clone();
         b.html_hash = r.html_hash;
         b.backlinks = back;
-        b.body = String::new();
+        b.body = Arc::from("");
     }
     let (topics, people) = (&mut site.topics, &mut site.people);
     for (s, r) in topics.iter_mut().chain(people.iter_mut()).zip(subjects) {
         s.html_hash = hash_of(&r.html);
-        s.html = r.html;
-        s.body = String::new();
+        s.html = Arc::from(r.html);
+        s.body = Arc::from("");
     }
     for (p, r) in site.pages.iter_mut().zip(pages) {
         p.html_hash = hash_of(&r.html);
-        p.html = r.html;
-        p.body = String::new();
+        p.html = Arc::from(r.html);
+        p.body = Arc::from("");
     }
     next_cache
 }

@@ -10,6 +10,7 @@ mod subjects;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::config::Config;
 
@@ -17,6 +18,7 @@ use crate::content::{Content, Date, Loaded, Source};
 use crate::error::{Error, Errors};
 use crate::slug::{check_written, slugify, strip_date_prefix};
 pub use bodies::{hash_of, BodyCache};
+pub use related::RelatedMemo;
 pub use subjects::{Directory, Person, Subject, Topic};
 
 /// A briefing as the site means it.
@@ -37,7 +39,7 @@ pub struct Briefing {
     pub story: Option<usize>,
     pub draft: bool,
     pub extra: BTreeMap<String, serde_yaml::Value>,
-    pub html: String,
+    pub html: Arc<str>,
     /// Digest of `html`, to tell cheaply whether it changed.
     pub html_hash: u64,
     pub word_count: usize,
@@ -55,7 +57,7 @@ pub struct Briefing {
     revision: u64,
     /// Where some front-matter keys are, for warnings.
     pub lines: KeyLines,
-    body: String,
+    body: Arc<str>,
     body_line: usize,
 }
 
@@ -75,10 +77,10 @@ pub struct Page {
     pub title: String,
     pub slug: String,
     pub url_path: String,
-    pub html: String,
+    pub html: Arc<str>,
     pub html_hash: u64,
     pub extra: BTreeMap<String, serde_yaml::Value>,
-    body: String,
+    body: Arc<str>,
     body_line: usize,
 }
 
@@ -115,6 +117,8 @@ pub struct Site {
     pub warnings: Vec<Error>,
     /// The rendered bodies, for the next link pass over a changed site.
     pub bodies: BodyCache,
+    /// Related briefings as computed, for the next link pass.
+    pub related: RelatedMemo,
 }
 
 /// URL sections a free page may not take.
@@ -139,6 +143,8 @@ pub struct LinkOptions {
     pub drafts: bool,
     /// Bodies rendered by an earlier pass over the same site.
     pub cache: BodyCache,
+    /// Related briefings from an earlier pass, reused if their inputs match.
+    pub related: RelatedMemo,
 }
 
 pub fn link(config: &Config, content: Content, options: &LinkOptions) -> Result<Site, Errors> {
@@ -227,6 +233,7 @@ pub fn link_all(config: &Config, mut content: Content, options: &LinkOptions) ->
         months: Vec::new(),
         warnings: content.warnings,
         bodies: BodyCache::default(),
+        related: RelatedMemo::default(),
     };
     unchecked.extend(rejected);
     site.bodies = bodies::render_markdown(
@@ -237,7 +244,7 @@ pub fn link_all(config: &Config, mut content: Content, options: &LinkOptions) ->
         &mut errors,
         &options.cache,
     );
-    build_indexes(config, &mut site);
+    build_indexes(config, &mut site, &options.related);
     (site, errors)
 }
 
@@ -324,7 +331,7 @@ fn resolve_briefing(
         story: None,
         draft: meta.draft.unwrap_or(false),
         extra: meta.extra.unwrap_or_default(),
-        html: String::new(),
+        html: Arc::from(""),
         word_count: 0,
         reading_time: 1,
         previous: None,
@@ -389,7 +396,7 @@ fn resolve_page(
         title,
         url_path: format!("{slug}/"),
         slug,
-        html: String::new(),
+        html: Arc::from(""),
         html_hash: 0,
         extra: loaded.meta.extra.unwrap_or_default(),
         body: loaded.body,
@@ -435,7 +442,7 @@ fn check_unique_pages(pages: &[Page], errors: &mut Errors) {
     }
 }
 
-fn build_indexes(config: &Config, site: &mut Site) {
+fn build_indexes(config: &Config, site: &mut Site, previous: &RelatedMemo) {
     let count = site.briefings.len();
     let mut months: BTreeMap<(i32, u32), Vec<usize>> = BTreeMap::new();
     for (i, b) in site.briefings.iter().enumerate() {
@@ -465,15 +472,17 @@ fn build_indexes(config: &Config, site: &mut Site) {
             briefings,
         })
         .collect();
-    let related = related::compute(
+    let memo = related::compute_or_reuse(
         &site.briefings,
         &site.topics,
         &site.people,
         config.related_briefings,
+        previous,
     );
-    for (i, (b, rel)) in site.briefings.iter_mut().zip(related).enumerate() {
+    for (i, (b, rel)) in site.briefings.iter_mut().zip(memo.lists.iter()).enumerate() {
         b.previous = (i + 1 < count).then_some(i + 1);
         b.next = i.checked_sub(1);
-        b.related = rel;
+        b.related = rel.clone();
     }
+    site.related = memo;
 }

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::content::{Loaded, PersonProfile, TopicProfile};
 use crate::error::{Error, Errors};
@@ -21,7 +22,7 @@ pub struct Subject {
     pub description: Option<String>,
     pub portrait: Option<String>,
     /// The profile's body as HTML; empty without a profile.
-    pub html: String,
+    pub html: Arc<str>,
     pub html_hash: u64,
     /// Where the name is defined: the profile, else the first briefing naming it.
     pub defined_in: PathBuf,
@@ -34,7 +35,7 @@ pub struct Subject {
     pub mentioned_in: Vec<usize>,
     pub extra: BTreeMap<String, serde_yaml::Value>,
     /// Profile body, kept until the Markdown pass.
-    pub(crate) body: String,
+    pub(crate) body: Arc<str>,
     pub(crate) body_line: usize,
     pub(crate) key: Option<String>,
 }
@@ -49,6 +50,8 @@ pub struct Directory {
     section: &'static str,
     pub subjects: Vec<Subject>,
     by_name: HashMap<String, usize>,
+    /// Names exactly as written, once resolved.
+    by_exact: HashMap<String, usize>,
     transliterate: bool,
 }
 
@@ -190,11 +193,17 @@ impl Directory {
         if name.is_empty() {
             return None;
         }
+        // Most names are written the same way each time: skip normalizing.
+        if let Some(&index) = self.by_exact.get(name) {
+            return Some(index);
+        }
         let key = normalize(name);
         if let Some(&index) = self.by_name.get(&key) {
+            self.by_exact.insert(name.to_string(), index);
             return Some(index);
         }
         let index = self.subjects.len();
+        self.by_exact.insert(name.to_string(), index);
         let slug = slugify(name, self.transliterate);
         self.subjects.push(Subject {
             name: name.split_whitespace().collect::<Vec<_>>().join(" "),

@@ -3,6 +3,8 @@
 //! lists it (Tera values are reference-counted), so a page's context costs
 //! what the page shows, not what the site holds.
 
+use std::sync::OnceLock;
+
 use serde::Serialize;
 use tera::Value;
 
@@ -75,15 +77,19 @@ struct Card<'a> {
     people: Vec<Value>,
 }
 
-/// Template values built once per build and shared by every page.
-pub struct Shared {
+/// Template values built once per build and shared by every page. Cards
+/// are made on first use: a preview that renders three pages makes only
+/// the cards those pages show.
+pub struct Shared<'a> {
+    config: &'a Config,
+    site: &'a Site,
     pub topics: Vec<Value>,
     pub people: Vec<Value>,
-    pub cards: Vec<Value>,
+    cards: Vec<OnceLock<Value>>,
 }
 
-impl Shared {
-    pub fn new(config: &Config, site: &Site) -> Shared {
+impl<'a> Shared<'a> {
+    pub fn new(config: &'a Config, site: &'a Site) -> Shared<'a> {
         let link = |s: &Subject| {
             Value::from_serializable(&SubjectLink {
                 name: &s.name,
@@ -92,20 +98,31 @@ impl Shared {
         };
         let topics: Vec<Value> = site.topics.iter().map(link).collect();
         let people: Vec<Value> = site.people.iter().map(link).collect();
-        let cards = site
-            .briefings
-            .iter()
-            .map(|b| card(config, b, &topics, &people))
-            .collect();
         Shared {
+            config,
+            site,
             topics,
             people,
-            cards,
+            cards: site.briefings.iter().map(|_| OnceLock::new()).collect(),
         }
     }
 
+    /// Briefing `i` as a card.
+    pub fn card(&self, i: usize) -> Value {
+        self.cards[i]
+            .get_or_init(|| {
+                card(
+                    self.config,
+                    &self.site.briefings[i],
+                    &self.topics,
+                    &self.people,
+                )
+            })
+            .clone()
+    }
+
     pub fn cards(&self, indexes: &[usize]) -> Vec<Value> {
-        indexes.iter().map(|&i| self.cards[i].clone()).collect()
+        indexes.iter().map(|&i| self.card(i)).collect()
     }
 }
 

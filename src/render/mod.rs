@@ -90,7 +90,7 @@ pub struct Renderer<'a> {
     config: &'a Config,
     site: &'a Site,
     templates: &'a Templates,
-    shared: Shared,
+    shared: Shared<'a>,
     /// `site` in every template, built once.
     site_value: Value,
 }
@@ -204,10 +204,7 @@ impl<'a> Renderer<'a> {
                 );
                 ctx.insert_value("content", Value::safe_string(&b.html));
                 ctx.insert("title", &b.title);
-                let one = |i: Option<usize>| {
-                    i.map(|i| shared.cards[i].clone())
-                        .unwrap_or_else(Value::none)
-                };
+                let one = |i: Option<usize>| i.map(|i| shared.card(i)).unwrap_or_else(Value::none);
                 ctx.insert_value("previous", one(b.previous));
                 ctx.insert_value("next", one(b.next));
                 ctx.insert_value("related", shared.cards(&b.related).into());

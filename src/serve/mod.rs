@@ -178,11 +178,16 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
                     pages: rebuilt.changed.iter().map(|p| url_path(p)).collect(),
                     css_only,
                 }));
+                let t = &rebuilt.timings;
                 say(format_args!(
-                    "{what} changed · {} pages rendered, {} files changed · {} ms",
+                    "{what} changed · {} pages rendered, {} files changed · {} ms (load {} · link {} · render {} · swap {})",
                     rebuilt.rendered,
                     rebuilt.changed.len(),
-                    rebuilt.elapsed.as_millis()
+                    rebuilt.elapsed.as_millis(),
+                    t.load.as_millis(),
+                    t.link.as_millis(),
+                    t.render.as_millis(),
+                    t.write.as_millis(),
                 ));
             }
             Err(errors) => {

@@ -15,7 +15,7 @@ use crate::error::Errors;
 use crate::graph::{self, BodyCache, LinkOptions, Site};
 use crate::render::{FeedOwner, Output, PageJob, Renderer, Templates};
 use crate::theme::Theme;
-use crate::{configure, static_files, BuildOptions};
+use crate::{configure, static_files, BuildOptions, Timings};
 
 use super::fingerprint::Fingerprints;
 use super::http::Files;
@@ -29,6 +29,8 @@ pub struct Rebuilt {
     /// Pages and feeds rendered.
     pub rendered: usize,
     pub elapsed: Duration,
+    /// Time in each stage, as `build --timings` reports it.
+    pub timings: Timings,
 }
 
 pub struct Preview {
@@ -38,6 +40,7 @@ pub struct Preview {
     statics: Vec<Output>,
     contents: ContentCache,
     bodies: BodyCache,
+    related: graph::RelatedMemo,
     /// Output path → digest of what produced it.
     prints: HashMap<String, u64>,
     files: Arc<Files>,
@@ -61,6 +64,7 @@ impl Preview {
             statics: Vec::new(),
             contents: ContentCache::default(),
             bodies: BodyCache::default(),
+            related: graph::RelatedMemo::default(),
             prints: HashMap::new(),
             files: Arc::new(Files::new()),
         }
@@ -80,15 +84,22 @@ impl Preview {
             self.config = None;
             self.templates = None;
         }
-        let (changed, rendered) = result?;
+        let (changed, rendered, timings) = result?;
         Ok(Rebuilt {
             changed,
             rendered,
             elapsed: started.elapsed(),
+            timings,
         })
     }
 
-    fn try_rebuild(&mut self, changes: &[Change]) -> Result<(Vec<String>, usize), Errors> {
+    fn try_rebuild(&mut self, changes: &[Change]) -> Result<(Vec<String>, usize, Timings), Errors> {
+        let mut timings = Timings::default();
+        let mut clock = Instant::now();
+        let mut lap = |stage: &mut Duration| {
+            *stage = clock.elapsed();
+            clock = Instant::now();
+        };
         let everything = self.config.is_none()
             || self.templates.is_none()
             || changes
@@ -117,18 +128,23 @@ impl Preview {
             })
             .collect();
         let content = content::load_cached(config, &mut self.contents, &touched)?;
+        lap(&mut timings.load);
         let options = LinkOptions {
             drafts: self.options.drafts,
             cache: self.bodies.clone(),
+            related: self.related.clone(),
         };
         let (mut site, errors) = graph::link_all(config, content, &options);
         let site = errors.into_result(()).map(|()| {
             self.bodies = std::mem::take(&mut site.bodies);
+            self.related = site.related.clone();
             site
         })?;
+        lap(&mut timings.link);
 
         let (files, prints, rendered) =
             render_changed(config, &site, templates, &self.prints, &self.files)?;
+        lap(&mut timings.render);
         let mut files = files;
         for output in &self.statics {
             let bytes = match self.files.get(&output.path) {
@@ -140,7 +156,8 @@ impl Preview {
         let changed = diff(&self.files, &files);
         self.files = Arc::new(files);
         self.prints = prints;
-        Ok((changed, rendered))
+        lap(&mut timings.write);
+        Ok((changed, rendered, timings))
     }
 }
 

@@ -96,7 +96,7 @@ impl SourceWatcher {
         poll: bool,
         events: Sender<DebounceEventResult>,
     ) -> notify::Result<SourceWatcher> {
-        let debounce = Duration::from_millis(120);
+        let debounce = Duration::from_millis(50);
         let mut watcher = if poll {
             let config = notify::Config::default().with_poll_interval(Duration::from_millis(250));
             SourceWatcher::Poll(

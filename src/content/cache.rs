@@ -1,0 +1,126 @@
+//! The preview's memory of `content/`: each file as last parsed, with its
+//! size and mtime. A save re-reads only the files the watcher named; the
+//! whole folder is walked again only when the change may have added,
+//! removed or moved more than those (a folder renamed, a file that is not
+//! a briefing's Markdown).
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use super::{key_of, parse_file, walk, Content, Parsed, Section, Stamp};
+use crate::config::Config;
+use crate::error::{Error, Errors};
+
+#[derive(Default)]
+pub struct ContentCache {
+    /// By path relative to the root; a BTreeMap iterates in the order a
+    /// walk sorted by file name visits, so content comes out as `load` gives it.
+    files: BTreeMap<PathBuf, CachedFile>,
+    walk_errors: Errors,
+    walk_warnings: Vec<Error>,
+    revisions: u64,
+    walked: bool,
+}
+
+struct CachedFile {
+    key: String,
+    stamp: Stamp,
+    parsed: Result<Parsed, Error>,
+}
+
+/// Each parse gets a revision of its own, so the link stage knows which
+/// bodies are new.
+fn stamp_revision(cache: &mut ContentCache, parsed: &mut Result<Parsed, Error>) {
+    cache.revisions += 1;
+    if let Ok(p) = parsed {
+        p.set_revision(cache.revisions);
+    }
+}
+
+/// `load`, reusing what `cache` holds. `touched` are the files an event
+/// named (relative to the root): read again whatever their stamps say.
+pub fn load_cached(
+    config: &Config,
+    cache: &mut ContentCache,
+    touched: &HashSet<PathBuf>,
+) -> Result<Content, Errors> {
+    let content_dir = config.content_dir();
+    let only_touched = cache.walked
+        && !touched.is_empty()
+        && touched.iter().all(|rel| {
+            let path = config.root.join(rel);
+            let key = key_of(&content_dir, &path);
+            rel.extension().is_some_and(|x| x == "md")
+                && Section::of(&key).is_some()
+                && rel.starts_with("content")
+                && match std::fs::symlink_metadata(&path) {
+                    Ok(meta) => meta.is_file(),
+                    Err(_) => true,
+                }
+        });
+    if only_touched {
+        for rel in touched {
+            let path = config.root.join(rel);
+            let key = key_of(&content_dir, &path);
+            match std::fs::metadata(&path) {
+                Ok(meta) => {
+                    let section = Section::of(&key).expect("checked above");
+                    let mut parsed = parse_file(&config.root, section, rel, &key);
+                    stamp_revision(cache, &mut parsed);
+                    let stamp = (meta.modified().ok(), meta.len());
+                    cache
+                        .files
+                        .insert(rel.clone(), CachedFile { key, stamp, parsed });
+                }
+                Err(_) => {
+                    cache.files.remove(rel);
+                }
+            }
+        }
+    } else {
+        let found = walk(config, true)?;
+        let mut stale: Vec<&super::Found> = Vec::new();
+        let mut files = BTreeMap::new();
+        for f in &found.files {
+            match cache.files.remove(&f.rel) {
+                Some(old)
+                    if old.stamp == f.stamp && f.stamp.0.is_some() && !touched.contains(&f.rel) =>
+                {
+                    files.insert(f.rel.clone(), old);
+                }
+                _ => stale.push(f),
+            }
+        }
+        let parsed: Vec<Result<Parsed, Error>> = stale
+            .par_iter()
+            .map(|f| parse_file(&config.root, f.section, &f.rel, &f.key))
+            .collect();
+        for (f, mut parsed) in stale.into_iter().zip(parsed) {
+            stamp_revision(cache, &mut parsed);
+            files.insert(
+                f.rel.clone(),
+                CachedFile {
+                    key: f.key.clone(),
+                    stamp: f.stamp,
+                    parsed,
+                },
+            );
+        }
+        cache.files = files;
+        cache.walk_errors = found.errors;
+        cache.walk_warnings = found.warnings;
+        cache.walked = true;
+    }
+
+    let mut content = Content {
+        warnings: cache.walk_warnings.clone(),
+        errors: cache.walk_errors.clone(),
+        ..Content::default()
+    };
+    for file in cache.files.values() {
+        content.add(&file.key, file.parsed.clone());
+    }
+    Ok(content)
+}
