@@ -126,6 +126,10 @@ pub fn static_files(theme: &theme::Theme) -> Result<Vec<render::Output>, Error> 
         .collect())
 }
 
+/// Pages rendered and written per batch: enough to keep both cores busy,
+/// few enough that a large site is never all in memory at once.
+const BATCH: usize = 512;
+
 /// `briefing build`: the whole pipeline, ending in an atomic swap of the output.
 pub fn build(options: &BuildOptions) -> Result<Report, Errors> {
     let config = configure(options)?;
@@ -133,12 +137,40 @@ pub fn build(options: &BuildOptions) -> Result<Report, Errors> {
     output::check_output_dir(&options.root, &output_dir)?;
     let mut timings = Timings::default();
     let site = load_site(&config, options.drafts, &mut timings)?;
+
+    let theme = theme::Theme::resolve(&config)?;
+    let templates = render::Renderer::load_templates(&theme)?;
+    let renderer = render::Renderer::new(&config, &site, &templates);
+    let mut staging = output::Staging::begin(&output_dir)?;
+    let mut write = |files: Vec<render::Output>, timings: &mut Timings| -> Result<(), Errors> {
+        let started = Instant::now();
+        staging.write(&files)?;
+        timings.write += started.elapsed();
+        Ok(())
+    };
+    let jobs = render::PageJob::all(&site);
+    for batch in jobs.chunks(BATCH) {
+        let started = Instant::now();
+        let files = renderer.render_jobs(batch)?;
+        timings.render += started.elapsed();
+        write(files, &mut timings)?;
+    }
+    let owners = render::FeedOwner::all(&site);
+    for batch in owners.chunks(BATCH / 8) {
+        let started = Instant::now();
+        let files = renderer.render_feeds(batch)?;
+        timings.render += started.elapsed();
+        write(files, &mut timings)?;
+    }
     let started = Instant::now();
-    let files = render_site(&config, &site)?;
-    timings.render = started.elapsed();
+    let mut files = renderer.render_indexes(&jobs)?;
+    files.extend(static_files(&theme)?);
+    timings.render += started.elapsed();
+    write(files, &mut timings)?;
+
     let started = Instant::now();
-    let written = output::write_site(&output_dir, &files)?;
-    timings.write = started.elapsed();
+    let written = staging.commit()?;
+    timings.write += started.elapsed();
     Ok(Report {
         briefings: site.briefings.len(),
         topics: site.topics.len(),

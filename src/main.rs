@@ -8,6 +8,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use briefing::BuildOptions;
 
+// Building a site allocates many small strings; mimalloc does that faster
+// than the system allocator (allocation was a third of a rebuild's samples).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "briefing",

@@ -4,7 +4,7 @@
 //! change is linked from the previous site, keeping its mtime, so deploy
 //! tools that compare times see no change.
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -52,71 +52,107 @@ fn absolute(path: &Path) -> PathBuf {
     }
 }
 
+/// Write a whole site in one go.
 pub fn write_site(output: &Path, files: &[Output]) -> Result<WriteReport, Errors> {
-    let output = absolute(output);
-    let parent = output
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "site".into());
-    fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, &e))?;
-    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    // Left over from a build that was killed mid-way.
-    let _ = fs::remove_dir_all(&staging);
-    let _ = fs::remove_dir_all(&old);
-
-    let result = stage(&output, &staging, files);
-    let report = match result {
-        Ok(report) => report,
-        Err(e) => {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(e);
-        }
-    };
-    swap(&output, &staging, &old)?;
-    Ok(report)
+    let mut staging = Staging::begin(output)?;
+    staging.write(files)?;
+    Ok(staging.commit()?)
 }
 
-fn stage(previous: &Path, staging: &Path, files: &[Output]) -> Result<WriteReport, Errors> {
-    let mut dirs = BTreeSet::new();
-    dirs.insert(staging.to_path_buf());
-    for file in files {
-        if let Some(dir) = staging.join(&file.path).parent() {
-            dirs.insert(dir.to_path_buf());
-        }
-    }
-    for dir in &dirs {
-        fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e))?;
-    }
-    let changed: Vec<Result<bool, Error>> = files
-        .par_iter()
-        .map(|file| {
-            let target = staging.join(&file.path);
-            let before = previous.join(&file.path);
-            if same_bytes(&before, &file.bytes) && fs::hard_link(&before, &target).is_ok() {
-                return Ok(false);
-            }
-            fs::write(&target, &file.bytes).map_err(|e| Error::io(&target, &e))?;
-            Ok(true)
+/// A site being written: files go into a folder beside the output, which
+/// replaces the output on `commit`. Dropped without a commit (an error
+/// part-way), the folder is removed and the output never touched. Files can
+/// be written in batches, so a large site is never all in memory at once.
+pub struct Staging {
+    output: PathBuf,
+    staging: PathBuf,
+    old: PathBuf,
+    dirs: HashSet<PathBuf>,
+    report: WriteReport,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn begin(output: &Path) -> Result<Staging, Error> {
+        let output = absolute(output);
+        let parent = output
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "site".into());
+        fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, &e))?;
+        let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        // Left over from a build that was killed mid-way.
+        let _ = fs::remove_dir_all(&staging);
+        let _ = fs::remove_dir_all(&old);
+        fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, &e))?;
+        let mut dirs = HashSet::new();
+        dirs.insert(staging.clone());
+        Ok(Staging {
+            output,
+            staging,
+            old,
+            dirs,
+            report: WriteReport::default(),
+            committed: false,
         })
-        .collect();
-    let mut report = WriteReport {
-        files: files.len(),
-        changed: 0,
-    };
-    let mut errors = Errors::default();
-    for c in changed {
-        match c {
-            Ok(true) => report.changed += 1,
-            Ok(false) => {}
-            Err(e) => errors.push(e),
+    }
+
+    /// Write a batch, in parallel. A file whose bytes equal the previous
+    /// build's is hard-linked from it, keeping its modification time.
+    pub fn write(&mut self, files: &[Output]) -> Result<(), Errors> {
+        for file in files {
+            if let Some(dir) = self.staging.join(&file.path).parent() {
+                if !self.dirs.contains(dir) {
+                    fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e))?;
+                    self.dirs.insert(dir.to_path_buf());
+                }
+            }
+        }
+        let (previous, staging) = (&self.output, &self.staging);
+        let changed: Vec<Result<bool, Error>> = files
+            .par_iter()
+            .map(|file| {
+                let target = staging.join(&file.path);
+                let before = previous.join(&file.path);
+                if same_bytes(&before, &file.bytes) && fs::hard_link(&before, &target).is_ok() {
+                    return Ok(false);
+                }
+                fs::write(&target, &file.bytes).map_err(|e| Error::io(&target, &e))?;
+                Ok(true)
+            })
+            .collect();
+        let mut errors = Errors::default();
+        for c in changed {
+            match c {
+                Ok(changed) => {
+                    self.report.files += 1;
+                    self.report.changed += usize::from(changed);
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        errors.into_result(())
+    }
+
+    /// Swap the staged site in for the output.
+    pub fn commit(mut self) -> Result<WriteReport, Error> {
+        self.committed = true;
+        swap(&self.output, &self.staging, &self.old)?;
+        Ok(self.report.clone())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.staging);
         }
     }
-    errors.into_result(report)
 }
 
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
