@@ -10,6 +10,7 @@ pub mod error;
 pub mod graph;
 pub mod output;
 pub mod render;
+pub mod scaffold;
 pub mod serve;
 pub mod slug;
 pub mod theme;

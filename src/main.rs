@@ -64,6 +64,26 @@ enum Command {
         #[arg(long)]
         poll: bool,
     },
+    /// Create a new site that builds at once
+    Init {
+        /// Folder to create the site in
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Start a briefing: content/briefings/YYYY-MM-DD-<slug>.md with its front-matter
+    New {
+        /// The briefing's title
+        title: String,
+        /// A topic it covers (repeat for more)
+        #[arg(long = "topic")]
+        topics: Vec<String>,
+        /// A person it covers (repeat for more)
+        #[arg(long = "person")]
+        people: Vec<String>,
+        /// The site's folder
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Report every problem in the site without writing anything
     Check {
         #[command(flatten)]
@@ -81,7 +101,17 @@ enum Format {
 }
 
 fn main() -> ExitCode {
-    match Cli::parse().command {
+    let cli = Cli::parse();
+    // A panic is a bug in briefing, never the editor's fault: say so plainly,
+    // without a backtrace, and exit with a code of its own.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("error: internal error in briefing ({info}); this is a bug, please report it with the command you ran");
+    }));
+    std::panic::catch_unwind(move || run(cli)).unwrap_or(ExitCode::from(101))
+}
+
+fn run(cli: Cli) -> ExitCode {
+    match cli.command {
         Command::Build {
             site,
             output,
@@ -117,12 +147,52 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Init { dir } => match briefing::scaffold::init(&dir, briefing::scaffold::now()) {
+            Ok(files) => {
+                println!("Created a site in {}:", dir.display());
+                for file in files {
+                    println!("  {}", file.display());
+                }
+                println!("Next: cd {} && briefing serve", dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&e),
+        },
+        Command::New {
+            title,
+            topics,
+            people,
+            root,
+        } => {
+            let transliterate = briefing::Config::load(&root)
+                .map(|c| c.slugs.transliterate)
+                .unwrap_or(true);
+            match briefing::scaffold::new_briefing(
+                &root,
+                &title,
+                &topics,
+                &people,
+                briefing::scaffold::now(),
+                transliterate,
+            ) {
+                Ok(path) => {
+                    println!("Created {}", path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e),
+            }
+        }
         Command::Check { site, format } => {
             let mut options = BuildOptions::new(site.root);
             options.drafts = site.drafts;
             check(&options, format)
         }
     }
+}
+
+fn fail(error: &briefing::Error) -> ExitCode {
+    eprintln!("error: {error}");
+    ExitCode::FAILURE
 }
 
 fn build(options: BuildOptions, timings: bool) -> ExitCode {

@@ -1,0 +1,158 @@
+//! `briefing init` and `briefing new`: files an editor would otherwise
+//! write by hand, written so they build at once.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, Local};
+use serde::Serialize;
+
+use crate::config::CONFIG_FILE;
+use crate::error::Error;
+use crate::slug::slugify;
+
+/// Create a new site in `dir`: config, one briefing, one topic, one person,
+/// an about page. Refuses a folder that already holds a site.
+pub fn init(dir: &Path, now: DateTime<FixedOffset>) -> Result<Vec<PathBuf>, Error> {
+    if dir.join(CONFIG_FILE).exists() {
+        return Err(Error::at(
+            dir.join(CONFIG_FILE),
+            "a site is already here: init would overwrite its config",
+        ));
+    }
+    if dir.join("content").exists() {
+        return Err(Error::at(
+            dir.join("content"),
+            "a content/ folder is already here: init writes only into a new site",
+        ));
+    }
+    let name = dir
+        .canonicalize()
+        .ok()
+        .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .or_else(|| dir.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "My briefing".into());
+    let day = now.format("%Y-%m-%d");
+    let files: Vec<(PathBuf, String)> = vec![
+        (
+            PathBuf::from(CONFIG_FILE),
+            format!(
+                "title: {}\nbase_url: https://example.org/\ndescription: A daily briefing.\nlanguage: en\nauthor: The desk\n",
+                yaml_string(&name)
+            ),
+        ),
+        (
+            PathBuf::from(format!("content/briefings/{day}-welcome.md")),
+            front_matter(&NewBriefing {
+                title: "Welcome to your briefing".into(),
+                date: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                summary: "What a briefing is, and how topics and people pages come from it.".into(),
+                topics: vec!["Newsroom".into()],
+                people: vec!["Ada Editor".into()],
+            }) + "Each briefing is one Markdown file in `content/briefings/`. The names under\n`topics` and `people` become pages of their own, each listing every briefing\nabout them, each with its own feed.\n\nRun `briefing serve` and edit this file: the page in the browser updates\nwhen you save. Run `briefing new \"A title\"` to start the next one.\n",
+        ),
+        (
+            PathBuf::from("content/topics/newsroom.md"),
+            "---\nname: Newsroom\ndescription: How this briefing is made.\naliases: [The newsroom]\n---\nA topic profile gives a topic its description and the other names it goes by.\n".into(),
+        ),
+        (
+            PathBuf::from("content/people/ada-editor.md"),
+            "---\nname: Ada Editor\nrole: Editor\naliases: [Ada]\n---\nA person profile gives a role, a short biography, and the names readers use.\n".into(),
+        ),
+        (
+            PathBuf::from("content/pages/about.md"),
+            "---\ntitle: About\n---\nWho writes this briefing, and how to reach them.\n".into(),
+        ),
+    ];
+    let mut written = Vec::new();
+    for (rel, text) in files {
+        let path = dir.join(&rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
+        }
+        fs::write(&path, text).map_err(|e| Error::io(&path, &e))?;
+        written.push(rel);
+    }
+    Ok(written)
+}
+
+#[derive(Serialize)]
+struct NewBriefing {
+    title: String,
+    date: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    summary: String,
+    topics: Vec<String>,
+    people: Vec<String>,
+}
+
+/// The front-matter block, written by serde_yaml so any title is quoted
+/// as YAML needs.
+fn front_matter(briefing: &NewBriefing) -> String {
+    let yaml = serde_yaml::to_string(briefing).unwrap_or_default();
+    format!("---\n{yaml}---\n")
+}
+
+fn yaml_string(text: &str) -> String {
+    serde_yaml::to_string(text)
+        .map(|s| s.trim_end().to_string())
+        .unwrap_or_else(|_| format!("{text:?}"))
+}
+
+/// Write `content/briefings/YYYY-MM-DD-<slug>.md` in `root` with the
+/// front-matter filled in. Refuses to overwrite.
+pub fn new_briefing(
+    root: &Path,
+    title: &str,
+    topics: &[String],
+    people: &[String],
+    now: DateTime<FixedOffset>,
+    transliterate: bool,
+) -> Result<PathBuf, Error> {
+    let title = title.trim();
+    if title.is_empty() {
+        return Err(Error::new(
+            "the title is empty: briefing new \"Putin and Xi hold talks\"",
+        ));
+    }
+    let slug = slugify(title, transliterate);
+    if slug.is_empty() {
+        return Err(Error::new(format!(
+            "the title '{title}' gives an empty file name: add letters or digits"
+        )));
+    }
+    let rel = PathBuf::from(format!(
+        "content/briefings/{}-{slug}.md",
+        now.format("%Y-%m-%d")
+    ));
+    let path = root.join(&rel);
+    if path.exists() {
+        return Err(Error::at(
+            &rel,
+            "already exists: not overwritten (choose another title, or edit that file)",
+        ));
+    }
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
+    }
+    let text = front_matter(&NewBriefing {
+        title: title.to_string(),
+        date: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        summary: String::new(),
+        topics: topics.to_vec(),
+        people: people.to_vec(),
+    }) + "\n";
+    // create_new: a file appearing meanwhile is not overwritten either.
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| Error::io(&rel, &e))?;
+    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| Error::io(&rel, &e))?;
+    Ok(rel)
+}
+
+/// Now, with the machine's offset: what an editor means by "today".
+pub fn now() -> DateTime<FixedOffset> {
+    Local::now().fixed_offset()
+}
