@@ -47,19 +47,25 @@ pub fn resolve(target: &str, exists: impl Fn(&str) -> bool) -> Resolved {
                 "encoded slashes, backslashes and NUL are not allowed in paths",
             );
         }
-        segments.push(segment);
+        // Empty segments (`//`) collapse, as most servers do.
+        if !segment.is_empty() {
+            segments.push(segment);
+        }
     }
+    let folder = path.ends_with('/');
     let joined = segments.join("/");
-    let key = if joined.is_empty() || joined.ends_with('/') {
-        format!("{joined}index.html")
+    let key = if joined.is_empty() {
+        "index.html".to_string()
+    } else if folder {
+        format!("{joined}/index.html")
     } else {
         joined.clone()
     };
     if exists(&key) {
         return Resolved::File(key);
     }
-    if !joined.is_empty() && !joined.ends_with('/') && exists(&format!("{joined}/index.html")) {
-        return Resolved::Redirect(format!("{path}/"));
+    if !joined.is_empty() && !folder && exists(&format!("{joined}/index.html")) {
+        return Resolved::Redirect(format!("/{joined}/"));
     }
     Resolved::NotFound
 }
