@@ -3,6 +3,7 @@
 
 pub mod context;
 pub mod feeds;
+pub mod search;
 pub mod sitemap;
 pub mod structured_data;
 pub mod templates;
@@ -39,6 +40,7 @@ pub enum PageJob {
     Month(usize),
     Story(usize),
     Page(usize),
+    Search,
     NotFound,
 }
 
@@ -49,6 +51,7 @@ impl PageJob {
             PageJob::Topics,
             PageJob::People,
             PageJob::Archive,
+            PageJob::Search,
             PageJob::NotFound,
         ];
         jobs.extend((0..site.briefings.len()).map(PageJob::Briefing));
@@ -73,6 +76,7 @@ impl PageJob {
             PageJob::Month(i) => site.months[i].url_path.clone(),
             PageJob::Story(i) => site.stories[i].url_path.clone(),
             PageJob::Page(i) => site.pages[i].url_path.clone(),
+            PageJob::Search => "search/".into(),
             PageJob::NotFound => "404.html".into(),
         }
     }
@@ -140,6 +144,7 @@ impl<'a> Renderer<'a> {
             sitemap::sitemap(self.config, self.site, jobs)?,
             sitemap::news_sitemap(self.config, self.site, sitemap::build_time())?,
             sitemap::robots(self.config),
+            search::index(self.config, self.site)?,
         ])
     }
 
@@ -294,6 +299,11 @@ impl<'a> Renderer<'a> {
                 ctx.insert("extra", &page.extra);
                 ctx.insert_value("content", Value::safe_string(&page.html));
                 "page.html"
+            }
+            PageJob::Search => {
+                ctx.insert("title", "Search");
+                ctx.insert("search_index", &config.url(search::INDEX_FILE));
+                "search.html"
             }
             PageJob::NotFound => {
                 ctx.insert("title", "Page not found");

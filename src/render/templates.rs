@@ -21,6 +21,7 @@ pub const REQUIRED: &[&str] = &[
     "month.html",
     "story.html",
     "page.html",
+    "search.html",
     "404.html",
 ];
 

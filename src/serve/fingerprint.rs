@@ -127,6 +127,7 @@ impl<'a> Fingerprints<'a> {
                 let p = &site.pages[i];
                 self.with_global(("page", &p.title, &p.url_path, &p.extra, p.html_hash))
             }
+            PageJob::Search => self.with_global("search"),
             PageJob::NotFound => self.with_global("404"),
         }
     }
