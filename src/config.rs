@@ -42,6 +42,9 @@ pub struct Config {
     /// The site's directory; not read from the file.
     #[serde(skip)]
     pub root: PathBuf,
+    /// Top-level keys with the line and column of their value, for errors.
+    #[serde(skip)]
+    pub keys: Vec<(String, usize, usize)>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -134,6 +137,8 @@ impl Config {
         let mut config: Config =
             front_matter::parse_file(&text, Path::new(CONFIG_FILE)).map_err(missing_field_hint)?;
         config.root = root.to_path_buf();
+        config.keys =
+            front_matter::top_level_keys(text.strip_prefix('\u{feff}').unwrap_or(&text), 1);
         config.validate()?;
         Ok(config)
     }
@@ -196,6 +201,15 @@ impl Config {
     /// Site-relative path → absolute URL, for feeds, canonical links, sitemaps.
     pub fn permalink(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path.trim_start_matches('/'))
+    }
+
+    /// An error placed at a key of briefing.yaml.
+    pub fn error_at(&self, key: &str, message: impl Into<String>) -> Error {
+        let error = Error::at(CONFIG_FILE, message);
+        match self.keys.iter().find(|(k, _, _)| k == key) {
+            Some((_, line, column)) => error.on_line(*line).on_column(*column),
+            None => error,
+        }
     }
 
     pub fn content_dir(&self) -> PathBuf {

@@ -35,7 +35,9 @@ pub fn check_written(slug: &str) -> Result<(), String> {
         return Err("the slug is empty".into());
     }
     if slug == "." || slug == ".." || slug.contains("..") {
-        return Err(format!("the slug '{slug}' contains '..'"));
+        return Err(format!(
+            "the slug '{slug}' contains '..': use letters, digits and hyphens"
+        ));
     }
     if let Some(c) = slug.chars().find(|c| {
         matches!(c, '/' | '\\' | '\0' | '?' | '#' | '%') || c.is_control() || c.is_whitespace()

@@ -44,8 +44,8 @@ impl Theme {
         } else if config.theme == "default" {
             Source::BuiltIn
         } else {
-            return Err(Error::at(
-                "briefing.yaml",
+            return Err(config.error_at(
+                "theme",
                 format!(
                     "theme '{}' not found: there is no folder themes/{}/ (use 'default' for the built-in theme)",
                     config.theme, config.theme

@@ -36,7 +36,11 @@ fn serve(root: &Path) -> (Server, String) {
     for line in lines.by_ref() {
         let line = line.expect("server output");
         if let Some(at) = line.find("http://127.0.0.1:") {
-            let addr = line[at + 7..].split(['/', ' ']).next().expect("address").to_string();
+            let addr = line[at + 7..]
+                .split(['/', ' '])
+                .next()
+                .expect("address")
+                .to_string();
             std::thread::spawn(move || lines.for_each(drop));
             return (server, addr);
         }
@@ -59,7 +63,10 @@ fn raw(addr: &str, request: &[u8]) -> std::io::Result<u16> {
 }
 
 fn get(addr: &str, path: &str) -> std::io::Result<u16> {
-    raw(addr, format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes())
+    raw(
+        addr,
+        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
 }
 
 #[test]
@@ -82,7 +89,10 @@ fn no_request_escapes_the_site() {
     }
     // Sources are never served, only the built site.
     assert_eq!(get(&addr, "/briefing.yaml").expect("answer"), 404);
-    assert_eq!(get(&addr, "/content/briefings/2025-09-02-talks.md").expect("answer"), 404);
+    assert_eq!(
+        get(&addr, "/content/briefings/2025-09-02-talks.md").expect("answer"),
+        404
+    );
     let long = format!("/{}", "a/".repeat(3000));
     let code = get(&addr, &long).expect("answer");
     assert!((400..500).contains(&code), "overlong path got {code}");
@@ -101,7 +111,11 @@ fn malformed_requests_get_a_4xx_and_the_server_lives_on() {
     ] {
         // Some malformed requests are simply closed: that is fine too, a crash is not.
         if let Ok(code) = raw(&addr, request) {
-            assert!((400..600).contains(&code), "{:?} got {code}", String::from_utf8_lossy(request));
+            assert!(
+                (400..600).contains(&code),
+                "{:?} got {code}",
+                String::from_utf8_lossy(request)
+            );
         }
     }
     assert_eq!(get(&addr, "/").expect("still serving"), 200);
@@ -124,7 +138,14 @@ fn a_hundred_clients_during_rebuilds_see_no_error() {
             std::thread::sleep(Duration::from_millis(40));
         }
     });
-    let paths = ["/", "/briefings/talks/", "/topics/sco/", "/people/xi-jinping/", "/rss.xml", "/css/site.css"];
+    let paths = [
+        "/",
+        "/briefings/talks/",
+        "/topics/sco/",
+        "/people/xi-jinping/",
+        "/rss.xml",
+        "/css/site.css",
+    ];
     let clients: Vec<_> = (0..100)
         .map(|c| {
             let (addr, errors, done) = (addr.clone(), errors.clone(), done.clone());

@@ -63,8 +63,13 @@ pub fn split<'a>(source: &'a str, path: &Path) -> Result<Split<'a>, Error> {
 /// Where a top-level key's value starts: (file line, column), 1-based. Used
 /// to place errors found after parsing, such as a date that is not one.
 pub fn key_positions(split: &Split<'_>) -> Vec<(String, usize, usize)> {
+    top_level_keys(split.yaml, split.yaml_line)
+}
+
+/// Top-level keys of a YAML text whose first line is file line `first_line`.
+pub fn top_level_keys(yaml: &str, first_line: usize) -> Vec<(String, usize, usize)> {
     let mut keys = Vec::new();
-    for (i, line) in split.yaml.lines().enumerate() {
+    for (i, line) in yaml.lines().enumerate() {
         let starts_key = line
             .chars()
             .next()
@@ -80,7 +85,7 @@ pub fn key_positions(split: &Split<'_>) -> Vec<(String, usize, usize)> {
                 let value_at = key.len() + 1 + (rest.len() - rest.trim_start().len());
                 keys.push((
                     key.to_string(),
-                    split.yaml_line + i,
+                    first_line + i,
                     line[..value_at].chars().count() + 1,
                 ));
             }
@@ -98,17 +103,17 @@ pub fn parse<T: DeserializeOwned>(split: &Split<'_>, path: &Path) -> Result<T, E
     } else {
         split.yaml
     };
-    serde_yaml::from_str(yaml).map_err(|e| yaml_error(&e, path, split.yaml_line))
+    serde_yaml::from_str(yaml).map_err(|e| yaml_error(&e, path, split.yaml_line, split.yaml))
 }
 
 /// Parse a whole YAML file (the site config).
 pub fn parse_file<T: DeserializeOwned>(yaml: &str, path: &Path) -> Result<T, Error> {
     let yaml = yaml.strip_prefix('\u{feff}').unwrap_or(yaml);
     let yaml = if yaml.trim().is_empty() { "{}" } else { yaml };
-    serde_yaml::from_str(yaml).map_err(|e| yaml_error(&e, path, 1))
+    serde_yaml::from_str(yaml).map_err(|e| yaml_error(&e, path, 1, yaml))
 }
 
-fn yaml_error(e: &serde_yaml::Error, path: &Path, first_line: usize) -> Error {
+fn yaml_error(e: &serde_yaml::Error, path: &Path, first_line: usize, yaml: &str) -> Error {
     let raw = e.to_string();
     // serde_yaml appends " at line L column C"; we print the place ourselves.
     let text = match raw.find(" at line ") {
@@ -121,8 +126,29 @@ fn yaml_error(e: &serde_yaml::Error, path: &Path, first_line: usize) -> Error {
         error = error
             .on_line(first_line + loc.line() - 1)
             .on_column(loc.column());
+    } else if let Some(i) = first_alias_line(yaml) {
+        // serde_yaml gives no place for an expansion that ran away: point
+        // at the first alias, where the expanding starts.
+        error = error.on_line(first_line + i);
     }
     error
+}
+
+/// Index of the first line using a YAML alias (`*name`).
+fn first_alias_line(yaml: &str) -> Option<usize> {
+    yaml.lines().position(|line| {
+        line.char_indices().any(|(i, c)| {
+            c == '*'
+                && line[..i]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|p| p == ' ' || p == '[' || p == ',' || p == '-')
+                && line[i + 1..]
+                    .chars()
+                    .next()
+                    .is_some_and(|n| n.is_alphanumeric() || n == '_')
+        })
+    })
 }
 
 fn friendly(text: &str) -> String {
@@ -159,6 +185,11 @@ fn friendly(text: &str) -> String {
     if text.contains("recursion limit exceeded") || text.contains("repetition limit exceeded") {
         return "the YAML expands too far (too many aliases or too deep); write the values out"
             .to_string();
+    }
+    if text.starts_with("mapping values are not allowed in this context") {
+        return format!(
+            "{text}: a value containing ': ' must be in quotes, for example summary: \"Talks: a gas deal\""
+        );
     }
     text.replacen("invalid type: ", "wrong type: ", 1)
 }

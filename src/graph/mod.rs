@@ -67,6 +67,8 @@ pub struct KeyLines {
     pub title: usize,
     pub topics: usize,
     pub sources: usize,
+    /// Where a hand-written `slug:` is, if there is one.
+    pub slug: Option<(usize, usize)>,
 }
 
 /// A free page: about, corrections policy.
@@ -270,6 +272,14 @@ fn resolve_briefing(
         ));
     };
     let updated = read_date(&loaded, "updated", loaded.meta.updated.as_ref())?;
+    if let Some(s) = loaded.meta.slug.as_deref() {
+        check_written(s).map_err(|e| loaded.error_at("slug", e))?;
+    }
+    let slug_at = loaded
+        .keys
+        .iter()
+        .find(|(k, _, _)| k == "slug")
+        .map(|(_, l, c)| (*l, *c));
     let meta = loaded.meta;
     let path = loaded.path;
     let stem = path
@@ -277,10 +287,7 @@ fn resolve_briefing(
         .and_then(|s| s.to_str())
         .unwrap_or_default();
     let slug = match meta.slug.as_deref() {
-        Some(s) => {
-            check_written(s).map_err(|e| Error::at(&path, e).on_line(1))?;
-            s.to_string()
-        }
+        Some(s) => s.to_string(),
         None => slugify(strip_date_prefix(stem), transliterate),
     };
     if slug.is_empty() {
@@ -313,6 +320,7 @@ fn resolve_briefing(
         title: line_of("title").unwrap_or(1),
         topics: line_of("topics").unwrap_or(1),
         sources: line_of("sources").unwrap_or(1),
+        slug: slug_at,
     };
     let briefing = Briefing {
         key: loaded.key,
@@ -368,6 +376,9 @@ fn resolve_page(
     loaded: Loaded<crate::content::PageMatter>,
     transliterate: bool,
 ) -> Result<Page, Error> {
+    if let Some(s) = loaded.meta.slug.as_deref() {
+        check_written(s).map_err(|e| loaded.error_at("slug", e))?;
+    }
     let path = loaded.path;
     let title = match loaded.meta.title.as_deref().map(str::trim) {
         Some(t) if !t.is_empty() => t.to_string(),
@@ -382,10 +393,7 @@ fn resolve_page(
         .and_then(|s| s.to_str())
         .unwrap_or_default();
     let slug = match loaded.meta.slug.as_deref() {
-        Some(s) => {
-            check_written(s).map_err(|e| Error::at(&path, e).on_line(1))?;
-            s.to_string()
-        }
+        Some(s) => s.to_string(),
         None => slugify(stem, transliterate),
     };
     if RESERVED.contains(&slug.as_str()) || slug.is_empty() {
@@ -411,7 +419,7 @@ fn check_unique_slugs(briefings: &[Briefing], errors: &mut Errors) {
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
     for b in sorted {
         if let Some(first) = seen.get(b.slug.as_str()) {
-            errors.push(Error::at(
+            let mut error = Error::at(
                 &b.path,
                 format!(
                     "the slug '{}' is already taken by {}: both would be published at /briefings/{}/; set a different 'slug'",
@@ -419,7 +427,11 @@ fn check_unique_slugs(briefings: &[Briefing], errors: &mut Errors) {
                     first.path.display(),
                     b.slug
                 ),
-            ));
+            );
+            if let Some((line, column)) = b.lines.slug {
+                error = error.on_line(line).on_column(column);
+            }
+            errors.push(error);
         } else {
             seen.insert(&b.slug, b);
         }

@@ -41,7 +41,8 @@ pub fn index(config: &Config, site: &Site) -> Result<Output, Error> {
                 .collect(),
         })
         .collect();
-    let mut bytes = serde_json::to_vec(&entries).map_err(|e| Error::new(format!("writing {INDEX_FILE}: {e}")))?;
+    let mut bytes = serde_json::to_vec(&entries)
+        .map_err(|e| Error::new(format!("writing {INDEX_FILE}: {e}")))?;
     bytes.push(b'\n');
     Ok(Output {
         path: INDEX_FILE.into(),

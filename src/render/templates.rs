@@ -28,6 +28,8 @@ pub const REQUIRED: &[&str] = &[
 pub struct Templates {
     pub tera: Tera,
     origins: BTreeMap<String, PathBuf>,
+    /// Template sources, to say more about an error than Tera does.
+    sources: BTreeMap<String, String>,
 }
 
 impl Templates {
@@ -44,8 +46,11 @@ impl Templates {
         }
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml"]);
-        let templates = Templates { tera, origins };
-        let mut templates = templates;
+        let mut templates = Templates {
+            tera,
+            origins,
+            sources: sources.iter().cloned().collect(),
+        };
         if let Err(e) = templates.tera.add_raw_templates(sources) {
             return Err(templates.error(&e, None));
         }
@@ -77,9 +82,19 @@ impl Templates {
                 } else {
                     "template error"
                 };
-                Error::at(origin, format!("{what}: {}{during}", report.message()))
-                    .on_line(report.span().start_line)
-                    .on_column(report.span().start_col + 1)
+                let filter = report
+                    .message()
+                    .starts_with("Invalid type")
+                    .then(|| self.filter_after(report.filename(), report.span()))
+                    .flatten()
+                    .map(|f| format!(" in the filter `{f}`"))
+                    .unwrap_or_default();
+                Error::at(
+                    origin,
+                    format!("{what}: {}{filter}{during}", report.message()),
+                )
+                .on_line(report.span().start_line)
+                .on_column(report.span().start_col + 1)
             }
             ErrorKind::MissingParent { current, parent } => {
                 let origin = self
@@ -110,6 +125,26 @@ impl Templates {
                 Error::at("templates", format!("{message}{during}"))
             }
         }
+    }
+}
+
+impl Templates {
+    /// The filter applied right after byte `at` of a template, if any: Tera
+    /// points a filter's type error at the value, not at the filter.
+    fn filter_after(&self, template: &str, span: &tera::Span) -> Option<String> {
+        let line = self
+            .sources
+            .get(template)?
+            .lines()
+            .nth(span.start_line.checked_sub(1)?)?;
+        let from = line.char_indices().nth(span.start_col).map(|(i, _)| i)?;
+        let rest = &line[from..];
+        let rest = rest[rest.find('|')? + 1..].trim_start();
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        (!name.is_empty()).then_some(name)
     }
 }
 
