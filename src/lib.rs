@@ -13,6 +13,7 @@ pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod slug;
+pub mod terminal;
 pub mod theme;
 
 use std::path::PathBuf;
@@ -65,6 +66,7 @@ pub struct Report {
     pub topics: usize,
     pub people: usize,
     pub pages: usize,
+    pub feeds: usize,
     pub files: usize,
     pub changed: usize,
     pub warnings: Vec<Error>,
@@ -177,6 +179,7 @@ pub fn build(options: &BuildOptions) -> Result<Report, Errors> {
         topics: site.topics.len(),
         people: site.people.len(),
         pages: site.pages.len(),
+        feeds: owners.iter().map(|o| o.files(&config, &site).len()).sum(),
         files: written.files,
         changed: written.changed,
         warnings: site.warnings,

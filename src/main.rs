@@ -6,6 +6,9 @@ use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use std::path::Path;
+
+use briefing::terminal::{Level, Terminal};
 use briefing::BuildOptions;
 
 // Building a site allocates many small strings; mimalloc does that faster
@@ -22,6 +25,12 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Print only errors
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// Print more: stage timings, every file's problems in full
+    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    verbose: bool,
 }
 
 #[derive(Args)]
@@ -111,6 +120,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> ExitCode {
+    let term = Terminal::detect(cli.quiet, cli.verbose);
     match cli.command {
         Command::Build {
             site,
@@ -124,7 +134,8 @@ fn run(cli: Cli) -> ExitCode {
                 drafts: site.drafts,
                 base_url,
             },
-            timings,
+            timings || cli.verbose,
+            term,
         ),
         Command::Serve {
             site,
@@ -156,7 +167,7 @@ fn run(cli: Cli) -> ExitCode {
                 println!("Next: cd {} && briefing serve", dir.display());
                 ExitCode::SUCCESS
             }
-            Err(e) => fail(&e),
+            Err(e) => fail(&e, term),
         },
         Command::New {
             title,
@@ -179,35 +190,39 @@ fn run(cli: Cli) -> ExitCode {
                     println!("Created {}", path.display());
                     ExitCode::SUCCESS
                 }
-                Err(e) => fail(&e),
+                Err(e) => fail(&e, term),
             }
         }
         Command::Check { site, format } => {
             let mut options = BuildOptions::new(site.root);
             options.drafts = site.drafts;
-            check(&options, format)
+            check(&options, format, term)
         }
     }
 }
 
-fn fail(error: &briefing::Error) -> ExitCode {
-    eprintln!("error: {error}");
+fn fail(error: &briefing::Error, term: Terminal) -> ExitCode {
+    term.print(Level::Error, error, Path::new("."));
     ExitCode::FAILURE
 }
 
-fn build(options: BuildOptions, timings: bool) -> ExitCode {
+fn build(options: BuildOptions, timings: bool, term: Terminal) -> ExitCode {
     let started = Instant::now();
     match briefing::build(&options) {
         Ok(report) => {
             for warning in &report.warnings {
-                eprintln!("warning: {warning}");
+                term.print(Level::Warning, warning, &options.root);
+            }
+            if term.quiet {
+                return ExitCode::SUCCESS;
             }
             println!(
-                "Built {} briefings, {} topics, {} people, {} pages: {} files ({} changed) in {} ms → {}",
+                "Built {} briefings, {} topics, {} people, {} pages, {} feeds: {} files ({} changed) in {} ms → {}",
                 report.briefings,
                 report.topics,
                 report.people,
                 report.pages,
+                report.feeds,
                 report.files,
                 report.changed,
                 started.elapsed().as_millis(),
@@ -226,7 +241,9 @@ fn build(options: BuildOptions, timings: bool) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(errors) => {
-            eprintln!("{errors}");
+            for error in &errors.0 {
+                term.print(Level::Error, error, &options.root);
+            }
             eprintln!(
                 "build failed: {} error(s); the previous site was left as it was",
                 errors.0.len()
@@ -236,16 +253,19 @@ fn build(options: BuildOptions, timings: bool) -> ExitCode {
     }
 }
 
-fn check(options: &BuildOptions, format: Format) -> ExitCode {
+fn check(options: &BuildOptions, format: Format, term: Terminal) -> ExitCode {
     let report = briefing::check::check(options);
     match format {
         Format::Json => println!("{}", report.to_json()),
         Format::Text => {
+            let plain = Terminal::plain();
             for error in &report.errors {
-                println!("error: {error}");
+                println!("{}", plain.describe(Level::Error, error, &options.root));
             }
-            for warning in &report.warnings {
-                println!("warning: {warning}");
+            if !term.quiet {
+                for warning in &report.warnings {
+                    println!("{}", plain.describe(Level::Warning, warning, &options.root));
+                }
             }
             println!(
                 "{} error(s), {} warning(s)",

@@ -1,0 +1,146 @@
+//! How errors and warnings look in a terminal: coloured when the output is
+//! a terminal (and `NO_COLOR` is not set), plain when piped; with the line
+//! of the file they point at and a caret under the column, as compilers do.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use crate::error::Error;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Terminal {
+    color: bool,
+    pub quiet: bool,
+    pub verbose: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Error,
+    Warning,
+}
+
+impl Terminal {
+    /// Colour only for a terminal on stderr, and never with `NO_COLOR`.
+    pub fn detect(quiet: bool, verbose: bool) -> Terminal {
+        let color = std::io::stderr().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        Terminal {
+            color,
+            quiet,
+            verbose,
+        }
+    }
+
+    pub fn plain() -> Terminal {
+        Terminal {
+            color: false,
+            quiet: false,
+            verbose: false,
+        }
+    }
+
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// The report of one problem: the headline, then the source line.
+    /// `root` is where paths in errors are relative to.
+    pub fn describe(&self, level: Level, error: &Error, root: &Path) -> String {
+        let label = match level {
+            Level::Error => self.paint("1;31", "error"),
+            Level::Warning => self.paint("1;33", "warning"),
+        };
+        let mut text = format!("{label}: {error}");
+        if let Some(snippet) = self.snippet(error, root) {
+            text.push('\n');
+            text.push_str(&snippet);
+        }
+        text
+    }
+
+    pub fn print(&self, level: Level, error: &Error, root: &Path) {
+        if self.quiet && level == Level::Warning {
+            return;
+        }
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "{}",
+            self.describe(level, error, root)
+        );
+    }
+
+    /// The line an error points at, with a caret under its column.
+    fn snippet(&self, error: &Error, root: &Path) -> Option<String> {
+        let path = error.path.as_ref()?;
+        let line_no = error.line?;
+        let full = if path.is_absolute() {
+            path.clone()
+        } else {
+            root.join(path)
+        };
+        let text = std::fs::read_to_string(full).ok()?;
+        let line = text.lines().nth(line_no.checked_sub(1)?)?;
+        let line = line.trim_end_matches('\r');
+        if line.chars().count() > 300 {
+            return None;
+        }
+        let gutter = " ".repeat(line_no.to_string().len());
+        let bar = self.paint("1;34", "|");
+        let mut out = format!(
+            "{gutter} {bar}\n{} {bar} {line}",
+            self.paint("1;34", &line_no.to_string())
+        );
+        if let Some(column) = error.column {
+            let before: String = line
+                .chars()
+                .take(column.saturating_sub(1))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            out.push_str(&format!(
+                "\n{gutter} {bar} {before}{}",
+                self.paint("1;31", "^")
+            ));
+        }
+        Some(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn points_at_the_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content")).unwrap();
+        std::fs::write(
+            dir.path().join("content/x.md"),
+            "---\ntitle: X\npeple: [Xi]\n---\n",
+        )
+        .unwrap();
+        let error = Error::at(
+            "content/x.md",
+            "unknown key 'peple' (did you mean 'people'?)",
+        )
+        .on_line(3)
+        .on_column(1);
+        assert_eq!(
+            Terminal::plain().describe(Level::Error, &error, dir.path()),
+            "error: content/x.md:3:1: unknown key 'peple' (did you mean 'people'?)\n  |\n3 | peple: [Xi]\n  | ^"
+        );
+    }
+
+    #[test]
+    fn without_a_line_it_is_one_line() {
+        let error = Error::at("briefing.yaml", "no theme");
+        assert_eq!(
+            Terminal::plain().describe(Level::Warning, &error, Path::new("/nonexistent")),
+            "warning: briefing.yaml: no theme"
+        );
+    }
+}
