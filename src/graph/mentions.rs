@@ -46,23 +46,62 @@ impl Names {
     }
 
     /// Whole-word mentions in `text`, leftmost first.
-    pub fn find<'t>(
-        &'t self,
-        text: &'t str,
-    ) -> impl Iterator<Item = (usize, usize, Kind, usize)> + 't {
-        self.automaton
-            .iter()
-            .flat_map(move |ac| ac.find_iter(text))
-            .filter_map(move |m| {
-                let (kind, index, name) = &self.owners[m.pattern().as_usize()];
-                let found = &text[m.start()..m.end()];
-                let case_ok = *kind == Kind::Topic || found == name;
-                let before = text[..m.start()].chars().next_back();
-                let after = text[m.end()..].chars().next();
-                let whole_word = !before.is_some_and(char::is_alphanumeric)
-                    && !after.is_some_and(char::is_alphanumeric);
-                (case_ok && whole_word).then_some((m.start(), m.end(), *kind, *index))
-            })
+    pub fn find(&self, text: &str) -> Vec<(usize, usize, Kind, usize)> {
+        let Some(ac) = &self.automaton else {
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        let mut covered = 0;
+        for m in ac.find_iter(text) {
+            if m.start() < covered {
+                continue;
+            }
+            let (kind, index, name) = &self.owners[m.pattern().as_usize()];
+            if !self.matches(text, m.start(), m.end(), *kind, name) {
+                continue;
+            }
+            // "President Xi Jinping": the alias "President Xi" matched first,
+            // but "Xi Jinping" runs on past it. Take the whole run when a
+            // longer name of the same subject overlaps the match.
+            let mut end = m.end();
+            for (k, i, other) in &self.owners {
+                if (k, i) != (kind, index) {
+                    continue;
+                }
+                for (at, _) in text[m.start()..end].char_indices().skip(1) {
+                    let from = m.start() + at;
+                    let to = from + other.len();
+                    if to > end
+                        && text.is_char_boundary(to)
+                        && to <= text.len()
+                        && self.matches(text, from, to, *kind, other)
+                    {
+                        end = to;
+                    }
+                }
+            }
+            covered = end;
+            found.push((m.start(), end, *kind, *index));
+        }
+        found
+    }
+
+    /// Whether `text[start..end]` is `name` as a whole word, in the case
+    /// its kind asks for.
+    fn matches(&self, text: &str, start: usize, end: usize, kind: Kind, name: &str) -> bool {
+        let Some(found) = text.get(start..end) else {
+            return false;
+        };
+        let case_ok = if kind == Kind::Topic {
+            found.eq_ignore_ascii_case(name)
+        } else {
+            found == name
+        };
+        let before = text[..start].chars().next_back();
+        let after = text[end..].chars().next();
+        case_ok
+            && !before.is_some_and(char::is_alphanumeric)
+            && !after.is_some_and(char::is_alphanumeric)
     }
 }
 
@@ -141,9 +180,7 @@ mod tests {
         ];
         let topics = [subject("Energy", &[])];
         let names = Names::new(&topics, &people);
-        let found: Vec<_> = names
-            .find("President Xi met Kimball; Xian is a city; energy, Kim.")
-            .collect();
+        let found = names.find("President Xi met Kimball; Xian is a city; energy, Kim.");
         assert_eq!(
             found,
             [
@@ -158,6 +195,15 @@ mod tests {
     fn people_match_only_as_written() {
         let people = [subject("Kim Jong Un", &["Kim"])];
         let names = Names::new(&[], &people);
-        assert_eq!(names.find("kim and KIM").count(), 0);
+        assert!(names.find("kim and KIM").is_empty());
+    }
+
+    #[test]
+    fn a_longer_name_running_past_an_alias_is_taken_whole() {
+        let people = [subject("Xi Jinping", &["Xi", "President Xi"])];
+        let names = Names::new(&[], &people);
+        let text = "Chinese President Xi Jinping held talks.";
+        assert_eq!(names.find(text), [(8, 28, Kind::Person, 0)]);
+        assert_eq!(&text[8..28], "President Xi Jinping");
     }
 }
