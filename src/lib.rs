@@ -135,6 +135,15 @@ const BATCH: usize = 512;
 
 /// `briefing build`: the whole pipeline, ending in an atomic swap of the output.
 pub fn build(options: &BuildOptions) -> Result<Report, Errors> {
+    build_with_progress(options, &mut |_, _| {})
+}
+
+/// `build`, calling `progress(pages done, pages in all)` after each batch,
+/// for a progress bar on long builds.
+pub fn build_with_progress(
+    options: &BuildOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Report, Errors> {
     let config = configure(options)?;
     let output_dir = options.output_dir();
     output::check_output_dir(&options.root, &output_dir)?;
@@ -152,11 +161,14 @@ pub fn build(options: &BuildOptions) -> Result<Report, Errors> {
         Ok(())
     };
     let jobs = render::PageJob::all(&site);
+    let mut done = 0;
     for batch in jobs.chunks(BATCH) {
         let started = Instant::now();
         let files = renderer.render_jobs(batch)?;
         timings.render += started.elapsed();
         write(files, &mut timings)?;
+        done += batch.len();
+        progress(done, jobs.len());
     }
     let owners = render::FeedOwner::all(&site);
     for batch in owners.chunks(BATCH / 8) {

@@ -208,7 +208,27 @@ fn fail(error: &briefing::Error, term: Terminal) -> ExitCode {
 
 fn build(options: BuildOptions, timings: bool, term: Terminal) -> ExitCode {
     let started = Instant::now();
-    match briefing::build(&options) {
+    // A bar only on a terminal, and only once a build turns out long.
+    let bar = (term.is_terminal() && !term.quiet).then(|| {
+        indicatif::ProgressBar::hidden().with_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} pages")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        )
+    });
+    let mut progress = |done: usize, total: usize| {
+        if let Some(bar) = &bar {
+            if bar.is_hidden() && started.elapsed().as_millis() > 700 && done < total {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            }
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    };
+    let result = briefing::build_with_progress(&options, &mut progress);
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    match result {
         Ok(report) => {
             for warning in &report.warnings {
                 term.print(Level::Warning, warning, &options.root);

@@ -32,6 +32,11 @@ impl Terminal {
         }
     }
 
+    /// Whether stderr is a terminal (progress bars go there).
+    pub fn is_terminal(&self) -> bool {
+        std::io::stderr().is_terminal()
+    }
+
     pub fn plain() -> Terminal {
         Terminal {
             color: false,
