@@ -7,7 +7,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::Sender;
 use std::time::Duration;
 
-use notify::event::ModifyKind;
+use notify::event::{MetadataKind, ModifyKind};
 use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{
     new_debouncer, new_debouncer_opt, DebounceEventResult, Debouncer, NoCache, RecommendedCache,
@@ -74,11 +74,12 @@ pub fn classify(root: &Path, output: &Path, path: &Path) -> Change {
 }
 
 /// Whether an event is an edit. Reads (ours, while rebuilding, included)
-/// and metadata changes such as access times are not.
+/// and access-time updates are not. A new write time is: it is how the
+/// polling watcher reports a changed file.
 pub fn is_edit(kind: &EventKind) -> bool {
     !matches!(
         kind,
-        EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(_))
+        EventKind::Access(_) | EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime))
     )
 }
 
@@ -98,7 +99,12 @@ impl SourceWatcher {
     ) -> notify::Result<SourceWatcher> {
         let debounce = Duration::from_millis(50);
         let mut watcher = if poll {
-            let config = notify::Config::default().with_poll_interval(Duration::from_millis(250));
+            // notify compares write times to the second; comparing contents
+            // too catches a second save within the same second, at the cost
+            // of reading the sources at each poll (a fallback, after all).
+            let config = notify::Config::default()
+                .with_poll_interval(Duration::from_millis(300))
+                .with_compare_contents(true);
             SourceWatcher::Poll(
                 new_debouncer_opt::<_, notify::PollWatcher, NoCache>(
                     debounce, None, events, NoCache, config,
@@ -137,7 +143,7 @@ mod tests {
 
     #[test]
     fn reads_are_not_edits() {
-        use notify::event::{AccessKind, CreateKind, DataChange, MetadataKind, RenameMode};
+        use notify::event::{AccessKind, CreateKind, DataChange, RenameMode};
         assert!(!is_edit(&EventKind::Access(AccessKind::Any)));
         assert!(!is_edit(&EventKind::Modify(ModifyKind::Metadata(
             MetadataKind::AccessTime
@@ -149,6 +155,10 @@ mod tests {
             RenameMode::To
         ))));
         assert!(is_edit(&EventKind::Create(CreateKind::File)));
+        // The polling watcher's way of saying a file changed.
+        assert!(is_edit(&EventKind::Modify(ModifyKind::Metadata(
+            MetadataKind::WriteTime
+        ))));
     }
 
     fn c(path: &str) -> Change {

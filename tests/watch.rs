@@ -1,0 +1,157 @@
+//! The preview keeps up with how editors and tools really save: by rename,
+//! delete and re-create, folder renames, bursts of saves; natively and by
+//! polling.
+
+mod common;
+
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::fixture;
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve(root: &Path, extra: &[&str]) -> (Server, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .args(["serve", "--port", "0"])
+        .args(extra)
+        .arg("--root")
+        .arg(root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start briefing serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let server = Server(child);
+    let mut lines = BufReader::new(stdout).lines();
+    for line in lines.by_ref() {
+        let line = line.expect("server output");
+        if let Some(at) = line.find("http://127.0.0.1:") {
+            let addr = line[at + 7..]
+                .split(['/', ' '])
+                .next()
+                .expect("address")
+                .to_string();
+            std::thread::spawn(move || lines.for_each(drop));
+            return (server, addr);
+        }
+    }
+    panic!("briefing serve printed no address");
+}
+
+/// The body of a page, and its status.
+fn fetch(addr: &str, path: &str) -> (u16, String) {
+    let Ok(mut stream) = TcpStream::connect(addr) else {
+        return (0, String::new());
+    };
+    let _ = write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    );
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    let code = answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (code, answer)
+}
+
+/// Wait (10 s at most) until `path` answers `code` with `text` in it.
+fn until(addr: &str, path: &str, code: u16, text: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (got, body) = fetch(addr, path);
+        if got == code && body.contains(text) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{path}: wanted {code} with {text:?}, got {got}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn briefing(title: &str) -> String {
+    // Keeps the heading another fixture briefing links to (#the-opening).
+    format!("---\ntitle: {title}\ndate: 2025-09-05\ntopics: [SCO]\n---\nBody of {title}.\n\n## The opening\n")
+}
+
+fn editors_saves(extra: &[&str]) {
+    let site = fixture("crosslinks");
+    let (_server, addr) = serve(&site.root, extra);
+    let dir = site.root.join("content/briefings");
+
+    // vim and emacs: write a temp file, rename it over the original.
+    fs::write(dir.join(".summit.md.swp"), "swap").expect("swap");
+    fs::write(dir.join("summit.tmp"), briefing("Saved by rename")).expect("temp");
+    fs::rename(dir.join("summit.tmp"), dir.join("2025-08-31-summit.md")).expect("rename");
+    until(&addr, "/briefings/summit/", 200, "Saved by rename");
+
+    // Deleted, then created again (one nothing links to: deleting a
+    // linked briefing is a broken link, and the last good site would stay).
+    fs::write(dir.join("2025-09-04-extra.md"), briefing("Extra")).expect("write");
+    until(&addr, "/briefings/extra/", 200, "Extra");
+    fs::remove_file(dir.join("2025-09-04-extra.md")).expect("delete");
+    until(&addr, "/briefings/extra/", 404, "");
+    fs::write(dir.join("2025-09-04-extra.md"), briefing("Back again")).expect("re-create");
+    until(&addr, "/briefings/extra/", 200, "Back again");
+
+    // A new briefing, then moved into a subfolder.
+    fs::write(dir.join("2025-09-05-new.md"), briefing("A new one")).expect("new");
+    until(&addr, "/briefings/new/", 200, "A new one");
+    until(&addr, "/topics/sco/", 200, "/briefings/new/");
+    fs::create_dir_all(dir.join("sco")).expect("mkdir");
+    fs::rename(
+        dir.join("2025-09-05-new.md"),
+        dir.join("sco/2025-09-05-moved.md"),
+    )
+    .expect("move");
+    until(&addr, "/briefings/moved/", 200, "A new one");
+    until(&addr, "/briefings/new/", 404, "");
+
+    // The folder itself renamed.
+    fs::rename(dir.join("sco"), dir.join("asia")).expect("rename folder");
+    fs::write(
+        dir.join("asia/2025-09-05-moved.md"),
+        briefing("In a renamed folder"),
+    )
+    .expect("edit");
+    until(&addr, "/briefings/moved/", 200, "In a renamed folder");
+
+    // A hundred saves in one second: the last one wins.
+    let started = Instant::now();
+    for i in 0..100 {
+        fs::write(
+            dir.join("2025-08-31-summit.md"),
+            briefing(&format!("Save number {i}")),
+        )
+        .expect("save");
+        std::thread::sleep(Duration::from_millis(9));
+    }
+    assert!(started.elapsed() < Duration::from_secs(3));
+    until(&addr, "/briefings/summit/", 200, "Save number 99");
+}
+
+#[test]
+fn native_events_keep_up_with_every_kind_of_save() {
+    editors_saves(&[]);
+}
+
+#[test]
+fn polling_keeps_up_too() {
+    editors_saves(&["--poll"]);
+}
