@@ -53,7 +53,9 @@ fn serve(root: &Path) -> (Server, String) {
 
 /// Run one of the scripts in tests/browser/ with node; its output.
 fn node(script: &str, args: &[&std::ffi::OsStr]) -> (bool, String) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser").join(script);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/browser")
+        .join(script);
     let out = Command::new("node")
         .arg(&script)
         .args(args)
