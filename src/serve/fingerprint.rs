@@ -70,6 +70,47 @@ impl<'a> Fingerprints<'a> {
         }
     }
 
+    /// Every briefing as a card, in site order.
+    pub fn all_cards(&self) -> &[u64] {
+        &self.cards
+    }
+
+    /// What the sitemap shows: every page's address and when it changed,
+    /// which follows from each briefing's address and dates and from what
+    /// each list holds.
+    pub fn sitemap(&self) -> u64 {
+        let site = self.site;
+        let briefings: Vec<(&str, i64, Option<i64>)> = site
+            .briefings
+            .iter()
+            .map(|b| {
+                (
+                    b.url_path.as_str(),
+                    b.date.instant.timestamp(),
+                    b.updated.map(|u| u.instant.timestamp()),
+                )
+            })
+            .collect();
+        let subjects: Vec<(&str, &[usize])> = site
+            .topics
+            .iter()
+            .chain(&site.people)
+            .map(|s| (s.path.as_str(), s.briefings.as_slice()))
+            .collect();
+        let months: Vec<(&str, &[usize])> = site
+            .months
+            .iter()
+            .map(|m| (m.url_path.as_str(), m.briefings.as_slice()))
+            .collect();
+        let stories: Vec<(&str, &[usize])> = site
+            .stories
+            .iter()
+            .map(|s| (s.url_path.as_str(), s.briefings.as_slice()))
+            .collect();
+        let pages: Vec<&str> = site.pages.iter().map(|p| p.url_path.as_str()).collect();
+        self.with_global((briefings, subjects, months, stories, pages))
+    }
+
     fn cards(&self, list: &[usize]) -> Vec<u64> {
         list.iter().map(|&i| self.cards[i]).collect()
     }

@@ -12,8 +12,9 @@ use std::time::{Duration, Instant};
 use crate::config::Config;
 use crate::content::{self, ContentCache};
 use crate::error::Errors;
+use crate::graph::hash_of;
 use crate::graph::{self, BodyCache, LinkOptions, Site};
-use crate::render::{FeedOwner, Output, PageJob, Renderer, Templates};
+use crate::render::{search, sitemap, FeedOwner, Output, PageJob, Renderer, Templates};
 use crate::theme::Theme;
 use crate::{configure, static_files, BuildOptions, Timings};
 
@@ -213,8 +214,33 @@ fn render_changed(
     for output in renderer.render_feeds(&stale_owners)? {
         files.insert(output.path, Arc::new(output.bytes));
     }
-    // Sitemaps list every page: cheap enough to write each time.
-    for output in renderer.render_indexes(&jobs)? {
+    // The sitemap and the search index list every page and briefing: kept
+    // while no page and no briefing changed. The news sitemap depends on
+    // the clock, so it is written each time (it lists two days at most).
+    let indexes = [
+        ("sitemap.xml", digests.sitemap()),
+        (search::INDEX_FILE, hash_of(digests.all_cards())),
+    ];
+    for (path, print) in indexes {
+        match held.get(path) {
+            Some(bytes) if prints.get(path) == Some(&print) => {
+                files.insert(path.to_string(), bytes.clone());
+            }
+            _ => {
+                let output = match path {
+                    "sitemap.xml" => sitemap::sitemap(config, site, &jobs)?,
+                    _ => search::index(config, site)?,
+                };
+                rendered += 1;
+                files.insert(output.path, Arc::new(output.bytes));
+            }
+        }
+        new_prints.insert(path.to_string(), print);
+    }
+    for output in [
+        sitemap::news_sitemap(config, site, sitemap::build_time())?,
+        sitemap::robots(config),
+    ] {
         files.insert(output.path, Arc::new(output.bytes));
     }
     Ok((files, new_prints, rendered))
