@@ -3,6 +3,7 @@
 //! The pipeline runs one way: config → load → link → render → write.
 //! Each stage is a module with a plain function at its door.
 
+pub mod build_cache;
 pub mod check;
 pub mod config;
 pub mod content;
@@ -95,15 +96,24 @@ pub fn load_site_all(
     drafts: bool,
     timings: &mut Timings,
 ) -> Result<(Site, Errors), Errors> {
-    let started = Instant::now();
-    let content = content::load(config)?;
-    timings.load = started.elapsed();
-    let started = Instant::now();
     let options = graph::LinkOptions {
         drafts,
         ..Default::default()
     };
-    let linked = graph::link_all(config, content, &options);
+    load_site_with(config, &options, timings)
+}
+
+/// `load_site_all` with what an earlier link pass left (rendered bodies).
+pub fn load_site_with(
+    config: &Config,
+    options: &graph::LinkOptions,
+    timings: &mut Timings,
+) -> Result<(Site, Errors), Errors> {
+    let started = Instant::now();
+    let content = content::load(config)?;
+    timings.load = started.elapsed();
+    let started = Instant::now();
+    let linked = graph::link_all(config, content, options);
     timings.link = started.elapsed();
     Ok(linked)
 }
@@ -147,51 +157,113 @@ pub fn build_with_progress(
     let config = configure(options)?;
     let output_dir = options.output_dir();
     output::check_output_dir(&options.root, &output_dir)?;
-    let mut timings = Timings::default();
-    let site = load_site(&config, options.drafts, &mut timings)?;
-
     let theme = theme::Theme::resolve(&config)?;
+    let cache_path = build_cache::path_for(&output::absolute(&output_dir));
+    let setup = build_cache::setup(options, &config, &theme);
+    let mut cache = build_cache::BuildCache::read(&cache_path, setup);
+
+    let mut timings = Timings::default();
+    let link = graph::LinkOptions {
+        drafts: options.drafts,
+        cache: std::mem::take(&mut cache.bodies),
+        related: std::mem::take(&mut cache.related),
+    };
+    let (mut site, errors) = load_site_with(&config, &link, &mut timings)?;
+    drop(link);
+    errors.into_result(())?;
+
     let templates = render::Renderer::load_templates(&theme)?;
     let renderer = render::Renderer::new(&config, &site, &templates);
+    let digests = render::fingerprint::Fingerprints::new(&config, &site);
+    let mut prints = std::collections::HashMap::with_capacity(cache.prints.len());
     let mut staging = output::Staging::begin(&output_dir)?;
-    let mut write = |files: Vec<render::Output>, timings: &mut Timings| -> Result<(), Errors> {
-        let started = Instant::now();
-        staging.write(&files)?;
-        timings.write += started.elapsed();
-        Ok(())
-    };
+
     let jobs = render::PageJob::all(&site);
     let mut done = 0;
     for batch in jobs.chunks(BATCH) {
         let started = Instant::now();
-        let files = renderer.render_jobs(batch)?;
+        let mut stale = Vec::new();
+        for &job in batch {
+            let path = job.file(&site);
+            let print = digests.page(job);
+            // Unchanged since the last build: take last build's file.
+            if cache.prints.get(&path) != Some(&print) || !staging.link_previous(&path) {
+                stale.push(job);
+            }
+            prints.insert(path, print);
+        }
+        let files = renderer.render_jobs(&stale)?;
         timings.render += started.elapsed();
-        write(files, &mut timings)?;
+        let started = Instant::now();
+        staging.write(&files)?;
+        timings.write += started.elapsed();
         done += batch.len();
         progress(done, jobs.len());
     }
     let owners = render::FeedOwner::all(&site);
+    let mut feeds = 0;
     for batch in owners.chunks(BATCH / 8) {
         let started = Instant::now();
-        let files = renderer.render_feeds(batch)?;
+        let mut stale = Vec::new();
+        for &owner in batch {
+            let print = digests.feed(owner);
+            let paths = owner.files(&config, &site);
+            feeds += paths.len();
+            let kept = paths
+                .iter()
+                .all(|p| cache.prints.get(p) == Some(&print) && staging.link_previous(p));
+            if !kept {
+                stale.push(owner);
+            }
+            for path in paths {
+                prints.insert(path, print);
+            }
+        }
+        let files = renderer.render_feeds(&stale)?;
         timings.render += started.elapsed();
-        write(files, &mut timings)?;
+        let started = Instant::now();
+        staging.write(&files)?;
+        timings.write += started.elapsed();
     }
     let started = Instant::now();
-    let mut files = renderer.render_indexes(&jobs)?;
+    // The sitemap and search index, kept as they were when what they list is.
+    let mut files = Vec::new();
+    for (path, print) in digests.indexes() {
+        if cache.prints.get(path) != Some(&print) || !staging.link_previous(path) {
+            files.push(match path {
+                "sitemap.xml" => render::sitemap::sitemap(&config, &site, &jobs)?,
+                _ => render::search::index(&config, &site)?,
+            });
+        }
+        prints.insert(path.to_string(), print);
+    }
+    files.push(render::sitemap::news_sitemap(
+        &config,
+        &site,
+        render::sitemap::build_time(),
+    )?);
+    files.push(render::sitemap::robots(&config));
     files.extend(static_files(&theme)?);
     timings.render += started.elapsed();
-    write(files, &mut timings)?;
-
     let started = Instant::now();
+    staging.write(&files)?;
     let written = staging.commit()?;
     timings.write += started.elapsed();
+    drop(renderer);
+
+    build_cache::BuildCache::new(
+        setup,
+        std::mem::take(&mut site.bodies),
+        std::mem::take(&mut site.related),
+        prints,
+    )
+    .write(&cache_path);
     Ok(Report {
         briefings: site.briefings.len(),
         topics: site.topics.len(),
         people: site.people.len(),
         pages: site.pages.len(),
-        feeds: owners.iter().map(|o| o.files(&config, &site).len()).sum(),
+        feeds,
         files: written.files,
         changed: written.changed,
         warnings: site.warnings,

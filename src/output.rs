@@ -39,7 +39,8 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-fn absolute(path: &Path) -> PathBuf {
+/// `path` made absolute, whether or not it exists yet.
+pub fn absolute(path: &Path) -> PathBuf {
     if let Ok(p) = fs::canonicalize(path) {
         return p;
     }
@@ -137,6 +138,25 @@ impl Staging {
             }
         }
         errors.into_result(())
+    }
+
+    /// Take the previous build's file at `path` as it is (a hard link), for
+    /// a page whose inputs did not change. False if there is none to take.
+    pub fn link_previous(&mut self, path: &str) -> bool {
+        let target = self.staging.join(path);
+        if let Some(dir) = target.parent() {
+            if !self.dirs.contains(dir) {
+                if fs::create_dir_all(dir).is_err() {
+                    return false;
+                }
+                self.dirs.insert(dir.to_path_buf());
+            }
+        }
+        let linked = fs::hard_link(self.output.join(path), &target).is_ok();
+        if linked {
+            self.report.files += 1;
+        }
+        linked
     }
 
     /// Swap the staged site in for the output.

@@ -20,7 +20,6 @@ pub struct ContentCache {
     files: BTreeMap<PathBuf, CachedFile>,
     walk_errors: Errors,
     walk_warnings: Vec<Error>,
-    revisions: u64,
     walked: bool,
 }
 
@@ -28,15 +27,6 @@ struct CachedFile {
     key: String,
     stamp: Stamp,
     parsed: Result<Parsed, Error>,
-}
-
-/// Each parse gets a revision of its own, so the link stage knows which
-/// bodies are new.
-fn stamp_revision(cache: &mut ContentCache, parsed: &mut Result<Parsed, Error>) {
-    cache.revisions += 1;
-    if let Ok(p) = parsed {
-        p.set_revision(cache.revisions);
-    }
 }
 
 /// `load`, reusing what `cache` holds. `touched` are the files an event
@@ -67,8 +57,7 @@ pub fn load_cached(
             match std::fs::metadata(&path) {
                 Ok(meta) => {
                     let section = Section::of(&key).expect("checked above");
-                    let mut parsed = parse_file(&config.root, section, rel, &key);
-                    stamp_revision(cache, &mut parsed);
+                    let parsed = parse_file(&config.root, section, rel, &key);
                     let stamp = (meta.modified().ok(), meta.len());
                     cache
                         .files
@@ -97,8 +86,7 @@ pub fn load_cached(
             .par_iter()
             .map(|f| parse_file(&config.root, f.section, &f.rel, &f.key))
             .collect();
-        for (f, mut parsed) in stale.into_iter().zip(parsed) {
-            stamp_revision(cache, &mut parsed);
+        for (f, parsed) in stale.into_iter().zip(parsed) {
             files.insert(
                 f.rel.clone(),
                 CachedFile {

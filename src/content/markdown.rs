@@ -44,7 +44,7 @@ impl MentionLinker for NoMentions {
 
 /// An `@/` link found in the body, kept so the link stage can report a
 /// missing file or anchor at its line.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct InternalLink {
     pub target: String,
     pub anchor: Option<String>,
@@ -53,7 +53,7 @@ pub struct InternalLink {
     pub resolved: bool,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
     pub html: String,
     /// Ids of the headings, for checking `#anchor`s pointing here.

@@ -34,7 +34,7 @@ pub struct Loaded<M> {
     pub body_line: usize,
     /// Top-level front-matter keys with the line and column of their value.
     pub keys: Vec<(String, usize, usize)>,
-    /// Changes each time the preview re-reads the file; 0 in a plain build.
+    /// A digest of the body: a render of the same body can be reused.
     pub revision: u64,
 }
 
@@ -225,17 +225,6 @@ enum Parsed {
     Page(Loaded<PageMatter>),
 }
 
-impl Parsed {
-    fn set_revision(&mut self, revision: u64) {
-        match self {
-            Parsed::Briefing(l) => l.revision = revision,
-            Parsed::Topic(l) => l.revision = revision,
-            Parsed::Person(l) => l.revision = revision,
-            Parsed::Page(l) => l.revision = revision,
-        }
-    }
-}
-
 fn parse_file(root: &Path, section: Section, rel: &Path, key: &str) -> Result<Parsed, Error> {
     let bytes = std::fs::read(root.join(rel)).map_err(|e| Error::io(rel, &e))?;
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -261,7 +250,7 @@ fn parse_loaded<M: DeserializeOwned>(
     let split = front_matter::split(text, rel)?;
     let meta = front_matter::parse(&split, rel)?;
     Ok(Loaded {
-        revision: 0,
+        revision: crate::graph::hash_of(split.body),
         keys: front_matter::key_positions(&split),
         path: rel.to_path_buf(),
         key: key.to_string(),

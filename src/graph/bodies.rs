@@ -21,9 +21,48 @@ use crate::content::markdown::{
 use crate::error::{did_you_mean, Error, Errors};
 
 /// Briefing bodies rendered by an earlier link pass, by `@/` key.
-#[derive(Default, Clone)]
+#[derive(Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct BodyCache {
     briefings: HashMap<String, Arc<CachedBody>>,
+}
+
+impl BodyCache {
+    /// Every body's HTML, one after another, with the `@/` keys and byte
+    /// lengths to cut them apart again: raw bytes read back far faster than
+    /// the same text escaped in JSON.
+    pub fn html_blob(&self) -> (Vec<(String, usize)>, Vec<u8>) {
+        let mut keys: Vec<&String> = self.briefings.keys().collect();
+        keys.sort();
+        let mut index = Vec::with_capacity(keys.len());
+        let mut blob = Vec::new();
+        for key in keys {
+            let html = &self.briefings[key].html;
+            index.push((key.clone(), html.len()));
+            blob.extend_from_slice(html.as_bytes());
+        }
+        (index, blob)
+    }
+
+    /// Put back the HTML that `html_blob` wrote. False (and the cache is
+    /// unusable) if the two do not fit together.
+    pub fn restore_html(&mut self, index: &[(String, usize)], blob: &[u8]) -> bool {
+        let mut at = 0;
+        for (key, len) in index {
+            let Some(bytes) = blob.get(at..at + len) else {
+                return false;
+            };
+            at += len;
+            let (Some(entry), Ok(text)) = (self.briefings.get_mut(key), std::str::from_utf8(bytes))
+            else {
+                return false;
+            };
+            let Some(entry) = Arc::get_mut(entry) else {
+                return false;
+            };
+            entry.html = Arc::from(text);
+        }
+        at == blob.len() && index.len() == self.briefings.len()
+    }
 }
 
 impl std::fmt::Debug for BodyCache {
@@ -32,13 +71,16 @@ impl std::fmt::Debug for BodyCache {
     }
 }
 
+#[derive(serde::Serialize, serde::Deserialize)]
 struct CachedBody {
-    /// The loaded file's revision: a new one means a new body.
+    /// Digest of the body rendered.
     revision: u64,
     /// Everything else the rendering read: URLs, names, options, listed subjects.
     inputs: u64,
     rendered: Rendered,
-    /// `rendered.html`, shared with the site so reuse copies nothing.
+    /// `rendered.html`, shared with the site so reuse copies nothing. Kept
+    /// out of the serialized cache, which stores it raw (`html_blob`).
+    #[serde(skip)]
     html: Arc<str>,
     seen: BTreeSet<(Kind, usize)>,
     html_hash: u64,
@@ -115,7 +157,7 @@ pub(super) fn render_markdown(
             let link = config.markdown.link_mentions && b.link_mentions;
             let inputs = hash_of((shared_inputs, &b.topics, &b.people, link));
             if let Some(hit) = cache.briefings.get(&b.key) {
-                if hit.revision == b.revision && hit.inputs == inputs && b.revision != 0 {
+                if hit.revision == b.revision && hit.inputs == inputs {
                     return hit.clone();
                 }
             }

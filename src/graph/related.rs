@@ -20,7 +20,7 @@ const PERSON_WEIGHT: u32 = 3;
 const TOPIC_WEIGHT: u32 = 2;
 
 /// Related lists with a digest of what they were computed from.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct RelatedMemo {
     digest: u64,
     pub lists: Arc<Vec<Vec<usize>>>,

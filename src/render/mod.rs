@@ -3,6 +3,7 @@
 
 pub mod context;
 pub mod feeds;
+pub mod fingerprint;
 pub mod search;
 pub mod sitemap;
 pub mod structured_data;

@@ -2,7 +2,6 @@
 //! loopback address, rebuilt a moment after each save, and open browsers
 //! told which pages to reload (or what broke).
 
-pub mod fingerprint;
 pub mod http;
 pub mod preview;
 pub mod reload;

@@ -12,15 +12,14 @@ use std::time::{Duration, Instant};
 use crate::config::Config;
 use crate::content::{self, ContentCache};
 use crate::error::Errors;
-use crate::graph::hash_of;
 use crate::graph::{self, BodyCache, LinkOptions, Site};
 use crate::render::{search, sitemap, FeedOwner, Output, PageJob, Renderer, Templates};
 use crate::theme::Theme;
 use crate::{configure, static_files, BuildOptions, Timings};
 
-use super::fingerprint::Fingerprints;
 use super::http::Files;
 use super::watch::Change;
+use crate::render::fingerprint::Fingerprints;
 
 /// What one rebuild did.
 #[derive(Debug, Clone, Default)]
@@ -217,11 +216,7 @@ fn render_changed(
     // The sitemap and the search index list every page and briefing: kept
     // while no page and no briefing changed. The news sitemap depends on
     // the clock, so it is written each time (it lists two days at most).
-    let indexes = [
-        ("sitemap.xml", digests.sitemap()),
-        (search::INDEX_FILE, hash_of(digests.all_cards())),
-    ];
-    for (path, print) in indexes {
+    for (path, print) in digests.indexes() {
         match held.get(path) {
             Some(bytes) if prints.get(path) == Some(&print) => {
                 files.insert(path.to_string(), bytes.clone());

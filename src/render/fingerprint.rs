@@ -1,6 +1,7 @@
 //! A digest of everything each page's template context holds, computed
-//! from the linked site without rendering. The preview re-renders a page
-//! only when its digest changed. Digests follow `render::context` field for
+//! from the linked site without rendering. The preview, and a build with
+//! the previous build's digests at hand, re-render a page only when its
+//! digest changed. Digests follow `render::context` field for
 //! field; a field left out here is a page the preview would leave stale,
 //! which the randomized incremental-equals-full test exists to catch.
 
@@ -70,9 +71,13 @@ impl<'a> Fingerprints<'a> {
         }
     }
 
-    /// Every briefing as a card, in site order.
-    pub fn all_cards(&self) -> &[u64] {
-        &self.cards
+    /// The files that list the whole site and change only when what they
+    /// list does: the sitemap and the search index, with their digests.
+    pub fn indexes(&self) -> [(&'static str, u64); 2] {
+        [
+            ("sitemap.xml", self.sitemap()),
+            (super::search::INDEX_FILE, hash_of(&self.cards)),
+        ]
     }
 
     /// What the sitemap shows: every page's address and when it changed,

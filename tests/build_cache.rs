@@ -1,0 +1,115 @@
+//! A build that reuses the previous build's work writes exactly what a
+//! fresh build would, and leaves unchanged pages alone.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+
+use common::{fixture, TestSite};
+
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .expect("prefix")
+                .display()
+                .to_string();
+            (rel, fs::read(e.path()).expect("read"))
+        })
+        .collect()
+}
+
+/// The same sources built from nothing into a folder of their own.
+fn fresh(site: &TestSite) -> BTreeMap<String, Vec<u8>> {
+    let out = site.root.join("fresh-output");
+    let _ = fs::remove_dir_all(&out);
+    let mut options = site.options();
+    options.output = Some(out.clone());
+    briefing::build(&options).unwrap_or_else(|e| panic!("{e}"));
+    let built = files(&out);
+    fs::remove_dir_all(&out).expect("clean");
+    let _ = fs::remove_file(site.root.join(".fresh-output.cache"));
+    built
+}
+
+fn inode(site: &TestSite, path: &str) -> u64 {
+    fs::metadata(site.out().join(path)).expect("meta").ino()
+}
+
+#[test]
+fn edits_rebuilt_with_the_cache_equal_a_fresh_build() {
+    let site = fixture("mentions");
+    site.build_ok();
+    assert!(site.root.join(".site.cache").is_file());
+    let untouched = inode(&site, "briefings/off/index.html");
+
+    // A body edit: its page changes, a page that does not show it is linked as it was.
+    let path = "content/briefings/2025-09-02-links.md";
+    let text = fs::read_to_string(site.root.join(path)).expect("read");
+    site.write(
+        path,
+        &text.replace("Xi Jinping is named", "Xi Jinping is also named"),
+    );
+    let report = site.build_ok();
+    assert!(
+        report.changed > 0 && report.changed < report.files,
+        "{} of {}",
+        report.changed,
+        report.files
+    );
+    assert_eq!(inode(&site, "briefings/off/index.html"), untouched);
+    assert!(site
+        .page("briefings/links/index.html")
+        .contains("is also named"));
+    assert_eq!(files(&site.out()), fresh(&site));
+
+    // A title change reaches every list that shows it.
+    site.write(
+        path,
+        &text.replace("title: Existing links", "title: Links that exist"),
+    );
+    site.build_ok();
+    assert_eq!(files(&site.out()), fresh(&site));
+
+    // A new briefing, and one removed.
+    site.write("content/briefings/2025-09-04-new.md", "---\ntitle: New\ndate: 2025-09-04\npeople: [Putin]\nstory: Putin in China\n---\nPutin again.\n");
+    site.remove("content/briefings/2025-09-03-off.md");
+    site.build_ok();
+    assert_eq!(files(&site.out()), fresh(&site));
+
+    // A template change: the cache is not used, everything is rendered again.
+    site.write("templates/topic.html", "{% extends \"base.html\" %}{% block main %}<h1>{{ page.name }}</h1><p>changed</p>{% endblock main %}");
+    let report = site.build_ok();
+    assert!(site
+        .page("topics/energy/index.html")
+        .contains("<p>changed</p>"));
+    assert_eq!(files(&site.out()), fresh(&site));
+    assert_eq!(report.files, files(&site.out()).len());
+}
+
+#[test]
+fn a_corrupt_cache_is_ignored() {
+    let site = fixture("mentions");
+    site.build_ok();
+    fs::write(site.root.join(".site.cache"), "{ not json").expect("corrupt");
+    site.build_ok();
+    assert_eq!(files(&site.out()), fresh(&site));
+}
+
+#[test]
+fn a_deleted_output_is_built_again_whatever_the_cache_says() {
+    let site = fixture("mentions");
+    site.build_ok();
+    fs::remove_dir_all(site.out()).expect("delete site");
+    let report = site.build_ok();
+    assert_eq!(report.files, files(&site.out()).len());
+    assert_eq!(files(&site.out()), fresh(&site));
+}
