@@ -79,6 +79,11 @@ def table(headers, rows):
 
 def main(dirs):
     rs = sorted((load(d) for d in dirs), key=lambda r: r["n"])
+    sha = os.path.join(os.path.dirname(os.path.abspath(dirs[0])), "briefing.sha256")
+    if os.path.exists(sha):
+        with open(sha) as f:
+            print(f"briefing binary: sha256 {f.read().strip()}…")
+            print()
 
     print("Cold full build (median of hyperfine runs; ratio = briefing / Hugo)")
     print()

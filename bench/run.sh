@@ -2,7 +2,7 @@
 # Benchmark briefing against Hugo on the same synthetic corpus.
 #
 #   bash bench/run.sh              # sizes 1k and 10k
-#   bash bench/run.sh 1k 10k 100k  # add 100k (slow: several minutes)
+#   bash bench/run.sh 1k 10k 100k  # add 100k (slow: over half an hour on 2 cores)
 #
 # Sizes are counts of briefings: 1k, 10k, 100k, or a plain number (2500).
 #
@@ -23,6 +23,8 @@
 #   BENCH_RUNS     timed runs (rounds) per command [default: 5; 3 for sizes >= 100k]
 #   BENCH_WARMUP   warm-up runs per command [default: 1]
 #   BENCH_BUILD_TRIES  attempts at `cargo build --release`, a minute apart [default: 5]
+#   BENCH_BRIEFING path to a briefing binary to measure instead of building
+#                  target/release/briefing (to compare two versions)
 set -euo pipefail
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -103,11 +105,19 @@ build_briefing() {
 }
 
 mkdir -p "$BENCH_DIR/bin" "$BENCH_DIR/results"
-log "cargo build --release"
-build_briefing
 BRIEFING="$BENCH_DIR/bin/briefing"
-cp "$REPO_ROOT/target/release/briefing" "$BRIEFING.tmp"
+if [[ -n ${BENCH_BRIEFING:-} ]]; then
+    [[ -x $BENCH_BRIEFING ]] || die "BENCH_BRIEFING=$BENCH_BRIEFING is not an executable"
+    log "using $BENCH_BRIEFING (no cargo build)"
+    cp "$BENCH_BRIEFING" "$BRIEFING.tmp"
+else
+    log "cargo build --release"
+    build_briefing
+    cp "$REPO_ROOT/target/release/briefing" "$BRIEFING.tmp"
+fi
 mv -f "$BRIEFING.tmp" "$BRIEFING"
+sha256sum "$BRIEFING" | cut -c1-16 > "$BENCH_DIR/results/briefing.sha256"
+log "briefing binary sha256 $(cat "$BENCH_DIR/results/briefing.sha256")…"
 
 # ---------------------------------------------------------------- corpora
 
@@ -125,10 +135,13 @@ ensure_corpus() { # flavour count dir
 
 q() { printf '%q' "$1"; }
 
-peak_rss_kb() { # command... ; prints "Maximum resident set size" in kB
-    local out
+peak_rss_kb() { # stdout-file command... ; runs it, prints "Maximum resident set size" in kB
+    local stdout=$1 out
+    shift
     out=$(mktemp)
-    /usr/bin/time -v -o "$out" "$@" >/dev/null 2>&1 || { cat "$out" >&2; rm -f "$out"; die "failed: $*"; }
+    if ! /usr/bin/time -v -o "$out" "$@" > "$stdout"; then
+        cat "$stdout" "$out" >&2; rm -f "$out"; die "failed: $*"
+    fi
     awk -F': ' '/Maximum resident set size/ { print $2 }' "$out"
     rm -f "$out"
 }
@@ -147,30 +160,59 @@ bench_size() {
 
     local b_cmd h_cmd b_clean h_clean
     b_cmd="$(q "$BRIEFING") build --root $(q "$bdir") --output $(q "$bdir/site")"
-    h_cmd="hugo --quiet --source $(q "$hdir") --destination $(q "$hdir/public") --cacheDir $(q "$hdir/.hugo_cache")"
+    # --buildFuture: the corpus dates briefing i at 2024-01-01 + 47 min * i, so
+    # past about 32,000 briefings the dates are in the future, and Hugo skips
+    # future pages by default (briefing builds them).
+    h_cmd="hugo --quiet --buildFuture --source $(q "$hdir") --destination $(q "$hdir/public") --cacheDir $(q "$hdir/.hugo_cache")"
     # Cold builds: no previous output (briefing would hard-link unchanged files
-    # from it), no staging leftovers, no Hugo resources or file cache.
-    b_clean="rm -rf $(q "$bdir/site") $(q "$bdir")/.site.staging-* $(q "$bdir")/.site.old-*"
-    h_clean="rm -rf $(q "$hdir/public") $(q "$hdir/resources") $(q "$hdir/.hugo_cache") $(q "$hdir/.hugo_build.lock")"
+    # from it), no staging leftovers, no Hugo resources or file cache. Then
+    # `sync`, so the write-back of the previous run's output (hundreds of MB at
+    # 10k) does not land inside the next timed run.
+    b_clean="rm -rf $(q "$bdir/site") $(q "$bdir")/.site.staging-* $(q "$bdir")/.site.old-* && sync"
+    h_clean="rm -rf $(q "$hdir/public") $(q "$hdir/resources") $(q "$hdir/.hugo_cache") $(q "$hdir/.hugo_build.lock") && sync"
 
-    # One checked build of each first: a broken build must not be timed.
-    log "$name: checking both builds"
+    # One cold build of each first, checked (a broken build must not be timed)
+    # and run under /usr/bin/time -v for its peak memory; briefing's with
+    # --timings for its stage line.
+    log "$name: one cold build of each: check, peak memory, briefing's stage timings"
+    local b_rss h_rss
     bash -c "$b_clean"
-    bash -c "$b_cmd --timings" > "$res/briefing-cold.txt" || die "briefing build failed on $bdir"
+    b_rss=$(peak_rss_kb "$res/briefing-cold.txt" "$BRIEFING" build --root "$bdir" --output "$bdir/site" --timings)
     cat "$res/briefing-cold.txt" >&2
     grep -q "^Built $n briefings" "$res/briefing-cold.txt" || die "briefing did not build $n briefings"
     bash -c "$h_clean"
-    bash -c "$h_cmd" || die "hugo build failed on $hdir"
+    h_rss=$(peak_rss_kb "$res/hugo-cold.txt" hugo --quiet --buildFuture --source "$hdir" --destination "$hdir/public" --cacheDir "$hdir/.hugo_cache")
     [[ -f $hdir/public/index.html ]] || die "hugo wrote no index.html"
+    local h_pages
+    h_pages=$(find "$hdir/public/briefings" -mindepth 2 -maxdepth 2 -name index.html | wc -l)
+    (( h_pages == n )) || die "hugo built $h_pages briefing pages, not $n"
+    printf 'briefing %s\nhugo %s\n' "$b_rss" "$h_rss" > "$res/rss.txt"
+    cat "$res/rss.txt" >&2
+    python3 "$BENCH_SRC/tree.py" stats "$bdir/site" > "$res/briefing-output.json"
+    python3 "$BENCH_SRC/tree.py" stats "$hdir/public" > "$res/hugo-output.json"
+
+    # No-change rebuild: build again over the site just built. Besides the
+    # count briefing reports, check that no output file got a new inode or
+    # mtime (an unchanged file is hard-linked from the previous site).
+    log "$name: no-change rebuild of briefing"
+    sync
+    python3 "$BENCH_SRC/tree.py" snapshot "$bdir/site" > "$res/before.json"
+    bash -c "$b_cmd --timings" > "$res/briefing-nochange.txt" || die "briefing rebuild failed on $bdir"
+    cat "$res/briefing-nochange.txt" >&2
+    python3 "$BENCH_SRC/tree.py" snapshot "$bdir/site" > "$res/after.json"
+    python3 "$BENCH_SRC/tree.py" diff "$res/before.json" "$res/after.json" > "$res/nochange-diff.json"
+    hyperfine --style basic --warmup "$BENCH_WARMUP" --runs "$runs" --prepare sync \
+        --export-json "$res/nochange.json" \
+        --command-name "briefing no-change" "$b_cmd" >&2
 
     # hyperfine runs all of one command's runs before the next command's, so
     # to alternate the two tools run by run (and share any drift in machine
-    # load or thermal state fairly) each round is one hyperfine invocation of
-    # both commands with one run each, the order swapped every round. The
-    # warm-up runs happen in the first round only.
+    # load fairly) each round is one hyperfine invocation of both commands,
+    # one run each, the order swapped every round. Warm-up runs happen in the
+    # first round only.
     log "$name: cold builds, briefing and hugo alternating (warmup $BENCH_WARMUP, $runs rounds)"
     rm -f "$res"/cold-round-*.json
-    local round warm b_args h_args
+    local round warm b_args h_args order
     b_args=(--prepare "$b_clean" --command-name briefing "$b_cmd")
     h_args=(--prepare "$h_clean" --command-name hugo "$h_cmd")
     for ((round = 1; round <= runs; round++)); do
@@ -179,30 +221,6 @@ bench_size() {
         hyperfine --style basic --warmup "$warm" --runs 1 \
             --export-json "$res/cold-round-$round.json" "${order[@]}" >&2
     done
-
-    log "$name: peak memory (one cold build each)"
-    bash -c "$b_clean"
-    local b_rss h_rss
-    b_rss=$(peak_rss_kb "$BRIEFING" build --root "$bdir" --output "$bdir/site")
-    bash -c "$h_clean"
-    h_rss=$(peak_rss_kb hugo --quiet --source "$hdir" --destination "$hdir/public" --cacheDir "$hdir/.hugo_cache")
-    echo "briefing $b_rss" > "$res/rss.txt"
-    echo "hugo $h_rss" >> "$res/rss.txt"
-    cat "$res/rss.txt" >&2
-    python3 "$BENCH_SRC/tree.py" stats "$hdir/public" > "$res/hugo-output.json"
-
-    log "$name: no-change rebuild of briefing"
-    bash -c "$b_clean"
-    bash -c "$b_cmd" >/dev/null
-    python3 "$BENCH_SRC/tree.py" snapshot "$bdir/site" > "$res/before.json"
-    bash -c "$b_cmd --timings" > "$res/briefing-nochange.txt"
-    cat "$res/briefing-nochange.txt" >&2
-    python3 "$BENCH_SRC/tree.py" snapshot "$bdir/site" > "$res/after.json"
-    python3 "$BENCH_SRC/tree.py" diff "$res/before.json" "$res/after.json" > "$res/nochange-diff.json"
-    python3 "$BENCH_SRC/tree.py" stats "$bdir/site" > "$res/briefing-output.json"
-    hyperfine --style basic --warmup "$BENCH_WARMUP" --runs "$runs" \
-        --export-json "$res/nochange.json" \
-        --command-name "briefing no-change" "$b_cmd" >&2
     echo "$n" > "$res/count"
 }
 
