@@ -2,51 +2,13 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::fixture;
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// `briefing serve --port 0`, and the address it listens on.
-fn serve(root: &Path) -> (Server, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
-        .args(["serve", "--port", "0", "--root"])
-        .arg(root)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start briefing serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let server = Server(child);
-    let mut lines = BufReader::new(stdout).lines();
-    for line in lines.by_ref() {
-        let line = line.expect("server output");
-        if let Some(at) = line.find("http://127.0.0.1:") {
-            let addr = line[at + 7..]
-                .split(['/', ' '])
-                .next()
-                .expect("address")
-                .to_string();
-            std::thread::spawn(move || lines.for_each(drop));
-            return (server, addr);
-        }
-    }
-    panic!("briefing serve printed no address");
-}
+use common::{fixture, serve};
 
 /// Send raw bytes as a request; the status code of the answer.
 fn raw(addr: &str, request: &[u8]) -> std::io::Result<u16> {
@@ -72,7 +34,8 @@ fn get(addr: &str, path: &str) -> std::io::Result<u16> {
 #[test]
 fn no_request_escapes_the_site() {
     let site = fixture("crosslinks");
-    let (_server, addr) = serve(&site.root);
+    let server = serve(&site.root, &[]);
+    let addr = server.addr.clone();
     assert_eq!(get(&addr, "/briefings/talks/").expect("page"), 200);
     for path in [
         "/../../../../etc/passwd",
@@ -101,7 +64,8 @@ fn no_request_escapes_the_site() {
 #[test]
 fn malformed_requests_get_a_4xx_and_the_server_lives_on() {
     let site = fixture("crosslinks");
-    let (_server, addr) = serve(&site.root);
+    let server = serve(&site.root, &[]);
+    let addr = server.addr.clone();
     for request in [
         &b"NONSENSE\r\n\r\n"[..],
         b"GET\r\n\r\n",
@@ -124,7 +88,8 @@ fn malformed_requests_get_a_4xx_and_the_server_lives_on() {
 #[test]
 fn a_hundred_clients_during_rebuilds_see_no_error() {
     let site = fixture("crosslinks");
-    let (_server, addr) = serve(&site.root);
+    let server = serve(&site.root, &[]);
+    let addr = server.addr.clone();
     let errors = Arc::new(AtomicUsize::new(0));
     let done = Arc::new(AtomicUsize::new(0));
     let deadline = Instant::now() + Duration::from_secs(120);

@@ -5,50 +5,11 @@
 mod common;
 
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::fixture;
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn serve(root: &Path, extra: &[&str]) -> (Server, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
-        .args(["serve", "--port", "0"])
-        .args(extra)
-        .arg("--root")
-        .arg(root)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start briefing serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let server = Server(child);
-    let mut lines = BufReader::new(stdout).lines();
-    for line in lines.by_ref() {
-        let line = line.expect("server output");
-        if let Some(at) = line.find("http://127.0.0.1:") {
-            let addr = line[at + 7..]
-                .split(['/', ' '])
-                .next()
-                .expect("address")
-                .to_string();
-            std::thread::spawn(move || lines.for_each(drop));
-            return (server, addr);
-        }
-    }
-    panic!("briefing serve printed no address");
-}
+use common::{fixture, serve};
 
 /// The body of a page, and its status.
 fn fetch(addr: &str, path: &str) -> (u16, String) {
@@ -92,7 +53,8 @@ fn briefing(title: &str) -> String {
 
 fn editors_saves(extra: &[&str]) {
     let site = fixture("crosslinks");
-    let (_server, addr) = serve(&site.root, extra);
+    let server = serve(&site.root, extra);
+    let addr = server.addr.clone();
     let dir = site.root.join("content/briefings");
 
     // vim and emacs: write a temp file, rename it over the original.

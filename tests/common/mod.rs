@@ -115,3 +115,60 @@ pub fn section<'a>(html: &'a str, marker: &str) -> &'a str {
     let end = rest.find("</section>").unwrap_or(rest.len());
     &rest[..end]
 }
+
+/// A `briefing serve` process, killed when dropped, however the test ends.
+pub struct Server {
+    child: std::process::Child,
+    /// `http://127.0.0.1:PORT/`
+    pub url: String,
+    /// `127.0.0.1:PORT`
+    pub addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Start `briefing serve --port 0` (plus `extra` arguments) on `root` and
+/// read the address it prints. Its later output is drained, and echoed
+/// with the test's so a failure shows the rebuild lines.
+pub fn serve(root: &Path, extra: &[&str]) -> Server {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .args(["serve", "--port", "0"])
+        .args(extra)
+        .arg("--root")
+        .arg(root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start briefing serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    for line in lines.by_ref() {
+        let line = line.expect("server output");
+        if let Some(at) = line.find("http://127.0.0.1:") {
+            let url = line[at..]
+                .split_whitespace()
+                .next()
+                .expect("url")
+                .to_string();
+            let addr = url
+                .trim_start_matches("http://")
+                .trim_end_matches('/')
+                .to_string();
+            std::thread::spawn(move || {
+                lines
+                    .map_while(Result::ok)
+                    .for_each(|l| println!("serve: {l}"))
+            });
+            return Server { child, url, addr };
+        }
+    }
+    let _ = child.kill();
+    panic!("briefing serve printed no address");
+}
