@@ -170,5 +170,6 @@ pub fn serve(root: &Path, extra: &[&str]) -> Server {
         }
     }
     let _ = child.kill();
+    let _ = child.wait();
     panic!("briefing serve printed no address");
 }
