@@ -7,6 +7,8 @@
 
 use std::hash::Hash;
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::graph::{hash_of, Briefing, Site, Subject};
 use crate::render::context::site_values;
@@ -35,10 +37,10 @@ impl<'a> Fingerprints<'a> {
             config.feeds.full_content,
             &config.home_briefings,
         ));
-        let cards: Vec<u64> = site.briefings.iter().map(|b| card(site, b)).collect();
+        let cards: Vec<u64> = site.briefings.par_iter().map(|b| card(site, b)).collect();
         let full = site
             .briefings
-            .iter()
+            .par_iter()
             .zip(&cards)
             .map(|(b, &card)| {
                 let sources: Vec<(&str, Option<&str>)> = b

@@ -9,6 +9,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::content::{self, ContentCache};
 use crate::error::Errors;
@@ -176,9 +178,11 @@ fn render_changed(
 
     let jobs = PageJob::all(site);
     let mut stale_jobs = Vec::new();
-    for &job in &jobs {
-        let path = job.file(site);
-        let print = digests.page(job);
+    let page_prints: Vec<(PageJob, String, u64)> = jobs
+        .par_iter()
+        .map(|&job| (job, job.file(site), digests.page(job)))
+        .collect();
+    for (job, path, print) in page_prints {
         match held.get(&path) {
             Some(bytes) if prints.get(&path) == Some(&print) => {
                 files.insert(path.clone(), bytes.clone());
