@@ -12,6 +12,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 
 use crate::content::{Content, Date, Loaded, Source};
@@ -172,13 +174,20 @@ pub fn link_all(config: &Config, mut content: Content, options: &LinkOptions) ->
     let mut drafts_left_out = HashSet::new();
     // Briefings that failed to resolve: links to them are not also reported.
     let mut rejected = HashSet::new();
-    for loaded in content.briefings {
-        if loaded.meta.draft == Some(true) && !options.drafts {
-            drafts_left_out.insert(loaded.key.clone());
-            continue;
-        }
-        let key = loaded.key.clone();
-        match resolve_briefing(loaded, transliterate, &mut topics, &mut people) {
+    let (included, left_out): (Vec<_>, Vec<_>) = content
+        .briefings
+        .into_iter()
+        .partition(|loaded| loaded.meta.draft != Some(true) || options.drafts);
+    drafts_left_out.extend(left_out.into_iter().map(|loaded| loaded.key));
+    // Everything that needs no other file, in parallel; then the names, in
+    // file order, since the first file to write a name defines it.
+    let prepared: Vec<(String, Result<Prepared, Error>)> = included
+        .into_par_iter()
+        .map(|loaded| (loaded.key.clone(), prepare_briefing(loaded, transliterate)))
+        .collect();
+    for (key, prepared) in prepared {
+        let resolved = prepared.map(|p| p.resolve(&mut topics, &mut people));
+        match resolved {
             Ok((mut briefing, story)) => {
                 if let Some(name) = story {
                     let slug = slugify(&name, transliterate);
@@ -250,12 +259,41 @@ pub fn link_all(config: &Config, mut content: Content, options: &LinkOptions) ->
     (site, errors)
 }
 
-fn resolve_briefing(
+/// A briefing checked and built from its own file, before its names are
+/// resolved against the rest of the site.
+struct Prepared {
+    briefing: Briefing,
+    story: Option<String>,
+    topics: (Vec<String>, Option<usize>),
+    people: (Vec<String>, Option<usize>),
+}
+
+impl Prepared {
+    fn resolve(self, topics: &mut Directory, people: &mut Directory) -> (Briefing, Option<String>) {
+        let mut briefing = self.briefing;
+        let path = briefing.path.clone();
+        let resolve_all = |(names, line): (Vec<String>, Option<usize>),
+                           directory: &mut Directory| {
+            let mut out: Vec<usize> = Vec::new();
+            for name in names {
+                if let Some(i) = directory.resolve(&name, &path, line) {
+                    if !out.contains(&i) {
+                        out.push(i);
+                    }
+                }
+            }
+            out
+        };
+        briefing.topics = resolve_all(self.topics, topics);
+        briefing.people = resolve_all(self.people, people);
+        (briefing, self.story)
+    }
+}
+
+fn prepare_briefing(
     loaded: Loaded<crate::content::FrontMatter>,
     transliterate: bool,
-    topics: &mut Directory,
-    people: &mut Directory,
-) -> Result<(Briefing, Option<String>), Error> {
+) -> Result<Prepared, Error> {
     let title = match loaded.meta.title.as_deref().map(str::trim) {
         Some(t) if !t.is_empty() => t.to_string(),
         _ => {
@@ -302,20 +340,8 @@ fn resolve_briefing(
             .find(|(k, _, _)| k == key)
             .map(|(_, line, _)| *line)
     };
-    let resolve_all =
-        |names: Option<Vec<String>>, directory: &mut Directory, line: Option<usize>| {
-            let mut out: Vec<usize> = Vec::new();
-            for name in names.unwrap_or_default() {
-                if let Some(i) = directory.resolve(&name, &path, line) {
-                    if !out.contains(&i) {
-                        out.push(i);
-                    }
-                }
-            }
-            out
-        };
-    let topic_ids = resolve_all(meta.topics, topics, line_of("topics"));
-    let person_ids = resolve_all(meta.people, people, line_of("people"));
+    let topic_names = (meta.topics.unwrap_or_default(), line_of("topics"));
+    let person_names = (meta.people.unwrap_or_default(), line_of("people"));
     let lines = KeyLines {
         title: line_of("title").unwrap_or(1),
         topics: line_of("topics").unwrap_or(1),
@@ -333,8 +359,8 @@ fn resolve_briefing(
             .summary
             .map(|s| s.trim().to_string())
             .unwrap_or_default(),
-        topics: topic_ids,
-        people: person_ids,
+        topics: Vec::new(),
+        people: Vec::new(),
         sources: meta.sources.unwrap_or_default(),
         story: None,
         draft: meta.draft.unwrap_or(false),
@@ -354,7 +380,12 @@ fn resolve_briefing(
         body_line: loaded.body_line,
         path,
     };
-    Ok((briefing, meta.story.filter(|s| !s.trim().is_empty())))
+    Ok(Prepared {
+        briefing,
+        story: meta.story.filter(|s| !s.trim().is_empty()),
+        topics: topic_names,
+        people: person_names,
+    })
 }
 
 fn read_date<M>(
