@@ -6,26 +6,8 @@ mod common;
 use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::MetadataExt;
-use std::path::Path;
 
-use common::{fixture, TestSite};
-
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .expect("prefix")
-                .display()
-                .to_string();
-            (rel, fs::read(e.path()).expect("read"))
-        })
-        .collect()
-}
+use common::{fixture, tree, TestSite};
 
 /// The same sources built from nothing into a folder of their own.
 fn fresh(site: &TestSite) -> BTreeMap<String, Vec<u8>> {
@@ -34,7 +16,7 @@ fn fresh(site: &TestSite) -> BTreeMap<String, Vec<u8>> {
     let mut options = site.options();
     options.output = Some(out.clone());
     briefing::build(&options).unwrap_or_else(|e| panic!("{e}"));
-    let built = files(&out);
+    let built = tree(&out);
     fs::remove_dir_all(&out).expect("clean");
     let _ = fs::remove_file(site.root.join(".fresh-output.cache"));
     built
@@ -69,7 +51,7 @@ fn edits_rebuilt_with_the_cache_equal_a_fresh_build() {
     assert!(site
         .page("briefings/links/index.html")
         .contains("is also named"));
-    assert_eq!(files(&site.out()), fresh(&site));
+    assert_eq!(tree(&site.out()), fresh(&site));
 
     // A title change reaches every list that shows it.
     site.write(
@@ -77,13 +59,13 @@ fn edits_rebuilt_with_the_cache_equal_a_fresh_build() {
         &text.replace("title: Existing links", "title: Links that exist"),
     );
     site.build_ok();
-    assert_eq!(files(&site.out()), fresh(&site));
+    assert_eq!(tree(&site.out()), fresh(&site));
 
     // A new briefing, and one removed.
     site.write("content/briefings/2025-09-04-new.md", "---\ntitle: New\ndate: 2025-09-04\npeople: [Putin]\nstory: Putin in China\n---\nPutin again.\n");
     site.remove("content/briefings/2025-09-03-off.md");
     site.build_ok();
-    assert_eq!(files(&site.out()), fresh(&site));
+    assert_eq!(tree(&site.out()), fresh(&site));
 
     // A template change: the cache is not used, everything is rendered again.
     site.write("templates/topic.html", "{% extends \"base.html\" %}{% block main %}<h1>{{ page.name }}</h1><p>changed</p>{% endblock main %}");
@@ -91,8 +73,8 @@ fn edits_rebuilt_with_the_cache_equal_a_fresh_build() {
     assert!(site
         .page("topics/energy/index.html")
         .contains("<p>changed</p>"));
-    assert_eq!(files(&site.out()), fresh(&site));
-    assert_eq!(report.files, files(&site.out()).len());
+    assert_eq!(tree(&site.out()), fresh(&site));
+    assert_eq!(report.files, tree(&site.out()).len());
 }
 
 #[test]
@@ -101,7 +83,7 @@ fn a_corrupt_cache_is_ignored() {
     site.build_ok();
     fs::write(site.root.join(".site.cache"), "{ not json").expect("corrupt");
     site.build_ok();
-    assert_eq!(files(&site.out()), fresh(&site));
+    assert_eq!(tree(&site.out()), fresh(&site));
 }
 
 #[test]
@@ -110,6 +92,6 @@ fn a_deleted_output_is_built_again_whatever_the_cache_says() {
     site.build_ok();
     fs::remove_dir_all(site.out()).expect("delete site");
     let report = site.build_ok();
-    assert_eq!(report.files, files(&site.out()).len());
-    assert_eq!(files(&site.out()), fresh(&site));
+    assert_eq!(report.files, tree(&site.out()).len());
+    assert_eq!(tree(&site.out()), fresh(&site));
 }

@@ -230,24 +230,7 @@ fn two_builds_are_byte_identical() {
     let b = fixture("crosslinks");
     a.build_ok();
     b.build_ok();
-    let files = |site: &common::TestSite| {
-        walkdir::WalkDir::new(site.out())
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-            .map(|e| {
-                let rel = e
-                    .path()
-                    .strip_prefix(site.out())
-                    .expect("prefix")
-                    .display()
-                    .to_string();
-                (rel, fs::read(e.path()).expect("read"))
-            })
-            .collect::<Vec<_>>()
-    };
-    let (fa, fb) = (files(&a), files(&b));
+    let (fa, fb) = (common::tree(&a.out()), common::tree(&b.out()));
     assert!(fa.len() > 30);
     assert_eq!(fa.len(), fb.len());
     for ((pa, ba), (pb, bb)) in fa.iter().zip(&fb) {

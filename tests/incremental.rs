@@ -56,6 +56,19 @@ fn held(preview: &Preview) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// Whether any of `files` links to `path` with `@/`: such a file cannot
+/// go without breaking the site.
+fn linked_to(site: &TestSite, files: &[PathBuf], path: &std::path::Path) -> bool {
+    let key = path
+        .strip_prefix("content")
+        .expect("content")
+        .display()
+        .to_string();
+    files.iter().any(|f| {
+        fs::read_to_string(site.root.join(f)).is_ok_and(|t| t.contains(&format!("@/{key}")))
+    })
+}
+
 fn briefings(site: &TestSite) -> Vec<PathBuf> {
     let mut found: Vec<PathBuf> = walkdir::WalkDir::new(site.root.join("content/briefings"))
         .into_iter()
@@ -161,14 +174,7 @@ fn any_sequence_of_edits_holds_what_a_fresh_build_writes() {
         } else if what == 4 && files.len() > 2 {
             // Delete one, unless others link to it.
             let path = dice.pick(&files).clone();
-            let key = path
-                .strip_prefix("content")
-                .expect("content")
-                .display()
-                .to_string();
-            let linked = files.iter().any(|f| {
-                fs::read_to_string(site.root.join(f)).is_ok_and(|t| t.contains(&format!("@/{key}")))
-            });
+            let linked = linked_to(&site, &files, &path);
             if !linked {
                 fs::remove_file(site.root.join(&path)).expect("remove");
                 changes.push(Change::Content(path));
@@ -176,14 +182,7 @@ fn any_sequence_of_edits_holds_what_a_fresh_build_writes() {
         } else if what == 5 && !files.is_empty() {
             // Rename (or move into a subfolder), unless others link to it.
             let path = dice.pick(&files).clone();
-            let key = path
-                .strip_prefix("content")
-                .expect("content")
-                .display()
-                .to_string();
-            let linked = files.iter().any(|f| {
-                fs::read_to_string(site.root.join(f)).is_ok_and(|t| t.contains(&format!("@/{key}")))
-            });
+            let linked = linked_to(&site, &files, &path);
             if !linked {
                 let to = if dice.below(2) == 0 {
                     PathBuf::from(format!("content/briefings/moved-{step}.md"))

@@ -173,3 +173,21 @@ pub fn serve(root: &Path, extra: &[&str]) -> Server {
     let _ = child.wait();
     panic!("briefing serve printed no address");
 }
+
+/// Every file under `dir`, by relative path, with its bytes.
+pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .expect("prefix")
+                .display()
+                .to_string();
+            (rel, fs::read(e.path()).expect("read"))
+        })
+        .collect()
+}
