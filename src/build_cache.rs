@@ -6,13 +6,13 @@
 //! templates and this program are the ones that wrote it; a cache that
 //! cannot be read is ignored, never trusted.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::graph::{hash_of, BodyCache, RelatedMemo};
-use crate::theme::Theme;
+use crate::theme::ThemeFile;
 use crate::{BuildOptions, Config};
 
 #[derive(Default, Serialize, Deserialize)]
@@ -29,17 +29,17 @@ pub struct BuildCache {
 
 /// The program, the config and the templates: a change to any of them and
 /// the cache is not used.
-pub fn setup(options: &BuildOptions, config: &Config, theme: &Theme) -> u64 {
+pub fn setup(
+    options: &BuildOptions,
+    config: &Config,
+    templates: &BTreeMap<String, ThemeFile>,
+) -> u64 {
     let config_text =
         std::fs::read(config.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
-    let templates: Vec<(String, Vec<u8>)> = theme
-        .templates()
-        .map(|t| {
-            t.into_iter()
-                .map(|(name, file)| (name, file.bytes))
-                .collect()
-        })
-        .unwrap_or_default();
+    let templates: Vec<(&String, &Vec<u8>)> = templates
+        .iter()
+        .map(|(name, file)| (name, &file.bytes))
+        .collect();
     hash_of((
         env!("CARGO_PKG_VERSION"),
         config_text,

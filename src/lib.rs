@@ -159,7 +159,9 @@ pub fn build_with_progress(
     output::check_output_dir(&options.root, &output_dir)?;
     let theme = theme::Theme::resolve(&config)?;
     let cache_path = build_cache::path_for(&output::absolute(&output_dir));
-    let setup = build_cache::setup(options, &config, &theme);
+    // Template files are read once: for the cache's setup digest and for Tera.
+    let template_files = theme.templates()?;
+    let setup = build_cache::setup(options, &config, &template_files);
     let mut cache = build_cache::BuildCache::read(&cache_path, setup);
 
     let mut timings = Timings::default();
@@ -172,26 +174,18 @@ pub fn build_with_progress(
     drop(link);
     errors.into_result(())?;
 
-    let templates = render::Renderer::load_templates(&theme)?;
+    let templates = render::Templates::load(&template_files)?;
+    drop(template_files);
     let renderer = render::Renderer::new(&config, &site, &templates);
     let digests = render::fingerprint::Fingerprints::new(&config, &site);
-    let mut prints = std::collections::HashMap::with_capacity(cache.prints.len());
     let mut staging = output::Staging::begin(&output_dir)?;
 
+    let mut reuse = render::fingerprint::Reuse::new(&digests, &cache.prints);
     let jobs = render::PageJob::all(&site);
     let mut done = 0;
     for batch in jobs.chunks(BATCH) {
         let started = Instant::now();
-        let mut stale = Vec::new();
-        for &job in batch {
-            let path = job.file(&site);
-            let print = digests.page(job);
-            // Unchanged since the last build: take last build's file.
-            if cache.prints.get(&path) != Some(&print) || !staging.link_previous(&path) {
-                stale.push(job);
-            }
-            prints.insert(path, print);
-        }
+        let stale = reuse.pages(batch, &mut |path| staging.link_previous(path));
         let files = renderer.render_jobs(&stale)?;
         timings.render += started.elapsed();
         let started = Instant::now();
@@ -201,24 +195,10 @@ pub fn build_with_progress(
         progress(done, jobs.len());
     }
     let owners = render::FeedOwner::all(&site);
-    let mut feeds = 0;
+    let feeds = owners.iter().map(|o| o.files(&config, &site).len()).sum();
     for batch in owners.chunks(BATCH / 8) {
         let started = Instant::now();
-        let mut stale = Vec::new();
-        for &owner in batch {
-            let print = digests.feed(owner);
-            let paths = owner.files(&config, &site);
-            feeds += paths.len();
-            let kept = paths
-                .iter()
-                .all(|p| cache.prints.get(p) == Some(&print) && staging.link_previous(p));
-            if !kept {
-                stale.push(owner);
-            }
-            for path in paths {
-                prints.insert(path, print);
-            }
-        }
+        let stale = reuse.feeds(batch, &mut |path| staging.link_previous(path));
         let files = renderer.render_feeds(&stale)?;
         timings.render += started.elapsed();
         let started = Instant::now();
@@ -226,24 +206,9 @@ pub fn build_with_progress(
         timings.write += started.elapsed();
     }
     let started = Instant::now();
-    // The sitemap and search index, kept as they were when what they list is.
-    let mut files = Vec::new();
-    for (path, print) in digests.indexes() {
-        if cache.prints.get(path) != Some(&print) || !staging.link_previous(path) {
-            files.push(match path {
-                "sitemap.xml" => render::sitemap::sitemap(&config, &site, &jobs)?,
-                _ => render::search::index(&config, &site)?,
-            });
-        }
-        prints.insert(path.to_string(), print);
-    }
-    files.push(render::sitemap::news_sitemap(
-        &config,
-        &site,
-        render::sitemap::build_time(),
-    )?);
-    files.push(render::sitemap::robots(&config));
+    let mut files = reuse.indexes(&jobs, &mut |path| staging.link_previous(path))?;
     files.extend(static_files(&theme)?);
+    let prints = reuse.prints;
     timings.render += started.elapsed();
     let started = Instant::now();
     staging.write(&files)?;

@@ -53,13 +53,6 @@ pub fn absolute(path: &Path) -> PathBuf {
     }
 }
 
-/// Write a whole site in one go.
-pub fn write_site(output: &Path, files: &[Output]) -> Result<WriteReport, Errors> {
-    let mut staging = Staging::begin(output)?;
-    staging.write(files)?;
-    Ok(staging.commit()?)
-}
-
 /// A site being written: files go into a folder beside the output, which
 /// replaces the output on `commit`. Dropped without a commit (an error
 /// part-way), the folder is removed and the output never touched. Files can

@@ -151,11 +151,6 @@ pub struct LinkOptions {
     pub related: RelatedMemo,
 }
 
-pub fn link(config: &Config, content: Content, options: &LinkOptions) -> Result<Site, Errors> {
-    let (site, errors) = link_all(config, content, options);
-    errors.into_result(site)
-}
-
 /// The link stage that goes on past errors: the site as far as it could be
 /// linked, and every problem found. `briefing check` reports both.
 pub fn link_all(config: &Config, mut content: Content, options: &LinkOptions) -> (Site, Errors) {

@@ -5,14 +5,16 @@
 //! field; a field left out here is a page the preview would leave stale,
 //! which the randomized incremental-equals-full test exists to catch.
 
+use std::collections::HashMap;
 use std::hash::Hash;
 
 use rayon::prelude::*;
 
 use crate::config::Config;
+use crate::error::Error;
 use crate::graph::{hash_of, Briefing, Site, Subject};
 use crate::render::context::site_values;
-use crate::render::{FeedOwner, PageJob};
+use crate::render::{search, sitemap, FeedOwner, Output, PageJob};
 
 pub struct Fingerprints<'a> {
     config: &'a Config,
@@ -256,4 +258,90 @@ fn index(subjects: &[Subject]) -> Vec<(&str, &str, &Option<String>, usize)> {
             )
         })
         .collect()
+}
+
+/// What must be rendered again, given the digests the last build or
+/// preview left: a page, feed or index whose digest is unchanged is kept,
+/// if `keep(path)` can take the earlier file (a hard link in a build, the
+/// bytes in memory in the preview). The new digests collect in `prints`.
+pub struct Reuse<'a> {
+    digests: &'a Fingerprints<'a>,
+    previous: &'a HashMap<String, u64>,
+    pub prints: HashMap<String, u64>,
+}
+
+impl<'a> Reuse<'a> {
+    pub fn new(digests: &'a Fingerprints<'a>, previous: &'a HashMap<String, u64>) -> Self {
+        Reuse {
+            digests,
+            previous,
+            prints: HashMap::with_capacity(previous.len()),
+        }
+    }
+
+    fn kept(&mut self, path: String, print: u64, keep: &mut dyn FnMut(&str) -> bool) -> bool {
+        let kept = self.previous.get(&path) == Some(&print) && keep(&path);
+        self.prints.insert(path, print);
+        kept
+    }
+
+    /// The pages of `jobs` to render.
+    pub fn pages(&mut self, jobs: &[PageJob], keep: &mut dyn FnMut(&str) -> bool) -> Vec<PageJob> {
+        let site = self.digests.site;
+        let prints: Vec<(PageJob, String, u64)> = jobs
+            .par_iter()
+            .map(|&job| (job, job.file(site), self.digests.page(job)))
+            .collect();
+        prints
+            .into_iter()
+            .filter(|(_, path, print)| !self.kept(path.clone(), *print, keep))
+            .map(|(job, _, _)| job)
+            .collect()
+    }
+
+    /// The owners of `owners` whose feeds to render (all their files, or none).
+    pub fn feeds(
+        &mut self,
+        owners: &[FeedOwner],
+        keep: &mut dyn FnMut(&str) -> bool,
+    ) -> Vec<FeedOwner> {
+        let (config, site) = (self.digests.config, self.digests.site);
+        let mut stale = Vec::new();
+        for &owner in owners {
+            let print = self.digests.feed(owner);
+            let mut all = true;
+            for path in owner.files(config, site) {
+                // Once one file is missing, the others are rendered anyway.
+                all = all && self.previous.get(&path) == Some(&print) && keep(&path);
+                self.prints.insert(path, print);
+            }
+            if !all {
+                stale.push(owner);
+            }
+        }
+        stale
+    }
+
+    /// The files listing the whole site: the sitemap and search index unless
+    /// kept, and the news sitemap and robots.txt always (the news sitemap
+    /// depends on the clock; it lists two days at most).
+    pub fn indexes(
+        &mut self,
+        jobs: &[PageJob],
+        keep: &mut dyn FnMut(&str) -> bool,
+    ) -> Result<Vec<Output>, Error> {
+        let (config, site) = (self.digests.config, self.digests.site);
+        let mut files = Vec::new();
+        for (path, print) in self.digests.indexes() {
+            if !self.kept(path.to_string(), print, keep) {
+                files.push(match path {
+                    "sitemap.xml" => sitemap::sitemap(config, site, jobs)?,
+                    _ => search::index(config, site)?,
+                });
+            }
+        }
+        files.push(sitemap::news_sitemap(config, site, sitemap::build_time())?);
+        files.push(sitemap::robots(config));
+        Ok(files)
+    }
 }

@@ -9,19 +9,17 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
-
 use crate::config::Config;
 use crate::content::{self, ContentCache};
 use crate::error::Errors;
 use crate::graph::{self, BodyCache, LinkOptions, Site};
-use crate::render::{search, sitemap, FeedOwner, Output, PageJob, Renderer, Templates};
+use crate::render::{FeedOwner, Output, PageJob, Renderer, Templates};
 use crate::theme::Theme;
 use crate::{configure, static_files, BuildOptions, Timings};
 
 use super::http::Files;
 use super::watch::Change;
-use crate::render::fingerprint::Fingerprints;
+use crate::render::fingerprint::{Fingerprints, Reuse};
 
 /// What one rebuild did.
 #[derive(Debug, Clone, Default)]
@@ -173,76 +171,29 @@ fn render_changed(
 ) -> Result<(Files, HashMap<String, u64>, usize), Errors> {
     let renderer = Renderer::new(config, site, templates);
     let digests = Fingerprints::new(config, site);
+    let mut reuse = Reuse::new(&digests, prints);
     let mut files = Files::with_capacity(held.len());
-    let mut new_prints = HashMap::with_capacity(prints.len());
-
+    let mut keep = |path: &str| match held.get(path) {
+        Some(bytes) => {
+            files.insert(path.to_string(), bytes.clone());
+            true
+        }
+        None => false,
+    };
     let jobs = PageJob::all(site);
-    let mut stale_jobs = Vec::new();
-    let page_prints: Vec<(PageJob, String, u64)> = jobs
-        .par_iter()
-        .map(|&job| (job, job.file(site), digests.page(job)))
-        .collect();
-    for (job, path, print) in page_prints {
-        match held.get(&path) {
-            Some(bytes) if prints.get(&path) == Some(&print) => {
-                files.insert(path.clone(), bytes.clone());
-            }
-            _ => stale_jobs.push(job),
-        }
-        new_prints.insert(path, print);
-    }
-    let mut rendered = stale_jobs.len();
-    for output in renderer.render_jobs(&stale_jobs)? {
+    let stale_jobs = reuse.pages(&jobs, &mut keep);
+    let stale_owners = reuse.feeds(&FeedOwner::all(site), &mut keep);
+    let indexes = reuse.indexes(&jobs, &mut keep)?;
+    let rendered = stale_jobs.len() + stale_owners.len() + indexes.len();
+    let outputs = renderer
+        .render_jobs(&stale_jobs)?
+        .into_iter()
+        .chain(renderer.render_feeds(&stale_owners)?)
+        .chain(indexes);
+    for output in outputs {
         files.insert(output.path, Arc::new(output.bytes));
     }
-
-    let mut stale_owners = Vec::new();
-    for owner in FeedOwner::all(site) {
-        let print = digests.feed(owner);
-        let paths = owner.files(config, site);
-        let fresh = paths
-            .iter()
-            .all(|p| held.contains_key(p) && prints.get(p) == Some(&print));
-        for path in paths {
-            if fresh {
-                files.insert(path.clone(), held[&path].clone());
-            }
-            new_prints.insert(path, print);
-        }
-        if !fresh {
-            stale_owners.push(owner);
-        }
-    }
-    rendered += stale_owners.len();
-    for output in renderer.render_feeds(&stale_owners)? {
-        files.insert(output.path, Arc::new(output.bytes));
-    }
-    // The sitemap and the search index list every page and briefing: kept
-    // while no page and no briefing changed. The news sitemap depends on
-    // the clock, so it is written each time (it lists two days at most).
-    for (path, print) in digests.indexes() {
-        match held.get(path) {
-            Some(bytes) if prints.get(path) == Some(&print) => {
-                files.insert(path.to_string(), bytes.clone());
-            }
-            _ => {
-                let output = match path {
-                    "sitemap.xml" => sitemap::sitemap(config, site, &jobs)?,
-                    _ => search::index(config, site)?,
-                };
-                rendered += 1;
-                files.insert(output.path, Arc::new(output.bytes));
-            }
-        }
-        new_prints.insert(path.to_string(), print);
-    }
-    for output in [
-        sitemap::news_sitemap(config, site, sitemap::build_time())?,
-        sitemap::robots(config),
-    ] {
-        files.insert(output.path, Arc::new(output.bytes));
-    }
-    Ok((files, new_prints, rendered))
+    Ok((files, reuse.prints, rendered))
 }
 
 /// Paths added, removed or changed between two versions of the site.
