@@ -8,12 +8,11 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 use std::sync::mpsc;
 use std::thread;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use briefing::Error;
 use common::{fixture, TestSite};
@@ -29,29 +28,16 @@ fn case(name: &str) -> TestSite {
 }
 
 /// Every file under `path` (or `path` itself, if it is a file): bytes and mtime.
-fn snapshot(path: &Path) -> BTreeMap<String, (Vec<u8>, SystemTime)> {
-    walkdir::WalkDir::new(path)
-        .into_iter()
-        .map(|entry| entry.expect("walk"))
-        .filter(|entry| entry.file_type().is_file())
-        .map(|entry| {
-            let name = entry.path().strip_prefix(path).expect("prefix");
-            let mtime = entry.metadata().expect("meta").modified().expect("mtime");
-            let bytes = fs::read(entry.path()).expect("read");
-            (name.display().to_string(), (bytes, mtime))
-        })
-        .collect()
-}
 
 /// Build, expecting exactly one error, and check that the output (a built
 /// site, or whatever is in its place) is untouched and no staging folder is
 /// left behind.
 fn fails_untouched(site: &TestSite) -> Error {
-    let before = snapshot(&site.out());
+    let before = common::snapshot(&site.out());
     assert!(!before.is_empty(), "nothing at {}", site.out().display());
     let errors = site.build_err();
     assert_eq!(
-        snapshot(&site.out()),
+        common::snapshot(&site.out()),
         before,
         "the failed build changed the output"
     );
@@ -274,7 +260,7 @@ fn symlinks_out_of_the_site_are_not_followed() {
             "{expected}\nnot in {warnings:#?}"
         );
     }
-    for (name, (bytes, _)) in snapshot(&site.out()) {
+    for (name, (bytes, _)) in common::snapshot(&site.out()) {
         let text = String::from_utf8_lossy(&bytes);
         assert!(
             !text.contains("SECRET-OUTSIDE-TEXT") && !text.contains("Outside the site"),

@@ -3,9 +3,7 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
 use std::process::Command;
 
 use common::fixture;
@@ -146,34 +144,11 @@ fn a_template_error_names_the_template_and_line() {
     assert!(error.starts_with("templates/topic.html:3:"), "{error}");
 }
 
-fn snapshot(dir: &Path) -> BTreeMap<String, (Vec<u8>, std::time::SystemTime)> {
-    let mut files = BTreeMap::new();
-    for entry in walkdir::WalkDir::new(dir) {
-        let entry = entry.expect("entry");
-        if entry.file_type().is_file() {
-            let meta = entry.metadata().expect("meta");
-            files.insert(
-                entry
-                    .path()
-                    .strip_prefix(dir)
-                    .expect("prefix")
-                    .display()
-                    .to_string(),
-                (
-                    fs::read(entry.path()).expect("read"),
-                    meta.modified().expect("mtime"),
-                ),
-            );
-        }
-    }
-    files
-}
-
 #[test]
 fn a_failed_build_leaves_the_previous_site_untouched() {
     let site = fixture("crosslinks");
     site.build_ok();
-    let before = snapshot(&site.out());
+    let before = common::snapshot(&site.out());
     assert!(before.len() > 10);
     // A good change and a bad one: neither may reach site/.
     site.write(
@@ -185,7 +160,7 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
         "---\ntitle: Bad\ndate: never\n---\n",
     );
     site.build_err();
-    assert_eq!(snapshot(&site.out()), before);
+    assert_eq!(common::snapshot(&site.out()), before);
     // No staging folder is left behind.
     let leftovers: Vec<_> = fs::read_dir(&site.root)
         .expect("root")
@@ -200,13 +175,13 @@ fn a_failed_build_leaves_the_previous_site_untouched() {
 fn a_template_failure_also_leaves_the_site_untouched() {
     let site = fixture("crosslinks");
     site.build_ok();
-    let before = snapshot(&site.out());
+    let before = common::snapshot(&site.out());
     site.write(
         "templates/briefing.html",
         "{% extends \"base.html\" %}{% block main %}{{ page.title\n",
     );
     site.build_err();
-    assert_eq!(snapshot(&site.out()), before);
+    assert_eq!(common::snapshot(&site.out()), before);
 }
 
 #[test]

@@ -191,3 +191,25 @@ pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
         })
         .collect()
 }
+
+/// Every file under `dir` (or `dir` itself, if it is a file) with its
+/// bytes and modification time: what a failed build must leave as it was.
+pub fn snapshot(
+    dir: &Path,
+) -> std::collections::BTreeMap<String, (Vec<u8>, std::time::SystemTime)> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|entry| entry.expect("walk"))
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| {
+            let rel = entry
+                .path()
+                .strip_prefix(dir)
+                .expect("prefix")
+                .display()
+                .to_string();
+            let mtime = entry.metadata().expect("meta").modified().expect("mtime");
+            (rel, (fs::read(entry.path()).expect("read"), mtime))
+        })
+        .collect()
+}
