@@ -27,8 +27,6 @@ fn case(name: &str) -> TestSite {
     fixture(&format!("bad/{name}"))
 }
 
-/// Every file under `path` (or `path` itself, if it is a file): bytes and mtime.
-
 /// Build, expecting exactly one error, and check that the output (a built
 /// site, or whatever is in its place) is untouched and no staging folder is
 /// left behind.
