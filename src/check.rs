@@ -69,11 +69,7 @@ pub fn check(options: &BuildOptions) -> CheckReport {
     report.warnings.extend(warnings(&site));
     if !errors.is_empty() {
         // Rendering a site that failed to link would only repeat its errors.
-        report.errors = errors
-            .into_result(())
-            .err()
-            .map(|e| e.0)
-            .unwrap_or_default();
+        report.errors = errors.sorted();
         return report;
     }
     // Templates are part of the site: a broken one fails the build too.

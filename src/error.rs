@@ -79,14 +79,19 @@ impl Errors {
         self.0.push(error);
     }
 
-    pub fn into_result<T>(mut self, value: T) -> Result<T, Errors> {
+    pub fn into_result<T>(self, value: T) -> Result<T, Errors> {
         if self.0.is_empty() {
             Ok(value)
         } else {
-            self.0
-                .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
-            Err(self)
+            Err(Errors(self.sorted()))
         }
+    }
+
+    /// The errors in file and line order, as they are reported.
+    pub fn sorted(mut self) -> Vec<Error> {
+        self.0
+            .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        self.0
     }
 }
 
