@@ -1,5 +1,5 @@
 //! Profiling aid: one preview rebuild after a body edit, in process.
-//!   cargo run --release --example rebuild_profile -- SITE_DIR
+//!   cargo run --release --example rebuild_profile -- SITE_DIR [EDITS]
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -26,7 +26,11 @@ fn main() {
     files.sort();
     let path = files[0].clone();
     let original = std::fs::read_to_string(&path).unwrap();
-    for i in 0..15 {
+    let edits: usize = std::env::args()
+        .nth(2)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(15);
+    for i in 0..edits {
         std::fs::write(&path, format!("{original}\nEdit {i}.\n")).unwrap();
         let rel = path.strip_prefix(&root).unwrap().to_path_buf();
         let r = preview

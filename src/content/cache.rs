@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use super::{key_of, parse_file, walk, Content, Parsed, Section, Stamp};
+use super::{key_of, parse_file, walk, Content, FrontMatter, Loaded, Parsed, Section, Stamp};
 use crate::config::Config;
 use crate::error::{Error, Errors};
 
@@ -27,6 +27,49 @@ struct CachedFile {
     key: String,
     stamp: Stamp,
     parsed: Result<Parsed, Error>,
+}
+
+/// The briefings as now saved, when every file of `touched` (relative to
+/// the root) is a briefing already loaded whose front-matter and body line
+/// are as they were: a save that changed bodies only, which the preview
+/// patches into the site it holds. Otherwise None and the cache is as it was.
+pub fn reload_bodies(
+    config: &Config,
+    cache: &mut ContentCache,
+    touched: &HashSet<PathBuf>,
+) -> Option<Vec<Loaded<FrontMatter>>> {
+    if !cache.walked || touched.is_empty() {
+        return None;
+    }
+    let mut reloaded = Vec::new();
+    for rel in touched {
+        let before = match &cache.files.get(rel)?.parsed {
+            Ok(Parsed::Briefing(b)) => b,
+            _ => return None,
+        };
+        let meta = std::fs::metadata(config.root.join(rel)).ok()?;
+        if !meta.is_file() {
+            return None;
+        }
+        let Ok(Parsed::Briefing(now)) =
+            parse_file(&config.root, Section::Briefings, rel, &before.key)
+        else {
+            return None;
+        };
+        if now.meta != before.meta || now.keys != before.keys || now.body_line != before.body_line {
+            return None;
+        }
+        reloaded.push((rel, (meta.modified().ok(), meta.len()), now));
+    }
+    let mut edited = Vec::with_capacity(reloaded.len());
+    for (rel, stamp, now) in reloaded {
+        if let Some(file) = cache.files.get_mut(rel) {
+            file.stamp = stamp;
+            file.parsed = Ok(Parsed::Briefing(now.clone()));
+        }
+        edited.push(now);
+    }
+    Some(edited)
 }
 
 /// `load`, reusing what `cache` holds. `touched` are the files an event

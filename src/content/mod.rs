@@ -17,7 +17,7 @@ use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::error::{Error, Errors};
-pub use cache::{load_cached, ContentCache};
+pub use cache::{load_cached, reload_bodies, ContentCache};
 pub use model::{Date, FrontMatter, PageMatter, PersonProfile, Source, TopicProfile};
 
 /// One parsed file: its front-matter as written and its Markdown body.

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::mentions::{BriefingMentions, Kind, Names};
-use super::Site;
+use super::{Briefing, Site};
 use crate::config::Config;
 use crate::content::markdown::{
     self, InternalLink, LinkResolver, MarkdownOptions, NoMentions, Rendered,
@@ -23,7 +23,11 @@ use crate::error::{did_you_mean, Error, Errors};
 /// Briefing bodies rendered by an earlier link pass, by `@/` key.
 #[derive(Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct BodyCache {
-    briefings: HashMap<String, Arc<CachedBody>>,
+    pub(super) briefings: HashMap<String, Arc<CachedBody>>,
+    /// The `@/` targets the bodies were rendered against, for rendering
+    /// one body again without gathering them anew.
+    #[serde(skip)]
+    pub(super) urls: Arc<HashMap<String, String>>,
 }
 
 impl BodyCache {
@@ -72,18 +76,19 @@ impl std::fmt::Debug for BodyCache {
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
-struct CachedBody {
+pub(super) struct CachedBody {
     /// Digest of the body rendered.
-    revision: u64,
+    pub(super) revision: u64,
     /// Everything else the rendering read: URLs, names, options, listed subjects.
-    inputs: u64,
-    rendered: Rendered,
+    pub(super) inputs: u64,
+    pub(super) rendered: Rendered,
     /// `rendered.html`, shared with the site so reuse copies nothing. Kept
     /// out of the serialized cache, which stores it raw (`html_blob`).
     #[serde(skip)]
-    html: Arc<str>,
-    seen: BTreeSet<(Kind, usize)>,
-    html_hash: u64,
+    pub(super) html: Arc<str>,
+    /// Topics and people named in the text.
+    pub(super) seen: BTreeSet<(Kind, usize)>,
+    pub(super) html_hash: u64,
 }
 
 pub fn hash_of(value: impl Hash) -> u64 {
@@ -94,7 +99,66 @@ pub fn hash_of(value: impl Hash) -> u64 {
 
 /// `@/` targets → URLs, for the Markdown pass.
 struct Addresses {
-    urls: HashMap<String, String>,
+    urls: Arc<HashMap<String, String>>,
+}
+
+/// Renders one briefing's body: what every body's rendering reads besides
+/// the body itself.
+pub(super) struct BodyRenderer<'a> {
+    config: &'a Config,
+    site: &'a Site,
+    names: Names,
+    addresses: Addresses,
+    options: MarkdownOptions,
+}
+
+impl<'a> BodyRenderer<'a> {
+    pub(super) fn new(
+        config: &'a Config,
+        site: &'a Site,
+        urls: Arc<HashMap<String, String>>,
+    ) -> Self {
+        BodyRenderer {
+            config,
+            site,
+            names: Names::new(&site.topics, &site.people),
+            addresses: Addresses { urls },
+            options: MarkdownOptions {
+                smart_punctuation: config.markdown.smart_punctuation,
+                raw_html: config.markdown.raw_html,
+            },
+        }
+    }
+
+    /// `body` rendered as briefing `b`'s, with mentions of its listed
+    /// subjects linked. `inputs` is the digest of what it read besides.
+    pub(super) fn render(
+        &self,
+        b: &Briefing,
+        body: &str,
+        revision: u64,
+        inputs: u64,
+    ) -> CachedBody {
+        let (config, site) = (self.config, self.site);
+        let link = config.markdown.link_mentions && b.link_mentions;
+        let mut listed = HashMap::new();
+        for &t in &b.topics {
+            listed.insert((Kind::Topic, t), config.url(&site.topics[t].path));
+        }
+        for &p in &b.people {
+            listed.insert((Kind::Person, p), config.url(&site.people[p].path));
+        }
+        let mut mentions = BriefingMentions::new(&self.names, listed, link);
+        let mut rendered = markdown::render(body, self.options, &self.addresses, &mut mentions);
+        CachedBody {
+            revision,
+            inputs,
+            html_hash: hash_of(&rendered.html),
+            html: Arc::from(std::mem::take(&mut rendered.html)),
+            rendered,
+            seen: mentions.seen,
+        }
+    }
 }
 
 impl LinkResolver for Addresses {
@@ -125,14 +189,11 @@ pub(super) fn render_markdown(
     for p in &site.pages {
         urls.insert(p.key.clone(), config.url(&p.url_path));
     }
-    let addresses = Addresses { urls };
-    let options = MarkdownOptions {
-        smart_punctuation: config.markdown.smart_punctuation,
-        raw_html: config.markdown.raw_html,
-    };
-    let render = |body: &str| markdown::render(body, options, &addresses, &mut NoMentions);
+    let urls = Arc::new(urls);
+    let bodies = BodyRenderer::new(config, site, urls.clone());
+    let (options, addresses) = (bodies.options, &bodies.addresses);
+    let render = |body: &str| markdown::render(body, options, addresses, &mut NoMentions);
 
-    let names = Names::new(&site.topics, &site.people);
     let shared_inputs = {
         let mut urls: Vec<(&String, &String)> = addresses.urls.iter().collect();
         urls.sort_unstable();
@@ -156,28 +217,10 @@ pub(super) fn render_markdown(
         .map(|b| {
             let link = config.markdown.link_mentions && b.link_mentions;
             let inputs = hash_of((shared_inputs, &b.topics, &b.people, link));
-            if let Some(hit) = cache.briefings.get(&b.key) {
-                if hit.revision == b.revision && hit.inputs == inputs {
-                    return hit.clone();
-                }
+            match cache.briefings.get(&b.key) {
+                Some(hit) if hit.revision == b.revision && hit.inputs == inputs => hit.clone(),
+                _ => Arc::new(bodies.render(b, &b.body, b.revision, inputs)),
             }
-            let mut listed = HashMap::new();
-            for &t in &b.topics {
-                listed.insert((Kind::Topic, t), config.url(&site.topics[t].path));
-            }
-            for &p in &b.people {
-                listed.insert((Kind::Person, p), config.url(&site.people[p].path));
-            }
-            let mut mentions = BriefingMentions::new(&names, listed, link);
-            let mut rendered = markdown::render(&b.body, options, &addresses, &mut mentions);
-            Arc::new(CachedBody {
-                revision: b.revision,
-                inputs,
-                html_hash: hash_of(&rendered.html),
-                html: Arc::from(std::mem::take(&mut rendered.html)),
-                rendered,
-                seen: mentions.seen,
-            })
         })
         .collect();
     let next_cache = BodyCache {
@@ -187,6 +230,7 @@ pub(super) fn render_markdown(
             .zip(&rendered)
             .map(|(b, r)| (b.key.clone(), r.clone()))
             .collect(),
+        urls: urls.clone(),
     };
     let briefings: Vec<&Rendered> = rendered.iter().map(|r| &r.rendered).collect();
     let seen: Vec<&BTreeSet<(Kind, usize)>> = rendered.iter().map(|r| &r.seen).collect();

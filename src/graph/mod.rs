@@ -5,6 +5,7 @@
 
 mod bodies;
 mod mentions;
+mod patch;
 mod related;
 mod subjects;
 
@@ -20,6 +21,7 @@ use crate::content::{Content, Date, Loaded, Source};
 use crate::error::{Error, Errors};
 use crate::slug::{check_written, slugify, strip_date_prefix};
 pub use bodies::{hash_of, BodyCache};
+pub use patch::patch_bodies;
 pub use related::RelatedMemo;
 pub use subjects::{Directory, Person, Subject, Topic};
 

@@ -31,47 +31,65 @@ fn link(s: &Subject) -> (&str, &str) {
     (&s.name, &s.path)
 }
 
+/// Every briefing's card and full digests, which the preview keeps so that
+/// after a body edit only the edited briefings' are computed again.
+#[derive(Debug, Clone, Default)]
+pub struct BriefingDigests {
+    cards: Vec<u64>,
+    full: Vec<u64>,
+}
+
 impl<'a> Fingerprints<'a> {
     pub fn new(config: &'a Config, site: &'a Site) -> Self {
+        let cards: Vec<u64> = site.briefings.par_iter().map(|b| card(site, b)).collect();
+        let full = site
+            .briefings
+            .par_iter()
+            .zip(&cards)
+            .map(|(b, &card)| full(site, b, card))
+            .collect();
+        Self::with(config, site, BriefingDigests { cards, full })
+    }
+
+    /// Digests taken from `previous` but for the briefings in `changed`,
+    /// when nothing else can have changed any briefing's own digests.
+    pub fn updated(
+        config: &'a Config,
+        site: &'a Site,
+        mut previous: BriefingDigests,
+        changed: &[usize],
+    ) -> Self {
+        if previous.cards.len() != site.briefings.len() {
+            return Self::new(config, site);
+        }
+        for &i in changed {
+            let b = &site.briefings[i];
+            previous.cards[i] = card(site, b);
+            previous.full[i] = full(site, b, previous.cards[i]);
+        }
+        Self::with(config, site, previous)
+    }
+
+    fn with(config: &'a Config, site: &'a Site, digests: BriefingDigests) -> Self {
         let global = hash_of((
             serde_json::to_string(&site_values(config, site)).unwrap_or_default(),
             &config.feeds.items,
             config.feeds.full_content,
             &config.home_briefings,
         ));
-        let cards: Vec<u64> = site.briefings.par_iter().map(|b| card(site, b)).collect();
-        let full = site
-            .briefings
-            .par_iter()
-            .zip(&cards)
-            .map(|(b, &card)| {
-                let sources: Vec<(&str, Option<&str>)> = b
-                    .sources
-                    .iter()
-                    .map(|s| (s.title.as_str(), s.url.as_deref()))
-                    .collect();
-                let story = b
-                    .story
-                    .map(|s| (&site.stories[s].name, &site.stories[s].url_path));
-                hash_of((
-                    card,
-                    b.updated
-                        .map(|u| (u.instant, u.instant.offset().local_minus_utc(), u.date_only)),
-                    b.word_count,
-                    sources,
-                    story,
-                    &b.extra,
-                    b.draft,
-                    b.html_hash,
-                ))
-            })
-            .collect();
         Fingerprints {
             config,
             site,
             global,
-            cards,
-            full,
+            cards: digests.cards,
+            full: digests.full,
+        }
+    }
+
+    pub fn into_briefing_digests(self) -> BriefingDigests {
+        BriefingDigests {
+            cards: self.cards,
+            full: self.full,
         }
     }
 
@@ -228,6 +246,28 @@ impl<'a> Fingerprints<'a> {
             .map(|&i| self.full[i])
             .collect()
     }
+}
+
+fn full(site: &Site, b: &Briefing, card: u64) -> u64 {
+    let sources: Vec<(&str, Option<&str>)> = b
+        .sources
+        .iter()
+        .map(|s| (s.title.as_str(), s.url.as_deref()))
+        .collect();
+    let story = b
+        .story
+        .map(|s| (&site.stories[s].name, &site.stories[s].url_path));
+    hash_of((
+        card,
+        b.updated
+            .map(|u| (u.instant, u.instant.offset().local_minus_utc(), u.date_only)),
+        b.word_count,
+        sources,
+        story,
+        &b.extra,
+        b.draft,
+        b.html_hash,
+    ))
 }
 
 fn card(site: &Site, b: &Briefing) -> u64 {

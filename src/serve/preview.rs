@@ -12,14 +12,14 @@ use std::time::{Duration, Instant};
 use crate::config::Config;
 use crate::content::{self, ContentCache};
 use crate::error::Errors;
-use crate::graph::{self, BodyCache, LinkOptions, Site};
+use crate::graph::{self, LinkOptions, Site};
 use crate::render::{FeedOwner, Output, PageJob, Renderer, Templates};
 use crate::theme::Theme;
 use crate::{configure, static_files, BuildOptions, Timings};
 
 use super::http::Files;
 use super::watch::Change;
-use crate::render::fingerprint::{Fingerprints, Reuse};
+use crate::render::fingerprint::{BriefingDigests, Fingerprints, Reuse};
 
 /// What one rebuild did.
 #[derive(Debug, Clone, Default)]
@@ -28,6 +28,9 @@ pub struct Rebuilt {
     pub changed: Vec<String>,
     /// Pages and feeds rendered.
     pub rendered: usize,
+    /// Whether a body-only save was patched into the site held, rather
+    /// than the site linked again.
+    pub patched: bool,
     pub elapsed: Duration,
     /// Time in each stage, as `build --timings` reports it.
     pub timings: Timings,
@@ -39,8 +42,10 @@ pub struct Preview {
     templates: Option<Templates>,
     statics: Vec<Output>,
     contents: ContentCache,
-    bodies: BodyCache,
-    related: graph::RelatedMemo,
+    /// The site as last linked without error: the caches for the next
+    /// link, and what a body-only save is patched into.
+    site: Option<Site>,
+    digests: BriefingDigests,
     /// Output path → digest of what produced it.
     prints: HashMap<String, u64>,
     files: Arc<Files>,
@@ -63,8 +68,8 @@ impl Preview {
             templates: None,
             statics: Vec::new(),
             contents: ContentCache::default(),
-            bodies: BodyCache::default(),
-            related: graph::RelatedMemo::default(),
+            site: None,
+            digests: BriefingDigests::default(),
             prints: HashMap::new(),
             files: Arc::new(Files::new()),
         }
@@ -84,16 +89,20 @@ impl Preview {
             self.config = None;
             self.templates = None;
         }
-        let (changed, rendered, timings) = result?;
+        let (changed, rendered, patched, timings) = result?;
         Ok(Rebuilt {
             changed,
             rendered,
+            patched,
             elapsed: started.elapsed(),
             timings,
         })
     }
 
-    fn try_rebuild(&mut self, changes: &[Change]) -> Result<(Vec<String>, usize, Timings), Errors> {
+    fn try_rebuild(
+        &mut self,
+        changes: &[Change],
+    ) -> Result<(Vec<String>, usize, bool, Timings), Errors> {
         let mut timings = Timings::default();
         let mut clock = Instant::now();
         let mut lap = |stage: &mut Duration| {
@@ -127,23 +136,41 @@ impl Preview {
                 _ => None,
             })
             .collect();
-        let content = content::load_cached(config, &mut self.contents, &touched)?;
-        lap(&mut timings.load);
-        let options = LinkOptions {
-            drafts: self.options.drafts,
-            cache: self.bodies.clone(),
-            related: self.related.clone(),
+        let only_content = !everything && changes.iter().all(|c| matches!(c, Change::Content(_)));
+        let mut patched = None;
+        if let (Some(site), true) = (&mut self.site, only_content) {
+            if let Some(edited) = content::reload_bodies(config, &mut self.contents, &touched) {
+                lap(&mut timings.load);
+                patched = graph::patch_bodies(config, site, &edited);
+            }
+        }
+        let was_patched = patched.is_some();
+        let digests = std::mem::take(&mut self.digests);
+        let (site, digests) = match (patched, &self.site) {
+            (Some(changed), Some(site)) => {
+                lap(&mut timings.link);
+                (site, Fingerprints::updated(config, site, digests, &changed))
+            }
+            _ => {
+                let content = content::load_cached(config, &mut self.contents, &touched)?;
+                lap(&mut timings.load);
+                let previous = self.site.as_ref();
+                let options = LinkOptions {
+                    drafts: self.options.drafts,
+                    cache: previous.map(|s| s.bodies.clone()).unwrap_or_default(),
+                    related: previous.map(|s| s.related.clone()).unwrap_or_default(),
+                };
+                let (site, errors) = graph::link_all(config, content, &options);
+                errors.into_result(())?;
+                lap(&mut timings.link);
+                let site = self.site.insert(site);
+                (&*site, Fingerprints::new(config, site))
+            }
         };
-        let (mut site, errors) = graph::link_all(config, content, &options);
-        let site = errors.into_result(()).map(|()| {
-            self.bodies = std::mem::take(&mut site.bodies);
-            self.related = site.related.clone();
-            site
-        })?;
-        lap(&mut timings.link);
 
-        let (files, prints, rendered) =
-            render_changed(config, &site, templates, &self.prints, &self.files)?;
+        let (files, prints, rendered, digests) =
+            render_changed(config, site, templates, digests, &self.prints, &self.files)?;
+        self.digests = digests;
         lap(&mut timings.render);
         let mut files = files;
         for output in &self.statics {
@@ -157,7 +184,7 @@ impl Preview {
         self.files = Arc::new(files);
         self.prints = prints;
         lap(&mut timings.write);
-        Ok((changed, rendered, timings))
+        Ok((changed, rendered, was_patched, timings))
     }
 }
 
@@ -166,11 +193,11 @@ fn render_changed(
     config: &Config,
     site: &Site,
     templates: &Templates,
+    digests: Fingerprints,
     prints: &HashMap<String, u64>,
     held: &Files,
-) -> Result<(Files, HashMap<String, u64>, usize), Errors> {
+) -> Result<(Files, HashMap<String, u64>, usize, BriefingDigests), Errors> {
     let renderer = Renderer::new(config, site, templates);
-    let digests = Fingerprints::new(config, site);
     let mut reuse = Reuse::new(&digests, prints);
     let mut files = Files::with_capacity(held.len());
     let mut keep = |path: &str| match held.get(path) {
@@ -193,7 +220,8 @@ fn render_changed(
     for output in outputs {
         files.insert(output.path, Arc::new(output.bytes));
     }
-    Ok((files, reuse.prints, rendered))
+    let prints = reuse.prints;
+    Ok((files, prints, rendered, digests.into_briefing_digests()))
 }
 
 /// Paths added, removed or changed between two versions of the site.

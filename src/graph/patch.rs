@@ -1,0 +1,158 @@
+//! The preview's fast path for the usual save: briefings whose front-matter
+//! is as it was and whose body changed. Names, slugs, dates, lists and
+//! related briefings cannot have moved, so instead of linking the whole
+//! site again the bodies are rendered again and what they feed is patched
+//! in place: the briefing's HTML, summary and word count, the backlinks of
+//! what it links to, and the "also mentioned in" lists of what it names.
+//! Anything the patch cannot vouch for (a link to check against another
+//! file's headings, its own headings changed, a broken link to report)
+//! is left to the full link stage.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use super::bodies::{BodyRenderer, CachedBody};
+use super::mentions::Kind;
+use super::Site;
+use crate::config::Config;
+use crate::content::{FrontMatter, Loaded};
+
+/// Patch `site` for `edited`, briefings as now loaded whose front-matter the
+/// caller found unchanged. The indices of the briefings patched, or None,
+/// with `site` untouched, when the full link stage must run instead.
+pub fn patch_bodies(
+    config: &Config,
+    site: &mut Site,
+    edited: &[Loaded<FrontMatter>],
+) -> Option<Vec<usize>> {
+    let index_of: HashMap<&str, usize> = site
+        .briefings
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (b.key.as_str(), i))
+        .collect();
+    let renderer = BodyRenderer::new(config, site, site.bodies.urls.clone());
+    let mut patches = Vec::new();
+    for loaded in edited {
+        let i = *index_of.get(loaded.key.as_str())?;
+        let b = &site.briefings[i];
+        let old = site.bodies.briefings.get(&loaded.key)?;
+        if old.revision == loaded.revision {
+            continue;
+        }
+        let new = renderer.render(b, &loaded.body, loaded.revision, old.inputs);
+        // Links elsewhere may point at these headings: the full check decides.
+        if new.rendered.anchors != old.rendered.anchors {
+            return None;
+        }
+        for link in &new.rendered.links {
+            if !link.resolved {
+                return None;
+            }
+            if let Some(anchor) = &link.anchor {
+                let anchors = &site.bodies.briefings.get(&link.target)?.rendered.anchors;
+                if !anchors.contains(anchor) {
+                    return None;
+                }
+            }
+        }
+        let targets = |body: &CachedBody| -> BTreeSet<usize> {
+            body.rendered
+                .links
+                .iter()
+                .filter_map(|link| index_of.get(link.target.as_str()).copied())
+                .filter(|&to| to != i)
+                .collect()
+        };
+        let unlisted = |body: &CachedBody| -> Mentions {
+            body.seen
+                .iter()
+                .filter(|&&(kind, index)| match kind {
+                    Kind::Topic => !b.topics.contains(&index),
+                    Kind::Person => !b.people.contains(&index),
+                })
+                .copied()
+                .collect()
+        };
+        let summary_given = loaded
+            .meta
+            .summary
+            .as_deref()
+            .is_some_and(|s| !s.trim().is_empty());
+        patches.push(Patch {
+            index: i,
+            key: loaded.key.clone(),
+            links: (targets(old), targets(&new)),
+            mentions: (unlisted(old), unlisted(&new)),
+            summary_given,
+            body: Arc::new(new),
+        });
+    }
+    drop(renderer);
+
+    let mut patched = Vec::new();
+    for patch in patches {
+        let i = patch.index;
+        let (before, after) = &patch.links;
+        for &to in before.difference(after) {
+            remove(&mut site.briefings[to].backlinks, i);
+        }
+        for &to in after.difference(before) {
+            insert(&mut site.briefings[to].backlinks, i);
+        }
+        let (before, after) = &patch.mentions;
+        for &(kind, index) in before.difference(after) {
+            remove(&mut subject(site, kind, index).mentioned_in, i);
+        }
+        for &(kind, index) in after.difference(before) {
+            insert(&mut subject(site, kind, index).mentioned_in, i);
+        }
+        let body = &patch.body;
+        let b = &mut site.briefings[i];
+        if !patch.summary_given {
+            b.summary = body.rendered.first_paragraph.clone();
+        }
+        b.word_count = body.rendered.word_count;
+        b.reading_time = body.rendered.word_count.div_ceil(200).max(1);
+        b.html = body.html.clone();
+        b.html_hash = body.html_hash;
+        b.revision = body.revision;
+        site.bodies.briefings.insert(patch.key, patch.body);
+        patched.push(i);
+    }
+    Some(patched)
+}
+
+/// Subjects as (topic or person, index).
+type Mentions = BTreeSet<(Kind, usize)>;
+
+struct Patch {
+    index: usize,
+    key: String,
+    /// Briefings linked to, before and after.
+    links: (BTreeSet<usize>, BTreeSet<usize>),
+    /// Subjects named in the text but not listed, before and after.
+    mentions: (Mentions, Mentions),
+    summary_given: bool,
+    body: Arc<CachedBody>,
+}
+
+fn subject(site: &mut Site, kind: Kind, index: usize) -> &mut super::Subject {
+    match kind {
+        Kind::Topic => &mut site.topics[index],
+        Kind::Person => &mut site.people[index],
+    }
+}
+
+/// The full link stage fills these lists in briefing order; keep it.
+fn insert(list: &mut Vec<usize>, i: usize) {
+    if let Err(at) = list.binary_search(&i) {
+        list.insert(at, i);
+    }
+}
+
+fn remove(list: &mut Vec<usize>, i: usize) {
+    if let Ok(at) = list.binary_search(&i) {
+        list.remove(at);
+    }
+}
