@@ -308,6 +308,17 @@ pub struct Reuse<'a> {
     digests: &'a Fingerprints<'a>,
     previous: &'a HashMap<String, u64>,
     pub prints: HashMap<String, u64>,
+    /// The same digests by position, for the preview's next patch.
+    pub in_order: InOrder,
+}
+
+/// Every page's and feed owner's digest, in `PageJob::all` and
+/// `FeedOwner::all` order. A patched site lists the same pages in the same
+/// order, so its digests compare position by position, without a path.
+#[derive(Debug, Clone, Default)]
+pub struct InOrder {
+    pub pages: Vec<u64>,
+    pub feeds: Vec<u64>,
 }
 
 impl<'a> Reuse<'a> {
@@ -316,6 +327,7 @@ impl<'a> Reuse<'a> {
             digests,
             previous,
             prints: HashMap::with_capacity(previous.len()),
+            in_order: InOrder::default(),
         }
     }
 
@@ -332,6 +344,7 @@ impl<'a> Reuse<'a> {
             .par_iter()
             .map(|&job| (job, job.file(site), self.digests.page(job)))
             .collect();
+        self.in_order.pages = prints.iter().map(|&(_, _, print)| print).collect();
         prints
             .into_iter()
             .filter(|(_, path, print)| !self.kept(path.clone(), *print, keep))
@@ -349,6 +362,7 @@ impl<'a> Reuse<'a> {
         let mut stale = Vec::new();
         for &owner in owners {
             let print = self.digests.feed(owner);
+            self.in_order.feeds.push(print);
             let mut all = true;
             for path in owner.files(config, site) {
                 // Once one file is missing, the others are rendered anyway.

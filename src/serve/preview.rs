@@ -9,6 +9,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::content::{self, ContentCache};
 use crate::error::Errors;
@@ -19,7 +21,7 @@ use crate::{configure, static_files, BuildOptions, Timings};
 
 use super::http::Files;
 use super::watch::Change;
-use crate::render::fingerprint::{BriefingDigests, Fingerprints, Reuse};
+use crate::render::fingerprint::{BriefingDigests, Fingerprints, InOrder, Reuse};
 
 /// What one rebuild did.
 #[derive(Debug, Clone, Default)]
@@ -45,9 +47,7 @@ pub struct Preview {
     /// The site as last linked without error: the caches for the next
     /// link, and what a body-only save is patched into.
     site: Option<Site>,
-    digests: BriefingDigests,
-    /// Output path → digest of what produced it.
-    prints: HashMap<String, u64>,
+    prints: Prints,
     files: Arc<Files>,
 }
 
@@ -69,8 +69,7 @@ impl Preview {
             statics: Vec::new(),
             contents: ContentCache::default(),
             site: None,
-            digests: BriefingDigests::default(),
-            prints: HashMap::new(),
+            prints: Prints::default(),
             files: Arc::new(Files::new()),
         }
     }
@@ -120,7 +119,7 @@ impl Preview {
             self.templates = Some(Renderer::load_templates(&theme)?);
             self.statics = static_files(&theme)?;
             self.config = Some(config);
-            self.prints.clear();
+            self.prints = Prints::default();
         } else if changes.contains(&Change::Static) {
             let config = self.config.as_ref().ok_or_else(Errors::default)?;
             self.statics = static_files(&Theme::resolve(config)?)?;
@@ -145,11 +144,12 @@ impl Preview {
             }
         }
         let was_patched = patched.is_some();
-        let digests = std::mem::take(&mut self.digests);
+        let briefing_digests = std::mem::take(&mut self.prints.briefings);
         let (site, digests) = match (patched, &self.site) {
             (Some(changed), Some(site)) => {
                 lap(&mut timings.link);
-                (site, Fingerprints::updated(config, site, digests, &changed))
+                let digests = Fingerprints::updated(config, site, briefing_digests, &changed);
+                (site, digests)
             }
             _ => {
                 let content = content::load_cached(config, &mut self.contents, &touched)?;
@@ -168,9 +168,29 @@ impl Preview {
             }
         };
 
-        let (files, prints, rendered, digests) =
-            render_changed(config, site, templates, digests, &self.prints, &self.files)?;
-        self.digests = digests;
+        let patched = match was_patched {
+            true => render_patched(
+                config,
+                site,
+                templates,
+                &digests,
+                &mut self.prints,
+                &self.files,
+            )?,
+            false => None,
+        };
+        let (files, rendered) = match patched {
+            Some(done) => done,
+            None => render_changed(
+                config,
+                site,
+                templates,
+                &digests,
+                &mut self.prints,
+                &self.files,
+            )?,
+        };
+        self.prints.briefings = digests.into_briefing_digests();
         lap(&mut timings.render);
         let mut files = files;
         for output in &self.statics {
@@ -182,10 +202,18 @@ impl Preview {
         }
         let changed = diff(&self.files, &files);
         self.files = Arc::new(files);
-        self.prints = prints;
         lap(&mut timings.write);
         Ok((changed, rendered, was_patched, timings))
     }
+}
+
+/// What the last render left, to tell what the next must render again.
+#[derive(Default)]
+struct Prints {
+    /// Output path → digest of what produced it.
+    by_path: HashMap<String, u64>,
+    in_order: InOrder,
+    briefings: BriefingDigests,
 }
 
 /// Render the pages and feeds whose digest changed; carry the rest over.
@@ -193,12 +221,12 @@ fn render_changed(
     config: &Config,
     site: &Site,
     templates: &Templates,
-    digests: Fingerprints,
-    prints: &HashMap<String, u64>,
+    digests: &Fingerprints,
+    prints: &mut Prints,
     held: &Files,
-) -> Result<(Files, HashMap<String, u64>, usize, BriefingDigests), Errors> {
+) -> Result<(Files, usize), Errors> {
     let renderer = Renderer::new(config, site, templates);
-    let mut reuse = Reuse::new(&digests, prints);
+    let mut reuse = Reuse::new(digests, &prints.by_path);
     let mut files = Files::with_capacity(held.len());
     let mut keep = |path: &str| match held.get(path) {
         Some(bytes) => {
@@ -220,8 +248,68 @@ fn render_changed(
     for output in outputs {
         files.insert(output.path, Arc::new(output.bytes));
     }
-    let prints = reuse.prints;
-    Ok((files, prints, rendered, digests.into_briefing_digests()))
+    let in_order = std::mem::take(&mut reuse.in_order);
+    prints.by_path = reuse.prints;
+    prints.in_order = in_order;
+    Ok((files, rendered))
+}
+
+/// After a patch: the site lists the same pages and feeds in the same
+/// order, so digests compare by position with the last render's, and no
+/// path is built or looked up for a page that did not change. None when
+/// the last render left nothing to compare with.
+fn render_patched(
+    config: &Config,
+    site: &Site,
+    templates: &Templates,
+    digests: &Fingerprints,
+    prints: &mut Prints,
+    held: &Files,
+) -> Result<Option<(Files, usize)>, Errors> {
+    let jobs = PageJob::all(site);
+    let owners = FeedOwner::all(site);
+    if jobs.len() != prints.in_order.pages.len() || owners.len() != prints.in_order.feeds.len() {
+        return Ok(None);
+    }
+    let now = InOrder {
+        pages: jobs.par_iter().map(|&job| digests.page(job)).collect(),
+        feeds: owners.iter().map(|&owner| digests.feed(owner)).collect(),
+    };
+    let before = std::mem::replace(&mut prints.in_order, now);
+    let now = &prints.in_order;
+    let mut stale_jobs = Vec::new();
+    for (i, &job) in jobs.iter().enumerate() {
+        if now.pages[i] != before.pages[i] {
+            prints.by_path.insert(job.file(site), now.pages[i]);
+            stale_jobs.push(job);
+        }
+    }
+    let mut stale_owners = Vec::new();
+    for (i, &owner) in owners.iter().enumerate() {
+        if now.feeds[i] != before.feeds[i] {
+            for path in owner.files(config, site) {
+                prints.by_path.insert(path, now.feeds[i]);
+            }
+            stale_owners.push(owner);
+        }
+    }
+    let mut reuse = Reuse::new(digests, &prints.by_path);
+    let indexes = reuse.indexes(&jobs, &mut |path| held.contains_key(path))?;
+    let index_prints = reuse.prints;
+    prints.by_path.extend(index_prints);
+
+    let renderer = Renderer::new(config, site, templates);
+    let rendered = stale_jobs.len() + stale_owners.len() + indexes.len();
+    let mut files = held.clone();
+    let outputs = renderer
+        .render_jobs(&stale_jobs)?
+        .into_iter()
+        .chain(renderer.render_feeds(&stale_owners)?)
+        .chain(indexes);
+    for output in outputs {
+        files.insert(output.path, Arc::new(output.bytes));
+    }
+    Ok(Some((files, rendered)))
 }
 
 /// Paths added, removed or changed between two versions of the site.
