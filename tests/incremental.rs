@@ -340,7 +340,7 @@ fn a_body_edit_renders_only_the_pages_that_show_it() {
     )
     .expect("write");
     let rebuilt = preview
-        .rebuild(&[Change::Content(path)])
+        .rebuild(&[Change::Content(path.clone())])
         .unwrap_or_else(|e| panic!("{e}"));
     // Its own page, and the feeds carrying its full text (site, its topics and people).
     assert!(rebuilt
@@ -355,5 +355,19 @@ fn a_body_edit_renders_only_the_pages_that_show_it() {
         "rendered {} of {total}",
         rebuilt.rendered
     );
+    assert!(rebuilt.patched, "a body-only save is patched in");
+    assert_eq!(held(&preview), fresh(&site).expect("fresh build"));
+
+    // A changed heading may break anchors elsewhere: the whole link stage runs.
+    let text = fs::read_to_string(site.root.join(&path)).expect("read");
+    fs::write(
+        site.root.join(&path),
+        text.replace("## Gas", "## Gas and oil"),
+    )
+    .expect("write");
+    let rebuilt = preview
+        .rebuild(&[Change::Content(path)])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!rebuilt.patched);
     assert_eq!(held(&preview), fresh(&site).expect("fresh build"));
 }
