@@ -17,6 +17,7 @@ pub mod slug;
 pub mod terminal;
 pub mod theme;
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -143,6 +144,11 @@ pub fn static_files(theme: &theme::Theme) -> Result<Vec<render::Output>, Error> 
 /// few enough that a large site is never all in memory at once.
 const BATCH: usize = 512;
 
+/// Past this many pages and feeds to render, a build writes a new folder
+/// and swaps it in, rather than holding every rendered page to update the
+/// output in place.
+const IN_PLACE_LIMIT: usize = 2 * BATCH;
+
 /// `briefing build`: the whole pipeline, ending in an atomic swap of the output.
 pub fn build(options: &BuildOptions) -> Result<Report, Errors> {
     build_with_progress(options, &mut |_, _| {})
@@ -162,67 +168,132 @@ pub fn build_with_progress(
     // Template files are read once: for the cache's setup digest and for Tera.
     let template_files = theme.templates()?;
     let setup = build_cache::setup(options, &config, &template_files);
-    let mut cache = build_cache::BuildCache::read(&cache_path, setup);
-
     let mut timings = Timings::default();
+    // Reading the last build's cache and listing its output are one thread
+    // each: done while the content loads, they cost no time of their own.
+    let started = Instant::now();
+    let ((mut cache, previous), content) = rayon::join(
+        || {
+            rayon::join(
+                || build_cache::BuildCache::read(&cache_path, setup),
+                || output::InPlace::scan(&output_dir),
+            )
+        },
+        || content::load(&config),
+    );
+    let content = content?;
+    let cache_read = cache.digest();
+    timings.load = started.elapsed();
+    let started = Instant::now();
     let link = graph::LinkOptions {
         drafts: options.drafts,
         cache: std::mem::take(&mut cache.bodies),
         related: std::mem::take(&mut cache.related),
     };
-    let (mut site, errors) = load_site_with(&config, &link, &mut timings)?;
+    let (mut site, errors) = graph::link_all(&config, content, &link);
     drop(link);
+    timings.link = started.elapsed();
     errors.into_result(())?;
 
     let templates = render::Templates::load(&template_files)?;
     drop(template_files);
     let renderer = render::Renderer::new(&config, &site, &templates);
     let digests = render::fingerprint::Fingerprints::new(&config, &site);
-    let mut staging = output::Staging::begin(&output_dir)?;
 
+    // What must be rendered: every page whose digest changed or whose file
+    // is missing. Decided before anything is written.
+    let have = |path: &str| previous.as_ref().is_some_and(|p| p.has(path));
+    let started = Instant::now();
     let mut reuse = render::fingerprint::Reuse::new(&digests, &cache.prints);
     let jobs = render::PageJob::all(&site);
-    let mut done = 0;
-    for batch in jobs.chunks(BATCH) {
-        let started = Instant::now();
-        let stale = reuse.pages(batch, &mut |path| staging.link_previous(path));
-        let files = renderer.render_jobs(&stale)?;
-        timings.render += started.elapsed();
-        let started = Instant::now();
-        staging.write(&files)?;
-        timings.write += started.elapsed();
-        done += batch.len();
-        progress(done, jobs.len());
-    }
     let owners = render::FeedOwner::all(&site);
-    let feeds = owners.iter().map(|o| o.files(&config, &site).len()).sum();
-    for batch in owners.chunks(BATCH / 8) {
-        let started = Instant::now();
-        let stale = reuse.feeds(batch, &mut |path| staging.link_previous(path));
-        let files = renderer.render_feeds(&stale)?;
-        timings.render += started.elapsed();
-        let started = Instant::now();
-        staging.write(&files)?;
-        timings.write += started.elapsed();
-    }
-    let started = Instant::now();
-    let mut files = reuse.indexes(&jobs, &mut |path| staging.link_previous(path))?;
-    files.extend(static_files(&theme)?);
-    let prints = reuse.prints;
+    let stale_jobs = reuse.pages(&jobs, &mut |path| have(path));
+    let stale_owners = reuse.feeds(&owners, &mut |path| have(path));
     timings.render += started.elapsed();
-    let started = Instant::now();
-    staging.write(&files)?;
-    let written = staging.commit()?;
-    timings.write += started.elapsed();
+    let feeds = owners.iter().map(|o| o.files(&config, &site).len()).sum();
+    let stale = stale_jobs.len() + stale_owners.len();
+
+    let written = match previous.filter(|_| stale <= IN_PLACE_LIMIT) {
+        Some(mut in_place) => {
+            let started = Instant::now();
+            let mut files = renderer.render_jobs(&stale_jobs)?;
+            files.extend(renderer.render_feeds(&stale_owners)?);
+            files.extend(reuse.indexes(&jobs, &mut |path| in_place.keep(path))?);
+            files.extend(static_files(&theme)?);
+            for path in reuse.prints.keys() {
+                in_place.keep(path);
+            }
+            timings.render += started.elapsed();
+            progress(jobs.len(), jobs.len());
+            let started = Instant::now();
+            let written = in_place.apply(&files)?;
+            timings.write += started.elapsed();
+            written
+        }
+        None => {
+            let stale_jobs: HashSet<render::PageJob> = stale_jobs.into_iter().collect();
+            let stale_owners: HashSet<render::FeedOwner> = stale_owners.into_iter().collect();
+            let mut staging = output::Staging::begin(&output_dir)?;
+            let mut done = 0;
+            for batch in jobs.chunks(BATCH) {
+                let started = Instant::now();
+                let render: Vec<render::PageJob> = batch
+                    .iter()
+                    .filter(|job| {
+                        stale_jobs.contains(job) || !staging.link_previous(&job.file(&site))
+                    })
+                    .copied()
+                    .collect();
+                let files = renderer.render_jobs(&render)?;
+                timings.render += started.elapsed();
+                let started = Instant::now();
+                staging.write(&files)?;
+                timings.write += started.elapsed();
+                done += batch.len();
+                progress(done, jobs.len());
+            }
+            for batch in owners.chunks(BATCH / 8) {
+                let started = Instant::now();
+                let render: Vec<render::FeedOwner> = batch
+                    .iter()
+                    .filter(|owner| {
+                        stale_owners.contains(owner)
+                            || !owner
+                                .files(&config, &site)
+                                .iter()
+                                .all(|path| staging.link_previous(path))
+                    })
+                    .copied()
+                    .collect();
+                let files = renderer.render_feeds(&render)?;
+                timings.render += started.elapsed();
+                let started = Instant::now();
+                staging.write(&files)?;
+                timings.write += started.elapsed();
+            }
+            let started = Instant::now();
+            let mut files = reuse.indexes(&jobs, &mut |path| staging.link_previous(path))?;
+            files.extend(static_files(&theme)?);
+            timings.render += started.elapsed();
+            let started = Instant::now();
+            staging.write(&files)?;
+            let written = staging.commit()?;
+            timings.write += started.elapsed();
+            written
+        }
+    };
+    let prints = reuse.prints;
     drop(renderer);
 
-    build_cache::BuildCache::new(
+    let cache = build_cache::BuildCache::new(
         setup,
         std::mem::take(&mut site.bodies),
         std::mem::take(&mut site.related),
         prints,
-    )
-    .write(&cache_path);
+    );
+    if cache.digest() != cache_read {
+        cache.write(&cache_path);
+    }
     Ok(Report {
         briefings: site.briefings.len(),
         topics: site.topics.len(),

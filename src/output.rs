@@ -1,8 +1,10 @@
-//! The write stage: the whole site goes into a staging folder beside the
-//! output, which is swapped in only when every file is written. A failed
-//! build leaves the previous site as it was. A file whose bytes did not
-//! change is linked from the previous site, keeping its mtime, so deploy
-//! tools that compare times see no change.
+//! The write stage. A build that changes much of the site writes it into a
+//! staging folder beside the output, swapped in only when every file is
+//! written; a file whose bytes did not change is linked from the previous
+//! site, keeping its mtime. A build that changes a few files updates the
+//! output where it is, after everything is rendered, leaving unchanged
+//! files alone. Either way a failed build leaves the previous site as it
+//! was, and deploy tools that compare times see no change.
 
 use std::collections::HashSet;
 use std::fs;
@@ -116,6 +118,8 @@ impl Staging {
                 if same_bytes(&before, &file.bytes) && fs::hard_link(&before, &target).is_ok() {
                     return Ok(false);
                 }
+                // Never write through a link to the previous site's file.
+                let _ = fs::remove_file(&target);
                 fs::write(&target, &file.bytes).map_err(|e| Error::io(&target, &e))?;
                 Ok(true)
             })
@@ -165,6 +169,132 @@ impl Drop for Staging {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.staging);
         }
+    }
+}
+
+/// Updating the output where it is, for a build that changes few files.
+/// Every file is rendered before any is written, so a build that fails
+/// changes nothing. Each changed file is written beside its old self and
+/// renamed over it, so a server never reads half a page; files the build no
+/// longer makes are removed. Only an I/O error part-way (a full disk) can
+/// leave some files new and others old.
+pub struct InPlace {
+    output: PathBuf,
+    /// Files in the output, relative to it, with `/`.
+    existing: HashSet<String>,
+    kept: HashSet<String>,
+}
+
+impl InPlace {
+    /// The output folder as it is, if there is one.
+    pub fn scan(output: &Path) -> Option<InPlace> {
+        let output = absolute(output);
+        if !output.is_dir() {
+            return None;
+        }
+        let mut existing = HashSet::new();
+        for entry in walkdir::WalkDir::new(&output).min_depth(1) {
+            let entry = entry.ok()?;
+            if entry.file_type().is_file() {
+                let rel = entry.path().strip_prefix(&output).ok()?;
+                let rel: Vec<String> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_str().map(str::to_string))
+                    .collect::<Option<_>>()?;
+                existing.insert(rel.join("/"));
+            }
+        }
+        Some(InPlace {
+            output,
+            existing,
+            kept: HashSet::new(),
+        })
+    }
+
+    /// Whether the output has a file at `path`.
+    pub fn has(&self, path: &str) -> bool {
+        self.existing.contains(path)
+    }
+
+    /// Keep the file at `path` as it is. False if there is none.
+    pub fn keep(&mut self, path: &str) -> bool {
+        let there = self.existing.contains(path);
+        if there {
+            self.kept.insert(path.to_string());
+        }
+        there
+    }
+
+    /// Write `files` where their bytes changed, and remove every file
+    /// neither written nor kept.
+    pub fn apply(self, files: &[Output]) -> Result<WriteReport, Errors> {
+        let output = &self.output;
+        let mut dirs = HashSet::new();
+        for file in files {
+            if let Some(dir) = output.join(&file.path).parent() {
+                if dirs.insert(dir.to_path_buf()) {
+                    fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e))?;
+                }
+            }
+        }
+        let changed: Vec<Result<bool, Error>> = files
+            .par_iter()
+            .map(|file| {
+                let target = output.join(&file.path);
+                if same_bytes(&target, &file.bytes) {
+                    return Ok(false);
+                }
+                let temp = target.with_file_name(format!(
+                    ".{}.new-{}",
+                    file.path.rsplit('/').next().unwrap_or("file"),
+                    std::process::id()
+                ));
+                fs::write(&temp, &file.bytes)
+                    .and_then(|()| fs::rename(&temp, &target))
+                    .map_err(|e| {
+                        let _ = fs::remove_file(&temp);
+                        Error::io(&target, &e)
+                    })?;
+                Ok(true)
+            })
+            .collect();
+        let made: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        let mut report = WriteReport {
+            files: self
+                .kept
+                .iter()
+                .filter(|k| !made.contains(k.as_str()))
+                .count(),
+            changed: 0,
+        };
+        let mut errors = Errors::default();
+        for c in changed {
+            match c {
+                Ok(changed) => {
+                    report.files += 1;
+                    report.changed += usize::from(changed);
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        errors.into_result(())?;
+
+        for gone in &self.existing {
+            if made.contains(gone.as_str()) || self.kept.contains(gone) {
+                continue;
+            }
+            let path = output.join(gone);
+            let _ = fs::remove_file(&path);
+            // Folders left empty go too, as they would from a fresh build.
+            let mut dir = path.parent();
+            while let Some(d) = dir.filter(|d| d.starts_with(output) && *d != output) {
+                if fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }
+        Ok(report)
     }
 }
 

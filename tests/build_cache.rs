@@ -61,11 +61,14 @@ fn edits_rebuilt_with_the_cache_equal_a_fresh_build() {
     site.build_ok();
     assert_eq!(tree(&site.out()), fresh(&site));
 
-    // A new briefing, and one removed.
+    // A new briefing, and one removed: its page and folder go, as does a
+    // file the build never made.
     site.write("content/briefings/2025-09-04-new.md", "---\ntitle: New\ndate: 2025-09-04\npeople: [Putin]\nstory: Putin in China\n---\nPutin again.\n");
     site.remove("content/briefings/2025-09-03-off.md");
+    fs::write(site.out().join("stray.txt"), "not ours").expect("stray");
     site.build_ok();
     assert_eq!(tree(&site.out()), fresh(&site));
+    assert!(!site.out().join("briefings/off").exists());
 
     // A template change: the cache is not used, everything is rendered again.
     site.write("templates/topic.html", "{% extends \"base.html\" %}{% block main %}<h1>{{ page.name }}</h1><p>changed</p>{% endblock main %}");
@@ -93,5 +96,64 @@ fn a_deleted_output_is_built_again_whatever_the_cache_says() {
     fs::remove_dir_all(site.out()).expect("delete site");
     let report = site.build_ok();
     assert_eq!(report.files, tree(&site.out()).len());
+    assert_eq!(tree(&site.out()), fresh(&site));
+}
+
+fn dir_inode(site: &TestSite) -> u64 {
+    fs::metadata(site.out()).expect("site").ino()
+}
+
+#[test]
+fn a_small_change_updates_the_output_in_place_and_a_render_failure_changes_nothing() {
+    let site = fixture("mentions");
+    site.build_ok();
+    let folder = dir_inode(&site);
+    let untouched = inode(&site, "briefings/off/index.html");
+    let path = "content/briefings/2025-09-02-links.md";
+    let text = fs::read_to_string(site.root.join(path)).expect("read");
+    site.write(path, &text.replace("Xi Jinping is named", "Xi is named"));
+    site.build_ok();
+    // Updated where it is: same folder, the unchanged page not even relinked.
+    assert_eq!(dir_inode(&site), folder);
+    assert_eq!(inode(&site, "briefings/off/index.html"), untouched);
+    assert_eq!(tree(&site.out()), fresh(&site));
+
+    // A template that fails only while rendering: nothing is written.
+    let before = common::snapshot(&site.out());
+    site.write(
+        "templates/briefing.html",
+        "{% extends \"base.html\" %}{% block main %}{{ page.no_such_field.deeper }}{% endblock main %}",
+    );
+    site.write(
+        path,
+        &text.replace("Xi Jinping is named", "Xi Jinping alone is named"),
+    );
+    let error = site.build_err().to_string();
+    assert!(error.contains("briefing.html"), "{error}");
+    assert_eq!(common::snapshot(&site.out()), before);
+}
+
+#[test]
+fn a_change_to_most_pages_goes_through_a_new_folder() {
+    let site = fixture("mentions");
+    // More pages than are held in memory for an update in place.
+    for i in 0..1100 {
+        site.write(
+            &format!("content/briefings/bulk-{i:04}.md"),
+            &format!("---\ntitle: Bulk {i}\ndate: 2024-01-01\ntopics: [Energy]\n---\nText {i}.\n"),
+        );
+    }
+    site.build_ok();
+    let folder = dir_inode(&site);
+    let stylesheet = inode(&site, "css/site.css");
+    site.write(
+        "content/topics/energy.md",
+        "---\nname: Energy policy\naliases: [Energy]\n---\nRenamed.\n",
+    );
+    let report = site.build_ok();
+    assert_ne!(dir_inode(&site), folder, "swapped in whole");
+    // Unchanged files are still linked from the previous site.
+    assert_eq!(inode(&site, "css/site.css"), stylesheet);
+    assert!(report.changed > 1024 && report.changed < report.files);
     assert_eq!(tree(&site.out()), fresh(&site));
 }

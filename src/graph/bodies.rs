@@ -47,6 +47,17 @@ impl BodyCache {
         (index, blob)
     }
 
+    /// A digest of which bodies are held and what each was rendered from.
+    pub fn digest(&self) -> u64 {
+        let mut entries: Vec<(&String, u64, u64, u64)> = self
+            .briefings
+            .iter()
+            .map(|(key, body)| (key, body.revision, body.inputs, body.html_hash))
+            .collect();
+        entries.sort_unstable();
+        hash_of(entries)
+    }
+
     /// Put back the HTML that `html_blob` wrote. False (and the cache is
     /// unusable) if the two do not fit together.
     pub fn restore_html(&mut self, index: &[(String, usize)], blob: &[u8]) -> bool {

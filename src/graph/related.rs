@@ -26,6 +26,13 @@ pub struct RelatedMemo {
     pub lists: Arc<Vec<Vec<usize>>>,
 }
 
+impl RelatedMemo {
+    /// What the lists were computed from.
+    pub fn digest(&self) -> u64 {
+        self.digest
+    }
+}
+
 /// The related lists, reused from `previous` when no briefing's date,
 /// topics or people changed (an edit to a body, the usual save).
 pub fn compute_or_reuse(
