@@ -3,6 +3,9 @@
 //! never by pasting strings. Every date in a feed comes from the content, so
 //! two builds of the same files are byte-identical.
 
+use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
@@ -429,25 +432,27 @@ struct JsonItem<'a> {
 /// must be absolute: `/x/` gets the site's origin, `#a` and `img.jpg` are
 /// resolved against the briefing's own address.
 pub fn absolute_urls(html: &str, page: &str, config: &Config) -> String {
+    // One pass over the HTML for both attributes: searching for each in
+    // turn rescans the text after every link for the one that is absent.
+    static ATTRIBUTES: OnceLock<Option<AhoCorasick>> = OnceLock::new();
     let origin = config
         .base_url
         .strip_suffix(config.base_path())
         .unwrap_or(&config.base_url);
+    let Some(attributes) = ATTRIBUTES.get_or_init(|| AhoCorasick::new(["href=\"", "src=\""]).ok())
+    else {
+        return html.to_string();
+    };
     let mut out = String::with_capacity(html.len() + 64);
-    let mut rest = html;
-    loop {
-        let next = ["href=\"", "src=\""]
-            .iter()
-            .filter_map(|attr| rest.find(attr).map(|i| (i, attr.len())))
-            .min();
-        let Some((at, len)) = next else {
-            out.push_str(rest);
-            return out;
-        };
-        out.push_str(&rest[..at + len]);
-        rest = &rest[at + len..];
-        let end = rest.find('"').unwrap_or(rest.len());
-        let url = &rest[..end];
+    let mut copied = 0;
+    for found in attributes.find_iter(html) {
+        if found.start() < copied {
+            continue;
+        }
+        let start = found.end();
+        let end = html[start..].find('"').map_or(html.len(), |i| start + i);
+        let url = &html[start..end];
+        out.push_str(&html[copied..start]);
         if url.starts_with("//") || has_scheme(url) {
             out.push_str(url);
         } else if url.starts_with('/') {
@@ -457,8 +462,10 @@ pub fn absolute_urls(html: &str, page: &str, config: &Config) -> String {
             out.push_str(page);
             out.push_str(url);
         }
-        rest = &rest[end..];
+        copied = end;
     }
+    out.push_str(&html[copied..]);
+    out
 }
 
 fn has_scheme(url: &str) -> bool {
