@@ -87,7 +87,7 @@ impl BuildCache {
             return fresh;
         };
         let blob = std::fs::read(blob_path(path)).unwrap_or_default();
-        if cache.setup != setup || !cache.bodies.restore_html(&cache.html_index, &blob) {
+        if cache.setup != setup || !cache.bodies.restore_html(&cache.html_index, blob) {
             return fresh;
         }
         cache

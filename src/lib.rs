@@ -169,19 +169,25 @@ pub fn build_with_progress(
     let template_files = theme.templates()?;
     let setup = build_cache::setup(options, &config, &template_files);
     let mut timings = Timings::default();
-    // Reading the last build's cache and listing its output are one thread
-    // each: done while the content loads, they cost no time of their own.
+    // Reading the last build's cache and listing its output take a thread
+    // each: done while the content loads, they cost little time of their own.
     let started = Instant::now();
-    let ((mut cache, previous), content) = rayon::join(
+    let front_matter_path = cache_path.with_extension("cache-meta");
+    let ((mut cache, previous), (front_matter, content)) = rayon::join(
         || {
             rayon::join(
                 || build_cache::BuildCache::read(&cache_path, setup),
                 || output::InPlace::scan(&output_dir),
             )
         },
-        || content::load(&config),
+        || {
+            let known = content::FrontMatterCache::read(&front_matter_path);
+            let content = content::load_with(&config, &known);
+            (known, content)
+        },
     );
     let content = content?;
+    let (front_matter, front_matter_changed) = front_matter.next(&content.briefings);
     let cache_read = cache.digest();
     timings.load = started.elapsed();
     let started = Instant::now();
@@ -293,6 +299,9 @@ pub fn build_with_progress(
     );
     if cache.digest() != cache_read {
         cache.write(&cache_path);
+    }
+    if front_matter_changed {
+        front_matter.write(&front_matter_path);
     }
     Ok(Report {
         briefings: site.briefings.len(),

@@ -44,7 +44,7 @@ fn fails_untouched(site: &TestSite) -> Error {
         .map(|e| e.expect("entry").file_name())
         .filter(|name| name.to_string_lossy().starts_with(".site."))
         // The good build's cache is meant to be there; staging folders are not.
-        .filter(|name| name != ".site.cache" && name != ".site.cache-html")
+        .filter(|name| !name.to_string_lossy().starts_with(".site.cache"))
         .collect();
     assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
     assert_eq!(errors.0.len(), 1, "expected one error:\n{errors}");

@@ -87,6 +87,16 @@ fn a_corrupt_cache_is_ignored() {
     fs::write(site.root.join(".site.cache"), "{ not json").expect("corrupt");
     site.build_ok();
     assert_eq!(tree(&site.out()), fresh(&site));
+    // The parsed front-matter kept beside it: unreadable, or from another
+    // program's fields, it is parsed again.
+    let meta = site.root.join(".site.cache-meta");
+    assert!(meta.is_file());
+    fs::write(&meta, "{\"schema\": 1, \"entries\": {}}").expect("other schema");
+    site.build_ok();
+    assert_eq!(tree(&site.out()), fresh(&site));
+    fs::write(&meta, [0xff, 0xfe, 0x00]).expect("corrupt");
+    site.build_ok();
+    assert_eq!(tree(&site.out()), fresh(&site));
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 mod cache;
 pub mod front_matter;
+mod front_matter_cache;
 pub mod markdown;
 pub mod model;
 
@@ -18,6 +19,7 @@ use walkdir::WalkDir;
 use crate::config::Config;
 use crate::error::{Error, Errors};
 pub use cache::{load_cached, reload_bodies, ContentCache};
+pub use front_matter_cache::FrontMatterCache;
 pub use model::{Date, FrontMatter, PageMatter, PersonProfile, Source, TopicProfile};
 
 /// One parsed file: its front-matter as written and its Markdown body.
@@ -36,6 +38,8 @@ pub struct Loaded<M> {
     pub keys: Vec<(String, usize, usize)>,
     /// A digest of the body: a render of the same body can be reused.
     pub revision: u64,
+    /// A digest of the front-matter text, for `FrontMatterCache`.
+    pub front_matter: u64,
 }
 
 impl<M> Loaded<M> {
@@ -96,11 +100,17 @@ impl Section {
 /// Read every Markdown file under `content/`. Only a missing `content/` is
 /// fatal; a file that fails is recorded in `Content::errors`.
 pub fn load(config: &Config) -> Result<Content, Errors> {
+    load_with(config, &FrontMatterCache::default())
+}
+
+/// `load`, taking briefings' front-matter from `known` when its text is one
+/// an earlier build parsed.
+pub fn load_with(config: &Config, known: &FrontMatterCache) -> Result<Content, Errors> {
     let walk = walk(config, false)?;
     let parsed: Vec<Result<Parsed, Error>> = walk
         .files
         .par_iter()
-        .map(|f| parse_file(&config.root, f.section, &f.rel, &f.key))
+        .map(|f| parse_file_with(&config.root, f.section, &f.rel, &f.key, known))
         .collect();
     let mut content = Content {
         warnings: walk.warnings,
@@ -226,6 +236,16 @@ enum Parsed {
 }
 
 fn parse_file(root: &Path, section: Section, rel: &Path, key: &str) -> Result<Parsed, Error> {
+    parse_file_with(root, section, rel, key, &FrontMatterCache::default())
+}
+
+fn parse_file_with(
+    root: &Path,
+    section: Section,
+    rel: &Path,
+    key: &str,
+    known: &FrontMatterCache,
+) -> Result<Parsed, Error> {
     let bytes = std::fs::read(root.join(rel)).map_err(|e| Error::io(rel, &e))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let (line, _) = markdown::line_and_column(
@@ -235,10 +255,33 @@ fn parse_file(root: &Path, section: Section, rel: &Path, key: &str) -> Result<Pa
         Error::at(rel, "the file is not UTF-8 text: save it as UTF-8").on_line(line)
     })?;
     Ok(match section {
-        Section::Briefings => Parsed::Briefing(parse_loaded(&text, rel, key)?),
+        Section::Briefings => Parsed::Briefing(parse_briefing(&text, rel, key, known)?),
         Section::Topics => Parsed::Topic(parse_loaded(&text, rel, key)?),
         Section::People => Parsed::Person(parse_loaded(&text, rel, key)?),
         Section::Pages => Parsed::Page(parse_loaded(&text, rel, key)?),
+    })
+}
+
+fn parse_briefing(
+    text: &str,
+    rel: &Path,
+    key: &str,
+    known: &FrontMatterCache,
+) -> Result<Loaded<FrontMatter>, Error> {
+    let split = front_matter::split(text, rel)?;
+    let digest = front_matter_cache::digest(split.yaml, split.yaml_line);
+    let Some(parsed) = known.get(digest) else {
+        return parse_loaded(text, rel, key);
+    };
+    Ok(Loaded {
+        revision: crate::graph::hash_of(split.body),
+        front_matter: digest,
+        keys: parsed.keys.clone(),
+        path: rel.to_path_buf(),
+        key: key.to_string(),
+        meta: parsed.meta.clone(),
+        body: Arc::from(split.body),
+        body_line: split.body_line,
     })
 }
 
@@ -251,6 +294,7 @@ fn parse_loaded<M: DeserializeOwned>(
     let meta = front_matter::parse(&split, rel)?;
     Ok(Loaded {
         revision: crate::graph::hash_of(split.body),
+        front_matter: front_matter_cache::digest(split.yaml, split.yaml_line),
         keys: front_matter::key_positions(&split),
         path: rel.to_path_buf(),
         key: key.to_string(),

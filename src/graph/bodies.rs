@@ -4,7 +4,6 @@
 //! earlier pass are reused when neither the body nor anything its rendering
 //! reads has changed, which is what makes the preview's rebuilds cheap.
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
@@ -60,21 +59,21 @@ impl BodyCache {
 
     /// Put back the HTML that `html_blob` wrote. False (and the cache is
     /// unusable) if the two do not fit together.
-    pub fn restore_html(&mut self, index: &[(String, usize)], blob: &[u8]) -> bool {
+    pub fn restore_html(&mut self, index: &[(String, usize)], blob: Vec<u8>) -> bool {
+        let Ok(blob) = String::from_utf8(blob) else {
+            return false;
+        };
+        let blob: Arc<str> = Arc::from(blob);
         let mut at = 0;
         for (key, len) in index {
-            let Some(bytes) = blob.get(at..at + len) else {
+            let Some(html) = Html::slice(&blob, at..at + len) else {
                 return false;
             };
             at += len;
-            let (Some(entry), Ok(text)) = (self.briefings.get_mut(key), std::str::from_utf8(bytes))
-            else {
+            let Some(entry) = self.briefings.get_mut(key).and_then(Arc::get_mut) else {
                 return false;
             };
-            let Some(entry) = Arc::get_mut(entry) else {
-                return false;
-            };
-            entry.html = Arc::from(text);
+            entry.html = html;
         }
         at == blob.len() && index.len() == self.briefings.len()
     }
@@ -96,16 +95,65 @@ pub(super) struct CachedBody {
     /// `rendered.html`, shared with the site so reuse copies nothing. Kept
     /// out of the serialized cache, which stores it raw (`html_blob`).
     #[serde(skip)]
-    pub(super) html: Arc<str>,
+    pub(super) html: Html,
     /// Topics and people named in the text.
     pub(super) seen: BTreeSet<(Kind, usize)>,
     pub(super) html_hash: u64,
 }
 
+/// A digest of `value`, the same from run to run (they are kept in the
+/// build cache). XXH3: SipHash, the standard library's, was a twentieth of a
+/// no-change build, hashing every body.
 pub fn hash_of(value: impl Hash) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = xxhash_rust::xxh3::Xxh3Default::new();
     value.hash(&mut h);
     h.finish()
+}
+
+/// A briefing's rendered HTML. Bodies read back from the build cache are
+/// slices of the one buffer they were stored in, so restoring every body of
+/// a large site copies nothing.
+#[derive(Clone, Default)]
+pub struct Html {
+    text: Arc<str>,
+    start: usize,
+    end: usize,
+}
+
+impl Html {
+    /// `range` of `text`, if it is one (in bounds, on character boundaries).
+    fn slice(text: &Arc<str>, range: std::ops::Range<usize>) -> Option<Html> {
+        text.get(range.clone())?;
+        Some(Html {
+            text: text.clone(),
+            start: range.start,
+            end: range.end,
+        })
+    }
+}
+
+impl From<String> for Html {
+    fn from(text: String) -> Html {
+        let end = text.len();
+        Html {
+            text: Arc::from(text),
+            start: 0,
+            end,
+        }
+    }
+}
+
+impl std::ops::Deref for Html {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text[self.start..self.end]
+    }
+}
+
+impl std::fmt::Debug for Html {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
 }
 
 /// `@/` targets → URLs, for the Markdown pass.
@@ -165,7 +213,7 @@ impl<'a> BodyRenderer<'a> {
             revision,
             inputs,
             html_hash: hash_of(&rendered.html),
-            html: Arc::from(std::mem::take(&mut rendered.html)),
+            html: Html::from(std::mem::take(&mut rendered.html)),
             rendered,
             seen: mentions.seen,
         }

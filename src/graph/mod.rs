@@ -20,7 +20,7 @@ use crate::config::Config;
 use crate::content::{Content, Date, Loaded, Source};
 use crate::error::{Error, Errors};
 use crate::slug::{check_written, slugify, strip_date_prefix};
-pub use bodies::{hash_of, BodyCache};
+pub use bodies::{hash_of, BodyCache, Html};
 pub use patch::patch_bodies;
 pub use related::RelatedMemo;
 pub use subjects::{Directory, Person, Subject, Topic};
@@ -43,7 +43,7 @@ pub struct Briefing {
     pub story: Option<usize>,
     pub draft: bool,
     pub extra: BTreeMap<String, serde_yaml::Value>,
-    pub html: Arc<str>,
+    pub html: Html,
     /// Digest of `html`, to tell cheaply whether it changed.
     pub html_hash: u64,
     pub word_count: usize,
@@ -362,7 +362,7 @@ fn prepare_briefing(
         story: None,
         draft: meta.draft.unwrap_or(false),
         extra: meta.extra.unwrap_or_default(),
-        html: Arc::from(""),
+        html: Html::default(),
         word_count: 0,
         reading_time: 1,
         previous: None,
