@@ -108,10 +108,10 @@ impl BuildCache {
 
     /// Write it whole or not at all: the blob first, then the index that
     /// describes it, each through a temporary file renamed into place.
-    pub fn write(mut self, path: &Path) {
+    pub fn write(&mut self, path: &Path) {
         let (index, blob) = self.bodies.html_blob();
         self.html_index = index;
-        let Ok(bytes) = serde_json::to_vec(&self) else {
+        let Ok(bytes) = serde_json::to_vec(&*self) else {
             return;
         };
         // The index goes first, so a crash between the two leaves an index

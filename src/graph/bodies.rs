@@ -63,7 +63,7 @@ impl BodyCache {
         let Ok(blob) = String::from_utf8(blob) else {
             return false;
         };
-        let blob: Arc<str> = Arc::from(blob);
+        let blob = Arc::new(blob);
         let mut at = 0;
         for (key, len) in index {
             let Some(html) = Html::slice(&blob, at..at + len) else {
@@ -115,14 +115,15 @@ pub fn hash_of(value: impl Hash) -> u64 {
 /// a large site copies nothing.
 #[derive(Clone, Default)]
 pub struct Html {
-    text: Arc<str>,
+    // A String, not a str: putting a String in an Arc<str> copies it.
+    text: Arc<String>,
     start: usize,
     end: usize,
 }
 
 impl Html {
     /// `range` of `text`, if it is one (in bounds, on character boundaries).
-    fn slice(text: &Arc<str>, range: std::ops::Range<usize>) -> Option<Html> {
+    fn slice(text: &Arc<String>, range: std::ops::Range<usize>) -> Option<Html> {
         text.get(range.clone())?;
         Some(Html {
             text: text.clone(),
@@ -136,7 +137,7 @@ impl From<String> for Html {
     fn from(text: String) -> Html {
         let end = text.len();
         Html {
-            text: Arc::from(text),
+            text: Arc::new(text),
             start: 0,
             end,
         }
