@@ -123,12 +123,23 @@ impl BuildCache {
     }
 }
 
+impl BuildCache {
+    /// Remove the cache at `path` and its HTML.
+    pub fn remove(path: &Path) {
+        let _ = std::fs::remove_file(path);
+        let _ = std::fs::remove_file(blob_path(path));
+    }
+}
+
 fn blob_path(path: &Path) -> PathBuf {
     path.with_extension("cache-html")
 }
 
-fn write_atomically(path: &Path, bytes: &[u8]) -> bool {
-    let temp = path.with_extension("cache-new");
+/// Write `bytes` to a file beside `path`, renamed over it when complete.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> bool {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".new-{}", std::process::id()));
+    let temp = path.with_file_name(name);
     if std::fs::write(&temp, bytes).is_ok() && std::fs::rename(&temp, path).is_ok() {
         return true;
     }

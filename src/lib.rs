@@ -188,7 +188,7 @@ pub fn build_with_progress(
     );
     let content = content?;
     let (front_matter, front_matter_changed) = front_matter.next(&content.briefings);
-    let cache_read = cache.digest();
+    let mut cache_read = Some(cache.digest());
     timings.load = started.elapsed();
     let started = Instant::now();
     let link = graph::LinkOptions {
@@ -232,7 +232,12 @@ pub fn build_with_progress(
             timings.render += started.elapsed();
             progress(jobs.len(), jobs.len());
             let started = Instant::now();
-            let written = in_place.apply(&files)?;
+            // Until the new cache is written, the old one would vouch for
+            // files that may already have changed: it goes first.
+            let written = in_place.apply(files, || {
+                build_cache::BuildCache::remove(&cache_path);
+                cache_read = None;
+            })?;
             timings.write += started.elapsed();
             written
         }
@@ -253,7 +258,7 @@ pub fn build_with_progress(
                 let files = renderer.render_jobs(&render)?;
                 timings.render += started.elapsed();
                 let started = Instant::now();
-                staging.write(&files)?;
+                staging.write(files)?;
                 timings.write += started.elapsed();
                 done += batch.len();
                 progress(done, jobs.len());
@@ -274,7 +279,7 @@ pub fn build_with_progress(
                 let files = renderer.render_feeds(&render)?;
                 timings.render += started.elapsed();
                 let started = Instant::now();
-                staging.write(&files)?;
+                staging.write(files)?;
                 timings.write += started.elapsed();
             }
             let started = Instant::now();
@@ -282,7 +287,7 @@ pub fn build_with_progress(
             files.extend(static_files(&theme)?);
             timings.render += started.elapsed();
             let started = Instant::now();
-            staging.write(&files)?;
+            staging.write(files)?;
             let written = staging.commit()?;
             timings.write += started.elapsed();
             written
@@ -298,7 +303,7 @@ pub fn build_with_progress(
         std::mem::take(&mut site.related),
         prints,
     );
-    if cache.digest() != cache_read {
+    if Some(cache.digest()) != cache_read {
         cache.write(&cache_path);
     }
     if front_matter_changed {

@@ -100,8 +100,9 @@ impl Staging {
 
     /// Write a batch, in parallel. A file whose bytes equal the previous
     /// build's is hard-linked from it, keeping its modification time.
-    pub fn write(&mut self, files: &[Output]) -> Result<(), Errors> {
-        for file in files {
+    pub fn write(&mut self, files: Vec<Output>) -> Result<(), Errors> {
+        let files = last_of_each_path(files);
+        for file in &files {
             if let Some(dir) = self.staging.join(&file.path).parent() {
                 if !self.dirs.contains(dir) {
                     fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e))?;
@@ -225,65 +226,44 @@ impl InPlace {
         there
     }
 
-    /// Write `files` where their bytes changed, and remove every file
-    /// neither written nor kept.
-    pub fn apply(self, files: &[Output]) -> Result<WriteReport, Errors> {
+    /// Remove every file neither made nor kept, then write `files` where
+    /// their bytes changed; `before_change` runs once, before the first file
+    /// is touched, and not at all if none is. Removing first lets a file take
+    /// the place of a folder (or the other way round), and a rename that only
+    /// changes case work where the file system ignores case.
+    pub fn apply(
+        self,
+        files: Vec<Output>,
+        before_change: impl FnOnce(),
+    ) -> Result<WriteReport, Errors> {
         let output = &self.output;
-        let mut dirs = HashSet::new();
-        for file in files {
-            if let Some(dir) = output.join(&file.path).parent() {
-                if dirs.insert(dir.to_path_buf()) {
-                    fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e))?;
-                }
-            }
-        }
-        let changed: Vec<Result<bool, Error>> = files
-            .par_iter()
-            .map(|file| {
-                let target = output.join(&file.path);
-                if same_bytes(&target, &file.bytes) {
-                    return Ok(false);
-                }
-                let temp = target.with_file_name(format!(
-                    ".{}.new-{}",
-                    file.path.rsplit('/').next().unwrap_or("file"),
-                    std::process::id()
-                ));
-                fs::write(&temp, &file.bytes)
-                    .and_then(|()| fs::rename(&temp, &target))
-                    .map_err(|e| {
-                        let _ = fs::remove_file(&temp);
-                        Error::io(&target, &e)
-                    })?;
-                Ok(true)
-            })
-            .collect();
+        let files = last_of_each_path(files);
         let made: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-        let mut report = WriteReport {
-            files: self
-                .kept
-                .iter()
-                .filter(|k| !made.contains(k.as_str()))
-                .count(),
-            changed: 0,
+        let gone: Vec<&String> = self
+            .existing
+            .iter()
+            .filter(|path| !made.contains(path.as_str()) && !self.kept.contains(*path))
+            .collect();
+        let to_write: Vec<&Output> = files
+            .par_iter()
+            .filter(|file| !same_bytes(&output.join(&file.path), &file.bytes))
+            .collect();
+        let report = WriteReport {
+            files: made.len()
+                + self
+                    .kept
+                    .iter()
+                    .filter(|k| !made.contains(k.as_str()))
+                    .count(),
+            changed: to_write.len(),
         };
-        let mut errors = Errors::default();
-        for c in changed {
-            match c {
-                Ok(changed) => {
-                    report.files += 1;
-                    report.changed += usize::from(changed);
-                }
-                Err(e) => errors.push(e),
-            }
+        if gone.is_empty() && to_write.is_empty() {
+            return Ok(report);
         }
-        errors.into_result(())?;
+        before_change();
 
-        for gone in &self.existing {
-            if made.contains(gone.as_str()) || self.kept.contains(gone) {
-                continue;
-            }
-            let path = output.join(gone);
+        for path in gone {
+            let path = output.join(path);
             let _ = fs::remove_file(&path);
             // Folders left empty go too, as they would from a fresh build.
             let mut dir = path.parent();
@@ -294,8 +274,57 @@ impl InPlace {
                 dir = d.parent();
             }
         }
-        Ok(report)
+        let mut dirs = HashSet::new();
+        for file in &to_write {
+            let target = output.join(&file.path);
+            if target.is_dir() {
+                // What was a folder is now a file: nothing made is inside it.
+                fs::remove_dir_all(&target).map_err(|e| Error::io(&target, &e))?;
+            }
+            if let Some(dir) = target.parent() {
+                if dirs.insert(dir.to_path_buf()) {
+                    fs::create_dir_all(dir).map_err(|e| Error::io(dir, &e))?;
+                }
+            }
+        }
+        let written: Vec<Result<(), Error>> = to_write
+            .par_iter()
+            .map(|file| {
+                let target = output.join(&file.path);
+                let temp = target.with_file_name(format!(
+                    ".{}.new-{}",
+                    file.path.rsplit('/').next().unwrap_or("file"),
+                    std::process::id()
+                ));
+                fs::write(&temp, &file.bytes)
+                    .and_then(|()| fs::rename(&temp, &target))
+                    .map_err(|e| {
+                        let _ = fs::remove_file(&temp);
+                        Error::io(&target, &e)
+                    })
+            })
+            .collect();
+        let mut errors = Errors::default();
+        for result in written {
+            if let Err(e) = result {
+                errors.push(e);
+            }
+        }
+        errors.into_result(report)
     }
+}
+
+/// One file per path, the last given winning: a site's own static file
+/// replaces a generated one at the same path, as in the preview.
+fn last_of_each_path(files: Vec<Output>) -> Vec<Output> {
+    let mut seen = HashSet::new();
+    let mut kept: Vec<Output> = files
+        .into_iter()
+        .rev()
+        .filter(|f| seen.insert(f.path.clone()))
+        .collect();
+    kept.reverse();
+    kept
 }
 
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {

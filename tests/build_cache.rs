@@ -167,3 +167,31 @@ fn a_change_to_most_pages_goes_through_a_new_folder() {
     assert!(report.changed > 1024 && report.changed < report.files);
     assert_eq!(tree(&site.out()), fresh(&site));
 }
+
+#[test]
+fn updates_in_place_equal_a_fresh_build_when_files_trade_places() {
+    let site = fixture("mentions");
+    site.build_ok();
+    // A site's own file at a generated page's path replaces it, in place as
+    // in a fresh build.
+    site.write("static/404.html", "<p>Our own not-found page</p>\n");
+    site.write("static/robots.txt", "User-agent: *\nDisallow: /\n");
+    site.build_ok();
+    assert_eq!(site.page("404.html"), "<p>Our own not-found page</p>\n");
+    assert_eq!(tree(&site.out()), fresh(&site));
+
+    // A file becomes a folder, then a folder a file again.
+    site.write("static/docs", "a file\n");
+    site.build_ok();
+    assert_eq!(tree(&site.out()), fresh(&site));
+    site.remove("static/docs");
+    site.write("static/docs/guide.txt", "in a folder\n");
+    site.build_ok();
+    assert_eq!(tree(&site.out()), fresh(&site));
+    site.remove("static/docs/guide.txt");
+    fs::remove_dir(site.root.join("static/docs")).expect("rmdir");
+    site.write("static/docs", "a file again\n");
+    site.build_ok();
+    assert_eq!(tree(&site.out()), fresh(&site));
+    assert!(site.out().join("docs").is_file());
+}

@@ -47,7 +47,8 @@ pub fn reload_bodies(
             Ok(Parsed::Briefing(b)) => b,
             _ => return None,
         };
-        let meta = std::fs::metadata(config.root.join(rel)).ok()?;
+        // Not followed: a build skips a link where a file was.
+        let meta = std::fs::symlink_metadata(config.root.join(rel)).ok()?;
         if !meta.is_file() {
             return None;
         }

@@ -6,7 +6,7 @@
 //! whose front-matter fields differ is not used.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -101,12 +101,8 @@ impl FrontMatterCache {
 
     /// Write the cache through a temporary file renamed into place.
     pub fn write(&self, path: &Path) {
-        let Ok(bytes) = serde_json::to_vec(self) else {
-            return;
-        };
-        let temp: PathBuf = path.with_extension("cache-new");
-        if std::fs::write(&temp, bytes).is_err() || std::fs::rename(&temp, path).is_err() {
-            let _ = std::fs::remove_file(&temp);
+        if let Ok(bytes) = serde_json::to_vec(self) {
+            crate::build_cache::write_atomically(path, &bytes);
         }
     }
 }

@@ -19,6 +19,21 @@ use crate::content::markdown::{
 };
 use crate::error::{did_you_mean, Error, Errors};
 
+impl CachedBody {
+    /// Give briefing `b` what its body makes: its HTML, word count and
+    /// reading time, and its summary unless the front-matter wrote one.
+    pub(super) fn show_in(&self, b: &mut Briefing, summary_given: bool) {
+        if !summary_given {
+            b.summary = self.rendered.first_paragraph.clone();
+        }
+        b.word_count = self.rendered.word_count;
+        b.reading_time = self.rendered.word_count.div_ceil(200).max(1);
+        b.html = self.html.clone();
+        b.html_hash = self.html_hash;
+        b.revision = self.revision;
+    }
+}
+
 /// Briefing bodies rendered by an earlier link pass, by `@/` key.
 #[derive(Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct BodyCache {
@@ -403,13 +418,8 @@ pub(super) fn render_markdown(
     }
 
     for ((b, r), back) in site.briefings.iter_mut().zip(&rendered).zip(backlinks) {
-        if b.summary.is_empty() {
-            b.summary = r.rendered.first_paragraph.clone();
-        }
-        b.word_count = r.rendered.word_count;
-        b.reading_time = r.rendered.word_count.div_ceil(200).max(1);
-        b.html = r.html.clone();
-        b.html_hash = r.html_hash;
+        let summary_given = !b.summary.is_empty();
+        r.show_in(b, summary_given);
         b.backlinks = back;
         b.body = Arc::from("");
     }

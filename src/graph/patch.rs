@@ -107,16 +107,9 @@ pub fn patch_bodies(
         for &(kind, index) in after.difference(before) {
             insert(&mut subject(site, kind, index).mentioned_in, i);
         }
-        let body = &patch.body;
-        let b = &mut site.briefings[i];
-        if !patch.summary_given {
-            b.summary = body.rendered.first_paragraph.clone();
-        }
-        b.word_count = body.rendered.word_count;
-        b.reading_time = body.rendered.word_count.div_ceil(200).max(1);
-        b.html = body.html.clone();
-        b.html_hash = body.html_hash;
-        b.revision = body.revision;
+        patch
+            .body
+            .show_in(&mut site.briefings[i], patch.summary_given);
         site.bodies.briefings.insert(patch.key, patch.body);
         patched.push(i);
     }
