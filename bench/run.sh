@@ -164,11 +164,12 @@ bench_size() {
     # past about 32,000 briefings the dates are in the future, and Hugo skips
     # future pages by default (briefing builds them).
     h_cmd="hugo --quiet --buildFuture --source $(q "$hdir") --destination $(q "$hdir/public") --cacheDir $(q "$hdir/.hugo_cache")"
-    # Cold builds: no previous output (briefing would hard-link unchanged files
-    # from it), no staging leftovers, no Hugo resources or file cache. Then
-    # `sync`, so the write-back of the previous run's output (hundreds of MB at
-    # 10k) does not land inside the next timed run.
-    b_clean="rm -rf $(q "$bdir/site") $(q "$bdir")/.site.staging-* $(q "$bdir")/.site.old-* && sync"
+    # Cold builds: no previous output (briefing would keep unchanged files
+    # from it), no build cache (.site.cache*: rendered bodies, parsed
+    # front-matter, page digests), no staging leftovers, no Hugo resources or
+    # file cache. Then `sync`, so the write-back of the previous run's output
+    # (hundreds of MB at 10k) does not land inside the next timed run.
+    b_clean="rm -rf $(q "$bdir/site") $(q "$bdir")/.site.* && sync"
     h_clean="rm -rf $(q "$hdir/public") $(q "$hdir/resources") $(q "$hdir/.hugo_cache") $(q "$hdir/.hugo_build.lock") && sync"
 
     # One cold build of each first, checked (a broken build must not be timed)

@@ -400,12 +400,7 @@ pub(super) fn render_markdown(
     }
 
     // Backlinks: who links to each briefing.
-    let index_of: HashMap<&str, usize> = site
-        .briefings
-        .iter()
-        .enumerate()
-        .map(|(i, b)| (b.key.as_str(), i))
-        .collect();
+    let index_of = site.index_by_key();
     let mut backlinks: Vec<Vec<usize>> = vec![Vec::new(); site.briefings.len()];
     for (from, r) in briefings.iter().enumerate() {
         for link in &r.links {

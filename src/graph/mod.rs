@@ -127,6 +127,17 @@ pub struct Site {
     pub related: RelatedMemo,
 }
 
+impl Site {
+    /// Each briefing's index, by its `@/` key.
+    pub fn index_by_key(&self) -> HashMap<&str, usize> {
+        self.briefings
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (b.key.as_str(), i))
+            .collect()
+    }
+}
+
 /// URL sections a free page may not take.
 const RESERVED: &[&str] = &[
     "briefings",

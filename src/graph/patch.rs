@@ -8,7 +8,7 @@
 //! file's headings, its own headings changed, a broken link to report)
 //! is left to the full link stage.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::bodies::{BodyRenderer, CachedBody};
@@ -25,12 +25,7 @@ pub fn patch_bodies(
     site: &mut Site,
     edited: &[Loaded<FrontMatter>],
 ) -> Option<Vec<usize>> {
-    let index_of: HashMap<&str, usize> = site
-        .briefings
-        .iter()
-        .enumerate()
-        .map(|(i, b)| (b.key.as_str(), i))
-        .collect();
+    let index_of = site.index_by_key();
     let renderer = BodyRenderer::new(config, site, site.bodies.urls.clone());
     let mut patches = Vec::new();
     for loaded in edited {

@@ -168,27 +168,20 @@ impl Preview {
             }
         };
 
+        let render = Render {
+            config,
+            site,
+            templates,
+            digests: &digests,
+            held: &self.files,
+        };
         let patched = match was_patched {
-            true => render_patched(
-                config,
-                site,
-                templates,
-                &digests,
-                &mut self.prints,
-                &self.files,
-            )?,
+            true => render.patched(&mut self.prints)?,
             false => None,
         };
         let (files, rendered) = match patched {
             Some(done) => done,
-            None => render_changed(
-                config,
-                site,
-                templates,
-                &digests,
-                &mut self.prints,
-                &self.files,
-            )?,
+            None => render.changed(&mut self.prints)?,
         };
         self.prints.briefings = digests.into_briefing_digests();
         lap(&mut timings.render);
@@ -216,100 +209,105 @@ struct Prints {
     briefings: BriefingDigests,
 }
 
-/// Render the pages and feeds whose digest changed; carry the rest over.
-fn render_changed(
-    config: &Config,
-    site: &Site,
-    templates: &Templates,
-    digests: &Fingerprints,
-    prints: &mut Prints,
-    held: &Files,
-) -> Result<(Files, usize), Errors> {
-    let renderer = Renderer::new(config, site, templates);
-    let mut reuse = Reuse::new(digests, &prints.by_path);
-    let mut files = Files::with_capacity(held.len());
-    let mut keep = |path: &str| match held.get(path) {
-        Some(bytes) => {
-            files.insert(path.to_string(), bytes.clone());
-            true
-        }
-        None => false,
-    };
-    let jobs = PageJob::all(site);
-    let stale_jobs = reuse.pages(&jobs, &mut keep);
-    let stale_owners = reuse.feeds(&FeedOwner::all(site), &mut keep);
-    let indexes = reuse.indexes(&jobs, &mut keep)?;
-    let rendered = stale_jobs.len() + stale_owners.len() + indexes.len();
-    let outputs = renderer
-        .render_jobs(&stale_jobs)?
-        .into_iter()
-        .chain(renderer.render_feeds(&stale_owners)?)
-        .chain(indexes);
-    for output in outputs {
-        files.insert(output.path, Arc::new(output.bytes));
-    }
-    let in_order = std::mem::take(&mut reuse.in_order);
-    prints.by_path = reuse.prints;
-    prints.in_order = in_order;
-    Ok((files, rendered))
+/// One render of the site held: what it reads.
+struct Render<'a> {
+    config: &'a Config,
+    site: &'a Site,
+    templates: &'a Templates,
+    digests: &'a Fingerprints<'a>,
+    /// The files the preview holds now.
+    held: &'a Files,
 }
 
-/// After a patch: the site lists the same pages and feeds in the same
-/// order, so digests compare by position with the last render's, and no
-/// path is built or looked up for a page that did not change. None when
-/// the last render left nothing to compare with.
-fn render_patched(
-    config: &Config,
-    site: &Site,
-    templates: &Templates,
-    digests: &Fingerprints,
-    prints: &mut Prints,
-    held: &Files,
-) -> Result<Option<(Files, usize)>, Errors> {
-    let jobs = PageJob::all(site);
-    let owners = FeedOwner::all(site);
-    if jobs.len() != prints.in_order.pages.len() || owners.len() != prints.in_order.feeds.len() {
-        return Ok(None);
-    }
-    let now = InOrder {
-        pages: jobs.par_iter().map(|&job| digests.page(job)).collect(),
-        feeds: owners.iter().map(|&owner| digests.feed(owner)).collect(),
-    };
-    let before = std::mem::replace(&mut prints.in_order, now);
-    let now = &prints.in_order;
-    let mut stale_jobs = Vec::new();
-    for (i, &job) in jobs.iter().enumerate() {
-        if now.pages[i] != before.pages[i] {
-            prints.by_path.insert(job.file(site), now.pages[i]);
-            stale_jobs.push(job);
-        }
-    }
-    let mut stale_owners = Vec::new();
-    for (i, &owner) in owners.iter().enumerate() {
-        if now.feeds[i] != before.feeds[i] {
-            for path in owner.files(config, site) {
-                prints.by_path.insert(path, now.feeds[i]);
+impl Render<'_> {
+    /// Render the pages and feeds whose digest changed; carry the rest over.
+    fn changed(&self, prints: &mut Prints) -> Result<(Files, usize), Errors> {
+        let held = self.held;
+        let mut reuse = Reuse::new(self.digests, &prints.by_path);
+        let mut files = Files::with_capacity(held.len());
+        let mut keep = |path: &str| match held.get(path) {
+            Some(bytes) => {
+                files.insert(path.to_string(), bytes.clone());
+                true
             }
-            stale_owners.push(owner);
-        }
+            None => false,
+        };
+        let jobs = PageJob::all(self.site);
+        let stale_jobs = reuse.pages(&jobs, &mut keep);
+        let stale_owners = reuse.feeds(&FeedOwner::all(self.site), &mut keep);
+        let indexes = reuse.indexes(&jobs, &mut keep)?;
+        let rendered = self.add(&mut files, &stale_jobs, &stale_owners, indexes)?;
+        let in_order = std::mem::take(&mut reuse.in_order);
+        prints.by_path = reuse.prints;
+        prints.in_order = in_order;
+        Ok((files, rendered))
     }
-    let mut reuse = Reuse::new(digests, &prints.by_path);
-    let indexes = reuse.indexes(&jobs, &mut |path| held.contains_key(path))?;
-    let index_prints = reuse.prints;
-    prints.by_path.extend(index_prints);
 
-    let renderer = Renderer::new(config, site, templates);
-    let rendered = stale_jobs.len() + stale_owners.len() + indexes.len();
-    let mut files = held.clone();
-    let outputs = renderer
-        .render_jobs(&stale_jobs)?
-        .into_iter()
-        .chain(renderer.render_feeds(&stale_owners)?)
-        .chain(indexes);
-    for output in outputs {
-        files.insert(output.path, Arc::new(output.bytes));
+    /// After a patch: the site lists the same pages and feeds in the same
+    /// order, so digests compare by position with the last render's, and no
+    /// path is built or looked up for a page that did not change. None when
+    /// the last render left nothing to compare with.
+    fn patched(&self, prints: &mut Prints) -> Result<Option<(Files, usize)>, Errors> {
+        let (config, site, digests) = (self.config, self.site, self.digests);
+        let jobs = PageJob::all(site);
+        let owners = FeedOwner::all(site);
+        if jobs.len() != prints.in_order.pages.len() || owners.len() != prints.in_order.feeds.len()
+        {
+            return Ok(None);
+        }
+        let now = InOrder {
+            pages: jobs.par_iter().map(|&job| digests.page(job)).collect(),
+            feeds: owners.iter().map(|&owner| digests.feed(owner)).collect(),
+        };
+        let before = std::mem::replace(&mut prints.in_order, now);
+        let now = &prints.in_order;
+        let mut stale_jobs = Vec::new();
+        for (i, &job) in jobs.iter().enumerate() {
+            if now.pages[i] != before.pages[i] {
+                prints.by_path.insert(job.file(site), now.pages[i]);
+                stale_jobs.push(job);
+            }
+        }
+        let mut stale_owners = Vec::new();
+        for (i, &owner) in owners.iter().enumerate() {
+            if now.feeds[i] != before.feeds[i] {
+                for path in owner.files(config, site) {
+                    prints.by_path.insert(path, now.feeds[i]);
+                }
+                stale_owners.push(owner);
+            }
+        }
+        let mut reuse = Reuse::new(digests, &prints.by_path);
+        let indexes = reuse.indexes(&jobs, &mut |path| self.held.contains_key(path))?;
+        let index_prints = reuse.prints;
+        prints.by_path.extend(index_prints);
+
+        let mut files = self.held.clone();
+        let rendered = self.add(&mut files, &stale_jobs, &stale_owners, indexes)?;
+        Ok(Some((files, rendered)))
     }
-    Ok(Some((files, rendered)))
+
+    /// Render `jobs` and `owners`' feeds into `files`, with `indexes`
+    /// already rendered; how many files that was.
+    fn add(
+        &self,
+        files: &mut Files,
+        jobs: &[PageJob],
+        owners: &[FeedOwner],
+        indexes: Vec<Output>,
+    ) -> Result<usize, Errors> {
+        let renderer = Renderer::new(self.config, self.site, self.templates);
+        let rendered = jobs.len() + owners.len() + indexes.len();
+        let outputs = renderer
+            .render_jobs(jobs)?
+            .into_iter()
+            .chain(renderer.render_feeds(owners)?)
+            .chain(indexes);
+        for output in outputs {
+            files.insert(output.path, Arc::new(output.bytes));
+        }
+        Ok(rendered)
+    }
 }
 
 /// Paths added, removed or changed between two versions of the site.
