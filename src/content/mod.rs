@@ -271,7 +271,7 @@ fn parse_briefing(
     let split = front_matter::split(text, rel)?;
     let digest = front_matter_cache::digest(split.yaml, split.yaml_line);
     let Some(parsed) = known.get(digest) else {
-        return parse_loaded(text, rel, key);
+        return loaded_from(split, rel, key);
     };
     Ok(Loaded {
         revision: crate::graph::hash_of(split.body),
@@ -290,7 +290,14 @@ fn parse_loaded<M: DeserializeOwned>(
     rel: &Path,
     key: &str,
 ) -> Result<Loaded<M>, Error> {
-    let split = front_matter::split(text, rel)?;
+    loaded_from(front_matter::split(text, rel)?, rel, key)
+}
+
+fn loaded_from<M: DeserializeOwned>(
+    split: front_matter::Split<'_>,
+    rel: &Path,
+    key: &str,
+) -> Result<Loaded<M>, Error> {
     let meta = front_matter::parse(&split, rel)?;
     Ok(Loaded {
         revision: crate::graph::hash_of(split.body),
