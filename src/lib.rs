@@ -101,20 +101,11 @@ pub fn load_site_all(
         drafts,
         ..Default::default()
     };
-    load_site_with(config, &options, timings)
-}
-
-/// `load_site_all` with what an earlier link pass left (rendered bodies).
-pub fn load_site_with(
-    config: &Config,
-    options: &graph::LinkOptions,
-    timings: &mut Timings,
-) -> Result<(Site, Errors), Errors> {
     let started = Instant::now();
     let content = content::load(config)?;
     timings.load = started.elapsed();
     let started = Instant::now();
-    let linked = graph::link_all(config, content, options);
+    let linked = graph::link_all(config, content, &options);
     timings.link = started.elapsed();
     Ok(linked)
 }
@@ -149,7 +140,8 @@ const BATCH: usize = 512;
 /// output in place.
 const IN_PLACE_LIMIT: usize = 2 * BATCH;
 
-/// `briefing build`: the whole pipeline, ending in an atomic swap of the output.
+/// `briefing build`: the whole pipeline, ending in an update of the output
+/// that a failed build never leaves half done (see `output`).
 pub fn build(options: &BuildOptions) -> Result<Report, Errors> {
     build_with_progress(options, &mut |_, _| {})
 }
