@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::graph::{hash_of, BodyCache, RelatedMemo};
+use crate::digest::hash_of;
+use crate::graph::{BodyCache, RelatedMemo};
 use crate::theme::ThemeFile;
 use crate::{BuildOptions, Config};
 

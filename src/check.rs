@@ -5,9 +5,10 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::driver::{Changes, Driver, Nowhere};
 use crate::error::Error;
 use crate::graph::{Site, Subject};
-use crate::{configure, load_site_all, BuildOptions, Timings};
+use crate::BuildOptions;
 
 #[derive(Debug, Clone, Default)]
 pub struct CheckReport {
@@ -48,23 +49,25 @@ impl CheckReport {
     }
 }
 
-/// Load, link and render in memory; report every problem found.
+/// Load, link and render in memory through the driver, as a build would;
+/// report every problem found.
 pub fn check(options: &BuildOptions) -> CheckReport {
     let mut report = CheckReport::default();
-    let config = match configure(options) {
-        Ok(config) => config,
-        Err(e) => {
-            report.errors.push(e);
-            return report;
-        }
-    };
-    let (site, errors) = match load_site_all(&config, options.drafts, &mut Timings::default()) {
-        Ok(linked) => linked,
+    let mut driver = match Driver::open(options) {
+        Ok(driver) => driver,
         Err(errors) => {
             report.errors = errors.0;
             return report;
         }
     };
+    let content = match driver.load(&Changes::everything(), None) {
+        Ok((content, _)) => content,
+        Err(errors) => {
+            report.errors = errors.0;
+            return report;
+        }
+    };
+    let (site, errors) = driver.link_content(content);
     report.warnings.extend(site.warnings.iter().cloned());
     report.warnings.extend(warnings(&site));
     if !errors.is_empty() {
@@ -73,7 +76,8 @@ pub fn check(options: &BuildOptions) -> CheckReport {
         return report;
     }
     // Templates are part of the site: a broken one fails the build too.
-    if let Err(errors) = crate::render_site(&config, &site) {
+    driver.hold(site);
+    if let Err(errors) = driver.render_all(&mut Nowhere) {
         report.errors.extend(errors.0);
     }
     report

@@ -13,7 +13,14 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::error::{Error, Errors};
-use crate::render::Output;
+
+/// One file of the built site, as the render stage makes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// Relative to the output folder, with `/`: `briefings/x/index.html`.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WriteReport {

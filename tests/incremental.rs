@@ -41,10 +41,7 @@ fn options(site: &TestSite) -> BuildOptions {
 /// A fresh build of the same files, in memory.
 fn fresh(site: &TestSite) -> Result<BTreeMap<String, Vec<u8>>, String> {
     let options = options(site);
-    let config = briefing::configure(&options).map_err(|e| e.to_string())?;
-    let linked =
-        briefing::load_site(&config, false, &mut Default::default()).map_err(|e| e.to_string())?;
-    let files = briefing::render_site(&config, &linked).map_err(|e| e.to_string())?;
+    let files = briefing::render_site(&options).map_err(|e| e.to_string())?;
     Ok(files.into_iter().map(|f| (f.path, f.bytes)).collect())
 }
 

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{FrontMatter, Loaded, Source};
-use crate::graph::hash_of;
+use crate::digest::hash_of;
 
 #[derive(Default, Serialize, Deserialize)]
 pub struct FrontMatterCache {

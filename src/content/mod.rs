@@ -274,7 +274,7 @@ fn parse_briefing(
         return loaded_from(split, rel, key);
     };
     Ok(Loaded {
-        revision: crate::graph::hash_of(split.body),
+        revision: crate::digest::hash_of(split.body),
         front_matter: digest,
         keys: parsed.keys.clone(),
         path: rel.to_path_buf(),
@@ -300,7 +300,7 @@ fn loaded_from<M: DeserializeOwned>(
 ) -> Result<Loaded<M>, Error> {
     let meta = front_matter::parse(&split, rel)?;
     Ok(Loaded {
-        revision: crate::graph::hash_of(split.body),
+        revision: crate::digest::hash_of(split.body),
         front_matter: front_matter_cache::digest(split.yaml, split.yaml_line),
         keys: front_matter::key_positions(&split),
         path: rel.to_path_buf(),

@@ -5,7 +5,6 @@
 //! reads has changed, which is what makes the preview's rebuilds cheap.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -17,6 +16,7 @@ use crate::config::Config;
 use crate::content::markdown::{
     self, InternalLink, LinkResolver, MarkdownOptions, NoMentions, Rendered,
 };
+use crate::digest::hash_of;
 use crate::error::{did_you_mean, Error, Errors};
 
 impl CachedBody {
@@ -114,15 +114,6 @@ pub(super) struct CachedBody {
     /// Topics and people named in the text.
     pub(super) seen: BTreeSet<(Kind, usize)>,
     pub(super) html_hash: u64,
-}
-
-/// A digest of `value`, the same from run to run (they are kept in the
-/// build cache). XXH3: SipHash, the standard library's, was a twentieth of a
-/// no-change build, hashing every body.
-pub fn hash_of(value: impl Hash) -> u64 {
-    let mut h = xxhash_rust::xxh3::Xxh3Default::new();
-    value.hash(&mut h);
-    h.finish()
 }
 
 /// A briefing's rendered HTML. Bodies read back from the build cache are

@@ -20,7 +20,7 @@ use crate::config::Config;
 use crate::content::{Content, Date, Loaded, Source};
 use crate::error::{Error, Errors};
 use crate::slug::{check_written, slugify, strip_date_prefix};
-pub use bodies::{hash_of, BodyCache, Html};
+pub use bodies::{BodyCache, Html};
 pub use patch::patch_bodies;
 pub use related::RelatedMemo;
 pub use subjects::{Directory, Person, Subject, Topic};
@@ -137,23 +137,6 @@ impl Site {
             .collect()
     }
 }
-
-/// URL sections a free page may not take.
-const RESERVED: &[&str] = &[
-    "briefings",
-    "topics",
-    "people",
-    "archive",
-    "stories",
-    "search",
-    "static",
-    "rss.xml",
-    "atom.xml",
-    "feed.json",
-    "sitemap.xml",
-    "robots.txt",
-    "404.html",
-];
 
 #[derive(Default)]
 pub struct LinkOptions {
@@ -435,8 +418,11 @@ fn resolve_page(
         Some(s) => s.to_string(),
         None => slugify(stem, transliterate),
     };
-    if RESERVED.contains(&slug.as_str()) || slug.is_empty() {
-        return Err(Error::at(&path, format!("a page cannot be published at /{slug}/: that address belongs to the site; set another 'slug'")));
+    if slug.is_empty() {
+        return Err(Error::at(
+            &path,
+            "the file name gives an empty slug: rename the file or set 'slug'",
+        ));
     }
     Ok(Page {
         key: loaded.key,

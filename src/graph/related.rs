@@ -9,7 +9,8 @@ use rayon::prelude::*;
 
 use std::sync::Arc;
 
-use super::{hash_of, Briefing, Subject};
+use super::{Briefing, Subject};
+use crate::digest::hash_of;
 
 /// How many neighbours on each side, in each topic or person list, are
 /// considered. Large enough that small sites see every candidate.

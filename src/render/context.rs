@@ -5,12 +5,14 @@
 
 use std::sync::OnceLock;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::Value;
 
 use crate::config::Config;
 use crate::content::Date;
-use crate::graph::{Briefing, Site, Subject};
+use crate::digest::digest_of;
+use crate::graph::{Briefing, Site};
 
 /// `2 September 2025`
 pub fn day(date: &Date) -> String {
@@ -49,7 +51,10 @@ pub struct IndexEntry<'a> {
 }
 
 /// Every topic or person, by name, for the index pages.
-pub fn index_entries<'a>(config: &Config, subjects: &'a [Subject]) -> Vec<IndexEntry<'a>> {
+pub fn index_entries<'a>(
+    config: &Config,
+    subjects: &'a [crate::graph::Subject],
+) -> Vec<IndexEntry<'a>> {
     let mut entries: Vec<IndexEntry<'a>> = subjects
         .iter()
         .map(|s| IndexEntry {
@@ -63,8 +68,11 @@ pub fn index_entries<'a>(config: &Config, subjects: &'a [Subject]) -> Vec<IndexE
     entries
 }
 
+/// A briefing in a list. `L` is how a topic or person is shown: a shared
+/// template value, or for the digest, the same link as a typed value
+/// (Tera's maps do not serialize in a fixed order).
 #[derive(Serialize)]
-struct Card<'a> {
+struct Card<'a, L> {
     title: &'a str,
     url: String,
     permalink: String,
@@ -73,61 +81,241 @@ struct Card<'a> {
     day_iso: String,
     summary: &'a str,
     reading_time: usize,
-    topics: Vec<Value>,
-    people: Vec<Value>,
+    topics: Vec<L>,
+    people: Vec<L>,
 }
 
-/// Template values built once per build and shared by every page. Cards
+/// Template values built once per render and shared by every page, with
+/// the digests of what each briefing shows in more than one place. Cards
 /// are made on first use: a preview that renders three pages makes only
 /// the cards those pages show.
 pub struct Shared<'a> {
-    config: &'a Config,
-    site: &'a Site,
+    pub config: &'a Config,
+    pub site: &'a Site,
     pub topics: Vec<Value>,
     pub people: Vec<Value>,
     cards: Vec<OnceLock<Value>>,
+    /// `site` in every template, and its digest.
+    site_value: Value,
+    site_digest: u64,
+    digests: BriefingDigests,
+}
+
+/// A digest, per briefing, of each value that `Shared` or a `Memo` makes
+/// of it. The preview keeps them, so that after a body edit only the
+/// edited briefings' are taken again.
+#[derive(Debug, Clone, Default)]
+pub struct BriefingDigests {
+    cards: Vec<u64>,
+    pages: Vec<u64>,
+    json_ld: Vec<u64>,
+}
+
+/// A value of one briefing that only its own page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Memo {
+    /// `page` on a briefing page.
+    Page,
+    /// `json_ld` on a briefing page.
+    JsonLd,
+}
+
+impl Memo {
+    /// The value, for the template; its digest is taken from the same
+    /// value in `digest`.
+    pub fn value(self, shared: &Shared, i: usize) -> Value {
+        match self {
+            Memo::Page => {
+                Value::from_serializable(&shared.briefing_page(i, |s, i| shared.link(s, i)))
+            }
+            Memo::JsonLd => Value::safe_string(&shared.json_ld(i)),
+        }
+    }
+
+    fn digest(self, shared: &Shared, i: usize) -> u64 {
+        match self {
+            Memo::Page => digest_of(&shared.briefing_page(i, |s, i| shared.typed_link(s, i))),
+            Memo::JsonLd => digest_of(&shared.json_ld(i)),
+        }
+    }
 }
 
 impl<'a> Shared<'a> {
+    /// Every briefing's digests taken afresh.
     pub fn new(config: &'a Config, site: &'a Site) -> Shared<'a> {
-        let link = |s: &Subject| {
+        Self::with(config, site, None)
+    }
+
+    /// Digests taken from `previous` but for the briefings in `changed`,
+    /// when nothing else can have changed any briefing's values.
+    pub fn updated(
+        config: &'a Config,
+        site: &'a Site,
+        previous: BriefingDigests,
+        changed: &[usize],
+    ) -> Shared<'a> {
+        if previous.cards.len() != site.briefings.len() {
+            return Self::new(config, site);
+        }
+        Self::with(config, site, Some((previous, changed)))
+    }
+
+    fn with(
+        config: &'a Config,
+        site: &'a Site,
+        previous: Option<(BriefingDigests, &[usize])>,
+    ) -> Shared<'a> {
+        let link = |s: &crate::graph::Subject| {
             Value::from_serializable(&SubjectLink {
                 name: &s.name,
                 url: config.url(&s.path),
             })
         };
-        let topics: Vec<Value> = site.topics.iter().map(link).collect();
-        let people: Vec<Value> = site.people.iter().map(link).collect();
-        Shared {
+        let site_values = site_values(config, site);
+        let mut shared = Shared {
             config,
             site,
-            topics,
-            people,
+            topics: site.topics.iter().map(link).collect(),
+            people: site.people.iter().map(link).collect(),
             cards: site.briefings.iter().map(|_| OnceLock::new()).collect(),
-        }
+            site_value: Value::from_serializable(&site_values),
+            site_digest: digest_of(&site_values),
+            digests: BriefingDigests::default(),
+        };
+        shared.digests = match previous {
+            Some((mut digests, changed)) => {
+                for &i in changed {
+                    digests.cards[i] = digest_of(&shared.card_data(i));
+                    digests.pages[i] = Memo::Page.digest(&shared, i);
+                    digests.json_ld[i] = Memo::JsonLd.digest(&shared, i);
+                }
+                digests
+            }
+            None => {
+                let all: Vec<(u64, u64, u64)> = (0..site.briefings.len())
+                    .into_par_iter()
+                    .map(|i| {
+                        (
+                            digest_of(&shared.card_data(i)),
+                            Memo::Page.digest(&shared, i),
+                            Memo::JsonLd.digest(&shared, i),
+                        )
+                    })
+                    .collect();
+                BriefingDigests {
+                    cards: all.iter().map(|d| d.0).collect(),
+                    pages: all.iter().map(|d| d.1).collect(),
+                    json_ld: all.iter().map(|d| d.2).collect(),
+                }
+            }
+        };
+        shared
+    }
+
+    pub fn into_digests(self) -> BriefingDigests {
+        self.digests
+    }
+
+    pub fn site_value(&self) -> Value {
+        self.site_value.clone()
+    }
+
+    pub fn site_digest(&self) -> u64 {
+        self.site_digest
     }
 
     /// Briefing `i` as a card.
     pub fn card(&self, i: usize) -> Value {
         self.cards[i]
             .get_or_init(|| {
-                card(
-                    self.config,
-                    &self.site.briefings[i],
-                    &self.topics,
-                    &self.people,
-                )
+                let card = card(self.config, &self.site.briefings[i], |s, i| self.link(s, i));
+                Value::from_serializable(&card)
             })
             .clone()
+    }
+
+    pub fn card_digest(&self, i: usize) -> u64 {
+        self.digests.cards[i]
+    }
+
+    pub fn memo_digest(&self, memo: Memo, i: usize) -> u64 {
+        match memo {
+            Memo::Page => self.digests.pages[i],
+            Memo::JsonLd => self.digests.json_ld[i],
+        }
+    }
+
+    /// Every briefing's card digest, newest first.
+    pub fn card_digests(&self) -> &[u64] {
+        &self.digests.cards
+    }
+
+    /// A digest of what a feed shows of a briefing: no more than its own
+    /// page shows (`page`, `content`, its card).
+    pub fn feed_item_digest(&self, i: usize) -> u64 {
+        crate::digest::hash_of((
+            self.digests.cards[i],
+            self.digests.pages[i],
+            self.site.briefings[i].html_hash,
+        ))
     }
 
     pub fn cards(&self, indexes: &[usize]) -> Vec<Value> {
         indexes.iter().map(|&i| self.card(i)).collect()
     }
+
+    /// A topic or person as a template value, shared.
+    fn link(&self, subject: Subject, i: usize) -> Value {
+        match subject {
+            Subject::Topic => self.topics[i].clone(),
+            Subject::Person => self.people[i].clone(),
+        }
+    }
+
+    /// The same link as a typed value, for a digest.
+    fn typed_link(&self, subject: Subject, i: usize) -> SubjectLink<'a> {
+        let s = match subject {
+            Subject::Topic => &self.site.topics[i],
+            Subject::Person => &self.site.people[i],
+        };
+        SubjectLink {
+            name: &s.name,
+            url: self.config.url(&s.path),
+        }
+    }
+
+    fn card_data(&self, i: usize) -> Card<'a, SubjectLink<'a>> {
+        card(self.config, &self.site.briefings[i], |s, i| {
+            self.typed_link(s, i)
+        })
+    }
+
+    fn briefing_page<L>(
+        &self,
+        i: usize,
+        link: impl Fn(Subject, usize) -> L,
+    ) -> BriefingPage<'a, L> {
+        BriefingPage::new(self.config, self.site, &self.site.briefings[i], link)
+    }
+
+    fn json_ld(&self, i: usize) -> String {
+        super::structured_data::news_article(self.config, self.site, &self.site.briefings[i])
+    }
 }
 
-fn card(config: &Config, b: &Briefing, topics: &[Value], people: &[Value]) -> Value {
-    Value::from_serializable(&Card {
+/// Which list a topic or person is in.
+#[derive(Clone, Copy)]
+enum Subject {
+    Topic,
+    Person,
+}
+
+fn card<'a, L>(
+    config: &Config,
+    b: &'a Briefing,
+    link: impl Fn(Subject, usize) -> L,
+) -> Card<'a, L> {
+    Card {
         title: &b.title,
         url: config.url(&b.url_path),
         permalink: config.permalink(&b.url_path),
@@ -136,9 +324,9 @@ fn card(config: &Config, b: &Briefing, topics: &[Value], people: &[Value]) -> Va
         day_iso: b.date.instant.format("%Y-%m-%d").to_string(),
         summary: &b.summary,
         reading_time: b.reading_time,
-        topics: b.topics.iter().map(|&t| topics[t].clone()).collect(),
-        people: b.people.iter().map(|&p| people[p].clone()).collect(),
-    })
+        topics: b.topics.iter().map(|&t| link(Subject::Topic, t)).collect(),
+        people: b.people.iter().map(|&p| link(Subject::Person, p)).collect(),
+    }
 }
 
 #[derive(Serialize)]
@@ -196,7 +384,7 @@ pub struct SourceValue<'a> {
 }
 
 #[derive(Serialize)]
-pub struct BriefingPage<'a> {
+pub struct BriefingPage<'a, L> {
     pub title: &'a str,
     pub url: String,
     pub permalink: String,
@@ -208,16 +396,21 @@ pub struct BriefingPage<'a> {
     pub summary: &'a str,
     pub word_count: usize,
     pub reading_time: usize,
-    pub topics: Vec<Value>,
-    pub people: Vec<Value>,
+    pub topics: Vec<L>,
+    pub people: Vec<L>,
     pub sources: Vec<SourceValue<'a>>,
     pub story: Option<NavLink>,
     pub extra: &'a std::collections::BTreeMap<String, serde_yaml::Value>,
     pub draft: bool,
 }
 
-impl<'a> BriefingPage<'a> {
-    pub fn new(config: &Config, site: &Site, shared: &Shared, b: &'a Briefing) -> Self {
+impl<'a, L> BriefingPage<'a, L> {
+    fn new(
+        config: &Config,
+        site: &Site,
+        b: &'a Briefing,
+        link: impl Fn(Subject, usize) -> L,
+    ) -> Self {
         BriefingPage {
             title: &b.title,
             url: config.url(&b.url_path),
@@ -230,8 +423,8 @@ impl<'a> BriefingPage<'a> {
             summary: &b.summary,
             word_count: b.word_count,
             reading_time: b.reading_time,
-            topics: b.topics.iter().map(|&t| shared.topics[t].clone()).collect(),
-            people: b.people.iter().map(|&p| shared.people[p].clone()).collect(),
+            topics: b.topics.iter().map(|&t| link(Subject::Topic, t)).collect(),
+            people: b.people.iter().map(|&p| link(Subject::Person, p)).collect(),
             sources: b
                 .sources
                 .iter()
@@ -264,7 +457,7 @@ pub struct SubjectPage<'a> {
 }
 
 impl<'a> SubjectPage<'a> {
-    pub fn new(config: &Config, s: &'a Subject) -> Self {
+    pub fn new(config: &Config, s: &'a crate::graph::Subject) -> Self {
         SubjectPage {
             name: &s.name,
             url: config.url(&s.path),

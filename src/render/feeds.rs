@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::error::Error;
 use crate::graph::{Briefing, Site};
-use crate::render::Output;
+use crate::output::Output;
 
 /// Whose briefings a feed carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,18 +1,19 @@
 //! The search index: every briefing's title, summary, topics and people, as
 //! compact JSON for the search page's script to fetch and filter.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Config;
 use crate::error::Error;
 use crate::graph::Site;
-use crate::render::Output;
+use crate::output::Output;
 
 pub const INDEX_FILE: &str = "search-index.json";
 
 /// One briefing, with short keys: the index of a large site stays small.
 #[derive(Serialize)]
-struct Entry<'a> {
+pub struct Entry<'a> {
     /// Title
     t: &'a str,
     /// URL path
@@ -25,10 +26,10 @@ struct Entry<'a> {
     k: Vec<&'a str>,
 }
 
-pub fn index(config: &Config, site: &Site) -> Result<Output, Error> {
-    let entries: Vec<Entry<'_>> = site
-        .briefings
-        .iter()
+/// What the index lists: one entry per briefing, newest first.
+pub fn entries<'a>(config: &Config, site: &'a Site) -> Vec<Entry<'a>> {
+    site.briefings
+        .par_iter()
         .map(|b| Entry {
             t: &b.title,
             u: config.url(&b.url_path),
@@ -40,8 +41,11 @@ pub fn index(config: &Config, site: &Site) -> Result<Output, Error> {
                 .chain(b.people.iter().map(|&p| site.people[p].name.as_str()))
                 .collect(),
         })
-        .collect();
-    let mut bytes = serde_json::to_vec(&entries)
+        .collect()
+}
+
+pub fn index(entries: &[Entry]) -> Result<Output, Error> {
+    let mut bytes = serde_json::to_vec(entries)
         .map_err(|e| Error::new(format!("writing {INDEX_FILE}: {e}")))?;
     bytes.push(b'\n');
     Ok(Output {

@@ -3,14 +3,15 @@
 
 use std::io;
 
-use chrono::{DateTime, Duration, FixedOffset, Utc};
+use chrono::{DateTime, Duration, Utc};
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
 
 use crate::config::Config;
 use crate::error::Error;
 use crate::graph::Site;
-use crate::render::{Output, PageJob};
+use crate::output::Output;
+use crate::render::PageJob;
 
 /// The moment of the build: `SOURCE_DATE_EPOCH` when set, so the output of
 /// a reproducible build does not depend on the clock.
@@ -22,61 +23,57 @@ pub fn build_time() -> DateTime<Utc> {
         .unwrap_or_else(Utc::now)
 }
 
-/// When a page last changed, from the briefings it shows.
-fn lastmod(site: &Site, job: PageJob) -> Option<DateTime<FixedOffset>> {
-    let newest = |list: &[usize]| list.iter().map(|&i| modified(site, i)).max();
-    match job {
-        PageJob::Briefing(i) => Some(modified(site, i)),
-        PageJob::Topic(i) => newest(&site.topics[i].briefings),
-        PageJob::Person(i) => newest(&site.people[i].briefings),
-        PageJob::Month(i) => newest(&site.months[i].briefings),
-        PageJob::Story(i) => newest(&site.stories[i].briefings),
-        PageJob::NotFound => None,
-        // Lists of everything, and free pages, which carry no date of their own.
-        _ => (0..site.briefings.len()).map(|i| modified(site, i)).max(),
-    }
+/// One page in the sitemap: its address and when it last changed.
+#[derive(serde::Serialize)]
+pub struct Entry {
+    pub loc: String,
+    /// RFC 3339.
+    pub lastmod: Option<String>,
 }
 
-fn modified(site: &Site, i: usize) -> DateTime<FixedOffset> {
-    let b = &site.briefings[i];
-    match &b.updated {
-        Some(u) if u.instant > b.date.instant => u.instant,
-        _ => b.date.instant,
-    }
+/// The sitemap entries of `jobs`, as the page table says.
+pub fn entries(config: &Config, site: &Site, jobs: &[PageJob]) -> Vec<Entry> {
+    jobs.iter()
+        .filter_map(|&job| {
+            let lastmod = job.lastmod(site)?.map(|d| d.to_rfc3339());
+            let path = job.file(site);
+            let loc = config.permalink(path.strip_suffix("index.html").unwrap_or(&path));
+            Some(Entry { loc, lastmod })
+        })
+        .collect()
 }
+
+pub const SITEMAP: &str = "sitemap.xml";
+pub const NEWS_SITEMAP: &str = "news-sitemap.xml";
+pub const ROBOTS: &str = "robots.txt";
 
 fn io_error(file: &str) -> impl Fn(io::Error) -> Error + '_ {
     move |e| Error::new(format!("writing {file}: {e}"))
 }
 
-pub fn sitemap(config: &Config, site: &Site, jobs: &[PageJob]) -> Result<Output, Error> {
+pub fn sitemap(entries: &[Entry]) -> Result<Output, Error> {
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))
-        .map_err(io_error("sitemap.xml"))?;
+        .map_err(io_error(SITEMAP))?;
     w.create_element("urlset")
         .with_attribute(("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"))
         .write_inner_content(|w| {
-            for &job in jobs {
-                if job == PageJob::NotFound {
-                    continue;
-                }
-                let path = job.file(site);
-                let loc = config.permalink(path.strip_suffix("index.html").unwrap_or(&path));
+            for entry in entries {
                 w.create_element("url").write_inner_content(|w| {
                     w.create_element("loc")
-                        .write_text_content(BytesText::new(&loc))?;
-                    if let Some(date) = lastmod(site, job) {
+                        .write_text_content(BytesText::new(&entry.loc))?;
+                    if let Some(date) = &entry.lastmod {
                         w.create_element("lastmod")
-                            .write_text_content(BytesText::new(&date.to_rfc3339()))?;
+                            .write_text_content(BytesText::new(date))?;
                     }
                     Ok(())
                 })?;
             }
             Ok(())
         })
-        .map_err(io_error("sitemap.xml"))?;
+        .map_err(io_error(SITEMAP))?;
     Ok(Output {
-        path: "sitemap.xml".into(),
+        path: SITEMAP.into(),
         bytes: finish(w),
     })
 }
@@ -86,7 +83,7 @@ pub fn news_sitemap(config: &Config, site: &Site, now: DateTime<Utc>) -> Result<
     let since = now - Duration::days(2);
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))
-        .map_err(io_error("news-sitemap.xml"))?;
+        .map_err(io_error(NEWS_SITEMAP))?;
     w.create_element("urlset")
         .with_attribute(("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"))
         .with_attribute((
@@ -122,9 +119,9 @@ pub fn news_sitemap(config: &Config, site: &Site, now: DateTime<Utc>) -> Result<
             }
             Ok(())
         })
-        .map_err(io_error("news-sitemap.xml"))?;
+        .map_err(io_error(NEWS_SITEMAP))?;
     Ok(Output {
-        path: "news-sitemap.xml".into(),
+        path: NEWS_SITEMAP.into(),
         bytes: finish(w),
     })
 }
@@ -132,11 +129,11 @@ pub fn news_sitemap(config: &Config, site: &Site, now: DateTime<Utc>) -> Result<
 pub fn robots(config: &Config) -> Output {
     let text = format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\nSitemap: {}\n",
-        config.permalink("sitemap.xml"),
-        config.permalink("news-sitemap.xml")
+        config.permalink(SITEMAP),
+        config.permalink(NEWS_SITEMAP)
     );
     Output {
-        path: "robots.txt".into(),
+        path: ROBOTS.into(),
         bytes: text.into_bytes(),
     }
 }

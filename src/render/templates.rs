@@ -9,22 +9,6 @@ use tera::{ErrorKind, Tera};
 use crate::error::Error;
 use crate::theme::ThemeFile;
 
-/// Templates every theme must have.
-pub const REQUIRED: &[&str] = &[
-    "index.html",
-    "briefing.html",
-    "topics.html",
-    "topic.html",
-    "people.html",
-    "person.html",
-    "archive.html",
-    "month.html",
-    "story.html",
-    "page.html",
-    "search.html",
-    "404.html",
-];
-
 pub struct Templates {
     pub tera: Tera,
     origins: BTreeMap<String, PathBuf>,
@@ -54,7 +38,7 @@ impl Templates {
         if let Err(e) = templates.tera.add_raw_templates(sources) {
             return Err(templates.error(&e, None));
         }
-        for name in REQUIRED {
+        for name in super::kinds::templates() {
             if !templates.tera.contains_template(name) {
                 return Err(Error::at(
                     "templates",

@@ -1,0 +1,420 @@
+//! The one driver of the pipeline, for every command: `build`, `serve`
+//! and `check` run config → load → link → render through it, and differ
+//! only in where the rendered files go (a `Sink`). It holds what a rebuild
+//! reuses: the config and templates, the content as last read, the site as
+//! last linked, and the digest of every file it rendered.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+use crate::content::{self, Content, ContentCache, FrontMatterCache};
+use crate::error::{Error, Errors};
+use crate::graph::{self, BodyCache, LinkOptions, RelatedMemo, Site};
+use crate::output::Output;
+use crate::render::context::BriefingDigests;
+use crate::render::kinds::check_addresses;
+use crate::render::reuse::{InOrder, Reuse};
+use crate::render::{FeedOwner, PageJob, Renderer, Templates};
+use crate::theme::{Theme, ThemeFile};
+use crate::{BuildOptions, Timings};
+
+/// Pages rendered and handed to the sink per batch: enough to keep both
+/// cores busy, few enough that a large site is never all in memory at once.
+pub(crate) const BATCH: usize = 512;
+
+/// Where rendered files go.
+pub(crate) trait Sink {
+    /// Take the earlier output's file at `path` as it is, for a file whose
+    /// inputs did not change. False if there is none to take.
+    fn keep(&mut self, path: &str) -> bool;
+    /// Take rendered files.
+    fn put(&mut self, files: Vec<Output>) -> Result<(), Errors>;
+}
+
+/// A sink that drops everything: `check` renders only to find errors.
+pub(crate) struct Nowhere;
+
+impl Sink for Nowhere {
+    fn keep(&mut self, _: &str) -> bool {
+        false
+    }
+
+    fn put(&mut self, _: Vec<Output>) -> Result<(), Errors> {
+        Ok(())
+    }
+}
+
+/// A sink that holds every file: a fresh render in memory.
+impl Sink for Vec<Output> {
+    fn keep(&mut self, _: &str) -> bool {
+        false
+    }
+
+    fn put(&mut self, files: Vec<Output>) -> Result<(), Errors> {
+        self.extend(files);
+        Ok(())
+    }
+}
+
+/// What the driver reuses from an earlier run: the rendered bodies, the
+/// related lists and the digest of every file it rendered.
+#[derive(Default)]
+pub(crate) struct Memory {
+    pub bodies: BodyCache,
+    pub related: RelatedMemo,
+    /// Output path → digest of what produced the file there.
+    pub prints: HashMap<String, u64>,
+    /// The same digests by position, for comparing a patched site's.
+    pub in_order: InOrder,
+    pub briefings: BriefingDigests,
+}
+
+/// What a change to the sources asks the driver to do again.
+#[derive(Debug, Clone, Default)]
+pub struct Changes {
+    /// Config or templates: everything is read and rendered again.
+    pub everything: bool,
+    pub statics: bool,
+    /// Content files (relative to the site root) an event named.
+    pub content: HashSet<PathBuf>,
+}
+
+impl Changes {
+    pub fn everything() -> Changes {
+        Changes {
+            everything: true,
+            ..Changes::default()
+        }
+    }
+}
+
+/// The pages and feeds that must be rendered, and what the others keep.
+pub(crate) struct Plan {
+    pub jobs: Vec<PageJob>,
+    pub owners: Vec<FeedOwner>,
+    stale_jobs: HashSet<PageJob>,
+    stale_owners: HashSet<FeedOwner>,
+    /// The new digests: of every file, or after a patch, of those that changed.
+    prints: HashMap<String, u64>,
+    patched: bool,
+    in_order: InOrder,
+}
+
+impl Plan {
+    /// How many pages and feed owners are rendered.
+    pub fn stale(&self) -> usize {
+        self.stale_jobs.len() + self.stale_owners.len()
+    }
+}
+
+pub struct Driver {
+    pub(crate) options: BuildOptions,
+    pub(crate) config: Config,
+    pub(crate) theme: Theme,
+    pub(crate) templates: Templates,
+    /// The template files as read, for the build cache's setup digest.
+    pub(crate) template_files: std::collections::BTreeMap<String, ThemeFile>,
+    pub(crate) statics: Vec<Output>,
+    /// The content as last read (the preview's), so a save re-reads only
+    /// the files it touched.
+    contents: Option<ContentCache>,
+    pub(crate) memory: Memory,
+    /// The site as last linked without error.
+    pub(crate) site: Option<Site>,
+    pub timings: Timings,
+}
+
+impl Driver {
+    /// Read the config and the theme.
+    pub fn open(options: &BuildOptions) -> Result<Driver, Errors> {
+        let config = crate::configure(options)?;
+        let theme = Theme::resolve(&config)?;
+        let template_files = theme.templates()?;
+        let templates = Templates::load(&template_files)?;
+        let statics = static_files(&theme)?;
+        Ok(Driver {
+            options: options.clone(),
+            config,
+            theme,
+            templates,
+            template_files,
+            statics,
+            contents: None,
+            memory: Memory::default(),
+            site: None,
+            timings: Timings::default(),
+        })
+    }
+
+    /// This driver, with the content as read and the site as linked by
+    /// `earlier` (a driver of the same site before its config or templates
+    /// changed), so that what did not change is not read or rendered again.
+    pub fn reusing(mut self, earlier: Option<Driver>) -> Driver {
+        let earlier = earlier.map(|d| (d.contents, d.site));
+        let (contents, site) = earlier.unwrap_or_default();
+        self.contents = Some(contents.unwrap_or_default());
+        self.site = site;
+        self
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Re-read what `changes` touched: static files, or only the bodies of
+    /// briefings when nothing else changed, which is patched into the site
+    /// held. `Ok(Some(changed briefings))` when it was patched.
+    pub fn reload(&mut self, changes: &Changes) -> Result<Option<Vec<usize>>, Errors> {
+        if changes.statics {
+            self.statics = static_files(&self.theme)?;
+        }
+        let (Some(site), Some(contents)) = (&mut self.site, &mut self.contents) else {
+            return Ok(None);
+        };
+        let started = Instant::now();
+        let Some(edited) = content::reload_bodies(&self.config, contents, &changes.content) else {
+            return Ok(None);
+        };
+        self.timings.load = started.elapsed();
+        let started = Instant::now();
+        let patched = graph::patch_bodies(&self.config, site, &edited);
+        self.timings.link = started.elapsed();
+        Ok(patched)
+    }
+
+    /// Load and link the whole site, reusing what earlier runs rendered.
+    /// On error, the site held is dropped: the next run starts afresh.
+    pub fn link(
+        &mut self,
+        changes: &Changes,
+        front_matter: Option<&FrontMatterCache>,
+    ) -> Result<(), Errors> {
+        let (content, elapsed) = self.load(changes, front_matter)?;
+        self.timings.load += elapsed;
+        let (site, errors) = self.link_content(content);
+        errors.into_result(())?;
+        self.hold(site);
+        Ok(())
+    }
+
+    pub(crate) fn load(
+        &mut self,
+        changes: &Changes,
+        front_matter: Option<&FrontMatterCache>,
+    ) -> Result<(Content, Duration), Errors> {
+        let started = Instant::now();
+        let content = match (&mut self.contents, front_matter) {
+            (Some(cache), _) => content::load_cached(&self.config, cache, &changes.content)?,
+            (None, Some(known)) => content::load_with(&self.config, known)?,
+            (None, None) => content::load(&self.config)?,
+        };
+        Ok((content, started.elapsed()))
+    }
+
+    /// Link `content` past errors: the site as far as it goes, and every
+    /// problem found. The site held stays until the caller replaces it.
+    pub(crate) fn link_content(&mut self, content: Content) -> (Site, Errors) {
+        let started = Instant::now();
+        let options = LinkOptions {
+            drafts: self.options.drafts,
+            cache: match &self.site {
+                Some(site) => site.bodies.clone(),
+                None => std::mem::take(&mut self.memory.bodies),
+            },
+            related: match &self.site {
+                Some(site) => site.related.clone(),
+                None => std::mem::take(&mut self.memory.related),
+            },
+        };
+        let (site, mut errors) = graph::link_all(&self.config, content, &options);
+        drop(options);
+        if errors.is_empty() {
+            let addresses = check_addresses(&self.config, &site, &self.statics);
+            if let Err(e) = addresses {
+                errors.0.extend(e.0);
+            }
+        }
+        self.timings.link += started.elapsed();
+        (site, errors)
+    }
+
+    /// Hold `site` as the last site linked without error.
+    pub(crate) fn hold(&mut self, site: Site) {
+        // Freeing a large site takes time: the old one goes beside the caller.
+        if let Some(old) = self.site.replace(site) {
+            std::thread::spawn(move || drop(old));
+        }
+    }
+
+    /// Render every page and file of the site held into `sink`.
+    pub(crate) fn render_all(&mut self, sink: &mut dyn Sink) -> Result<usize, Errors> {
+        self.memory.prints.clear();
+        match self.plan(&mut |_| false) {
+            Some(plan) => self.render(plan, sink, &mut |_, _| {}),
+            None => Ok(0),
+        }
+    }
+
+    /// Decide what to render: every page whose digest changed, or whose
+    /// earlier file `has` cannot find.
+    pub(crate) fn plan(&mut self, has: &mut dyn FnMut(&str) -> bool) -> Option<Plan> {
+        let started = Instant::now();
+        let site = self.site.as_ref()?;
+        let renderer = Renderer::new(&self.config, site, &self.templates);
+        let mut reuse = Reuse::new(&renderer, &self.memory.prints);
+        let jobs = PageJob::all(site);
+        let owners = FeedOwner::all(site);
+        let stale_jobs = reuse.pages(&jobs, has).into_iter().collect();
+        let stale_owners = reuse.feeds(&owners, has).into_iter().collect();
+        let (prints, in_order) = (reuse.prints, reuse.in_order);
+        self.memory.briefings = renderer.into_digests();
+        self.timings.render += started.elapsed();
+        Some(Plan {
+            jobs,
+            owners,
+            stale_jobs,
+            stale_owners,
+            prints,
+            patched: false,
+            in_order,
+        })
+    }
+
+    /// After a patch of `changed` briefings: the site lists the same pages
+    /// and feeds in the same order, so digests compare by position with the
+    /// last render's and no path is built for a page that did not change.
+    /// None when the last render left nothing to compare with.
+    pub(crate) fn plan_patched(&mut self, changed: &[usize]) -> Option<Plan> {
+        let started = Instant::now();
+        let site = self.site.as_ref()?;
+        let briefings = std::mem::take(&mut self.memory.briefings);
+        let renderer = Renderer::updated(&self.config, site, &self.templates, briefings, changed);
+        let jobs = PageJob::all(site);
+        let owners = FeedOwner::all(site);
+        let before = &self.memory.in_order;
+        let now = InOrder::of(&renderer, &jobs, &owners);
+        let fits = now.pages.len() == before.pages.len() && now.feeds.len() == before.feeds.len();
+        let mut prints = HashMap::new();
+        let mut stale_jobs = HashSet::new();
+        let mut stale_owners = HashSet::new();
+        for (i, &job) in jobs.iter().enumerate() {
+            if !fits || now.pages[i] != before.pages[i] {
+                prints.insert(job.file(site), now.pages[i]);
+                stale_jobs.insert(job);
+            }
+        }
+        for (i, &owner) in owners.iter().enumerate() {
+            if !fits || now.feeds[i] != before.feeds[i] {
+                for path in owner.files(&self.config, site) {
+                    prints.insert(path, now.feeds[i]);
+                }
+                stale_owners.insert(owner);
+            }
+        }
+        self.memory.briefings = renderer.into_digests();
+        self.timings.render += started.elapsed();
+        fits.then_some(Plan {
+            jobs,
+            owners,
+            stale_jobs,
+            stale_owners,
+            prints,
+            patched: true,
+            in_order: now,
+        })
+    }
+
+    /// Render what `plan` says into `sink`, in batches, and the files that
+    /// list the whole site and the static files after them; `progress(done,
+    /// all)` after each batch of pages. How many files were rendered.
+    pub(crate) fn render(
+        &mut self,
+        plan: Plan,
+        sink: &mut dyn Sink,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<usize, Errors> {
+        let Some(site) = self.site.as_ref() else {
+            return Ok(0);
+        };
+        let (config, timings) = (&self.config, &mut self.timings);
+        let briefings = std::mem::take(&mut self.memory.briefings);
+        let renderer = Renderer::updated(config, site, &self.templates, briefings, &[]);
+        let mut rendered = 0;
+        let mut done = 0;
+        for batch in plan.jobs.chunks(BATCH) {
+            let jobs = pick(batch, &plan, &plan.stale_jobs, sink, |job| {
+                vec![job.file(site)]
+            });
+            rendered += jobs.len();
+            let files = time(&mut timings.render, || renderer.render_jobs(&jobs))?;
+            time(&mut timings.write, || sink.put(files))?;
+            done += batch.len();
+            progress(done, plan.jobs.len());
+        }
+        for batch in plan.owners.chunks(BATCH / 8) {
+            let owners = pick(batch, &plan, &plan.stale_owners, sink, |o| {
+                o.files(config, site)
+            });
+            rendered += owners.len();
+            let files = time(&mut timings.render, || renderer.render_feeds(&owners))?;
+            time(&mut timings.write, || sink.put(files))?;
+        }
+        let mut reuse = Reuse::new(&renderer, &self.memory.prints);
+        let mut files = time(&mut timings.render, || {
+            reuse.indexes(&plan.jobs, &mut |path| sink.keep(path))
+        })?;
+        rendered += files.len();
+        files.extend(self.statics.iter().cloned());
+        time(&mut timings.write, || sink.put(files))?;
+        let index_prints = reuse.prints;
+        self.memory.briefings = renderer.into_digests();
+        if plan.patched {
+            self.memory.prints.extend(plan.prints);
+        } else {
+            self.memory.prints = plan.prints;
+        }
+        self.memory.prints.extend(index_prints);
+        self.memory.in_order = plan.in_order;
+        Ok(rendered)
+    }
+}
+
+/// The members of `batch` to render: the stale ones, and any whose
+/// earlier files the sink cannot keep. After a patch the sink already
+/// holds every earlier file, and no path is built for one that is kept.
+fn pick<T: Copy + Eq + std::hash::Hash>(
+    batch: &[T],
+    plan: &Plan,
+    stale: &HashSet<T>,
+    sink: &mut dyn Sink,
+    files: impl Fn(T) -> Vec<String>,
+) -> Vec<T> {
+    batch
+        .iter()
+        .copied()
+        .filter(|item| {
+            stale.contains(item) || (!plan.patched && !files(*item).iter().all(|p| sink.keep(p)))
+        })
+        .collect()
+}
+
+fn time<T>(stage: &mut Duration, f: impl FnOnce() -> T) -> T {
+    let started = Instant::now();
+    let result = f();
+    *stage += started.elapsed();
+    result
+}
+
+/// The theme's static files, with the site's own over them.
+pub(crate) fn static_files(theme: &Theme) -> Result<Vec<Output>, Error> {
+    Ok(theme
+        .static_files()?
+        .into_iter()
+        .map(|(name, file)| Output {
+            path: name,
+            bytes: file.bytes,
+        })
+        .collect())
+}

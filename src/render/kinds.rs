@@ -1,0 +1,625 @@
+//! Every kind of page the site has, in one table: how many pages of the
+//! kind there are, their URL, template, context and sitemap entry. A new
+//! kind of page is one entry here and one template. What must stay in step
+//! with a page's context follows from it: the page's digest is taken from
+//! the same fields the template sees (`Fields`), and the addresses free
+//! pages may not take come from the `section`s here.
+
+use std::borrow::Cow;
+use std::path::PathBuf;
+
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+
+use super::context::{index_entries, Memo, NavLink, Shared, SubjectPage};
+use super::feeds::{self, FeedOwner};
+use super::fields::Fields;
+use super::search;
+use std::collections::HashMap;
+
+use super::sitemap;
+use crate::config::Config;
+use crate::error::{Error, Errors};
+use crate::graph::{Month, Site};
+use crate::output::Output;
+
+/// A kind of page: an entry of `KINDS`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Home,
+    Briefing,
+    Topics,
+    Topic,
+    People,
+    Person,
+    Archive,
+    Month,
+    Stories,
+    Story,
+    Page,
+    Search,
+    NotFound,
+}
+
+/// One page: its kind and, for kinds with many pages, which one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PageJob {
+    pub kind: Kind,
+    pub index: usize,
+}
+
+/// Where a page comes from, for an error about its address.
+pub struct Origin {
+    pub path: PathBuf,
+    pub line: Option<usize>,
+}
+
+type LastmodFn = fn(&Site, usize) -> Option<DateTime<FixedOffset>>;
+type FieldsFn = for<'a> fn(&Shared<'a>, usize, &mut Fields<'a>);
+
+/// What the table says of one kind of page.
+pub struct PageKind {
+    pub kind: Kind,
+    pub template: &'static str,
+    /// Pages of this kind in the site: 1 for a page the site has once.
+    count: fn(&Site) -> usize,
+    /// Site-relative URL path of page `i` (`""` for the home page).
+    url: fn(&Site, usize) -> Cow<'_, str>,
+    /// The folder all pages of the kind live in, which no free page may take.
+    pub section: Option<&'static str>,
+    /// The file page `i` comes from, if it comes from one.
+    origin: fn(&Site, usize) -> Option<Origin>,
+    /// When page `i` last changed, for the sitemap; `None` keeps the kind
+    /// out of the sitemap.
+    lastmod: Option<LastmodFn>,
+    /// Everything the template sees but `site`, `url` and `permalink`.
+    fields: FieldsFn,
+}
+
+fn one(_: &Site) -> usize {
+    1
+}
+
+fn none(_: &Site, _: usize) -> Option<Origin> {
+    None
+}
+
+pub static KINDS: &[PageKind] = &[
+    PageKind {
+        kind: Kind::Home,
+        template: "index.html",
+        count: one,
+        url: |_, _| Cow::Borrowed(""),
+        section: None,
+        origin: none,
+        lastmod: Some(|site, _| newest_of_all(site)),
+        fields: |shared, _, f| {
+            let latest: Vec<usize> = (0..shared
+                .site
+                .briefings
+                .len()
+                .min(shared.config.home_briefings))
+                .collect();
+            f.cards("briefings", latest);
+            f.data("title", &shared.config.title);
+        },
+    },
+    PageKind {
+        kind: Kind::Briefing,
+        template: "briefing.html",
+        count: |site| site.briefings.len(),
+        url: |site, i| Cow::Borrowed(&site.briefings[i].url_path),
+        section: Some("briefings/"),
+        origin: |site, i| {
+            let b = &site.briefings[i];
+            Some(Origin {
+                path: b.path.clone(),
+                line: b.lines.slug.map(|(line, _)| line),
+            })
+        },
+        lastmod: Some(|site, i| Some(modified(site, i))),
+        fields: briefing_fields,
+    },
+    PageKind {
+        kind: Kind::Topics,
+        template: "topics.html",
+        count: one,
+        url: |_, _| Cow::Borrowed("topics/"),
+        section: Some("topics/"),
+        origin: none,
+        lastmod: Some(|site, _| newest_of_all(site)),
+        fields: |shared, _, f| {
+            f.data(
+                "subjects",
+                index_entries(shared.config, &shared.site.topics),
+            );
+            f.data("title", "Topics");
+        },
+    },
+    PageKind {
+        kind: Kind::Topic,
+        template: "topic.html",
+        count: |site| site.topics.len(),
+        url: |site, i| Cow::Borrowed(&site.topics[i].path),
+        section: None,
+        origin: |site, i| subject_origin(&site.topics[i]),
+        lastmod: Some(|site, i| newest(site, &site.topics[i].briefings)),
+        fields: |shared, i, f| subject_fields(shared, FeedOwner::Topic(i), f),
+    },
+    PageKind {
+        kind: Kind::People,
+        template: "people.html",
+        count: one,
+        url: |_, _| Cow::Borrowed("people/"),
+        section: Some("people/"),
+        origin: none,
+        lastmod: Some(|site, _| newest_of_all(site)),
+        fields: |shared, _, f| {
+            f.data(
+                "subjects",
+                index_entries(shared.config, &shared.site.people),
+            );
+            f.data("title", "People");
+        },
+    },
+    PageKind {
+        kind: Kind::Person,
+        template: "person.html",
+        count: |site| site.people.len(),
+        url: |site, i| Cow::Borrowed(&site.people[i].path),
+        section: None,
+        origin: |site, i| subject_origin(&site.people[i]),
+        lastmod: Some(|site, i| newest(site, &site.people[i].briefings)),
+        fields: |shared, i, f| subject_fields(shared, FeedOwner::Person(i), f),
+    },
+    PageKind {
+        kind: Kind::Archive,
+        template: "archive.html",
+        count: one,
+        url: |_, _| Cow::Borrowed("archive/"),
+        section: Some("archive/"),
+        origin: none,
+        lastmod: Some(|site, _| newest_of_all(site)),
+        fields: |shared, _, f| {
+            let months: Vec<MonthLink> = shared
+                .site
+                .months
+                .iter()
+                .map(|m| MonthLink::new(shared.config, m))
+                .collect();
+            f.data("months", months);
+            f.data("title", "Archive");
+        },
+    },
+    PageKind {
+        kind: Kind::Month,
+        template: "month.html",
+        count: |site| site.months.len(),
+        url: |site, i| Cow::Borrowed(&site.months[i].url_path),
+        section: None,
+        origin: none,
+        lastmod: Some(|site, i| newest(site, &site.months[i].briefings)),
+        fields: |shared, i, f| {
+            let month = &shared.site.months[i];
+            let link = MonthLink::new(shared.config, month);
+            f.data("title", link.label.clone());
+            f.data("month", link);
+            f.cards("briefings", &month.briefings[..]);
+        },
+    },
+    PageKind {
+        kind: Kind::Stories,
+        template: "stories.html",
+        count: one,
+        url: |_, _| Cow::Borrowed("stories/"),
+        section: Some("stories/"),
+        origin: none,
+        lastmod: Some(|site, _| newest_of_all(site)),
+        fields: |shared, _, f| {
+            f.data("stories", story_entries(shared.config, shared.site));
+            f.data("title", "Stories");
+        },
+    },
+    PageKind {
+        kind: Kind::Story,
+        template: "story.html",
+        count: |site| site.stories.len(),
+        url: |site, i| Cow::Borrowed(&site.stories[i].url_path),
+        section: None,
+        origin: none,
+        lastmod: Some(|site, i| newest(site, &site.stories[i].briefings)),
+        fields: |shared, i, f| {
+            let story = &shared.site.stories[i];
+            f.data("title", &story.name);
+            f.data(
+                "story",
+                NavLink {
+                    title: story.name.clone(),
+                    url: shared.config.url(&story.url_path),
+                },
+            );
+            f.cards("briefings", &story.briefings[..]);
+        },
+    },
+    PageKind {
+        kind: Kind::Page,
+        template: "page.html",
+        count: |site| site.pages.len(),
+        url: |site, i| Cow::Borrowed(&site.pages[i].url_path),
+        section: None,
+        origin: |site, i| {
+            Some(Origin {
+                path: site.pages[i].path.clone(),
+                line: None,
+            })
+        },
+        lastmod: Some(|site, _| newest_of_all(site)),
+        fields: |shared, i, f| {
+            let page = &shared.site.pages[i];
+            f.data("title", &page.title);
+            f.data(
+                "page",
+                NavLink {
+                    title: page.title.clone(),
+                    url: shared.config.url(&page.url_path),
+                },
+            );
+            f.data("extra", &page.extra);
+            f.html("content", &page.html, page.html_hash);
+        },
+    },
+    PageKind {
+        kind: Kind::Search,
+        template: "search.html",
+        count: one,
+        url: |_, _| Cow::Borrowed("search/"),
+        section: Some("search/"),
+        origin: none,
+        lastmod: Some(|site, _| newest_of_all(site)),
+        fields: |shared, _, f| {
+            f.data("title", "Search");
+            f.data("search_index", shared.config.url(search::INDEX_FILE));
+        },
+    },
+    PageKind {
+        kind: Kind::NotFound,
+        template: "404.html",
+        count: one,
+        url: |_, _| Cow::Borrowed("404.html"),
+        section: None,
+        origin: none,
+        lastmod: None,
+        fields: |_, _, f| f.data("title", "Page not found"),
+    },
+];
+
+impl Kind {
+    pub fn entry(self) -> &'static PageKind {
+        // The table lists the kinds in the enum's order (a test holds it to that).
+        &KINDS[self as usize]
+    }
+}
+
+impl PageJob {
+    /// Every page of the site, kind by kind in table order.
+    pub fn all(site: &Site) -> Vec<PageJob> {
+        let mut jobs = Vec::new();
+        for entry in KINDS {
+            jobs.extend((0..(entry.count)(site)).map(|index| PageJob {
+                kind: entry.kind,
+                index,
+            }));
+        }
+        jobs
+    }
+
+    /// Site-relative URL path of the page (`""` for home).
+    pub fn url_path(self, site: &Site) -> Cow<'_, str> {
+        (self.kind.entry().url)(site, self.index)
+    }
+
+    /// Where the page is written: pretty URLs, `<path>/index.html`, unless
+    /// the URL names a file.
+    pub fn file(self, site: &Site) -> String {
+        let url = self.url_path(site);
+        if url.is_empty() || url.ends_with('/') {
+            format!("{url}index.html")
+        } else {
+            url.into_owned()
+        }
+    }
+
+    pub fn template(self) -> &'static str {
+        self.kind.entry().template
+    }
+
+    pub fn origin(self, site: &Site) -> Option<Origin> {
+        (self.kind.entry().origin)(site, self.index)
+    }
+
+    /// The page's line in the sitemap, if it has one: its URL path and
+    /// when it last changed.
+    pub fn lastmod(self, site: &Site) -> Option<Option<DateTime<FixedOffset>>> {
+        self.kind
+            .entry()
+            .lastmod
+            .map(|lastmod| lastmod(site, self.index))
+    }
+
+    /// What the page's template sees beyond `site`, `url` and `permalink`.
+    pub(crate) fn fields<'a>(self, shared: &Shared<'a>) -> Fields<'a> {
+        let mut fields = Fields::default();
+        let url = self.url_path(shared.site);
+        fields.data("url", shared.config.url(&url));
+        fields.data("permalink", shared.config.permalink(&url));
+        (self.kind.entry().fields)(shared, self.index, &mut fields);
+        fields
+    }
+}
+
+/// The files that list the whole site, beside its pages and feeds.
+pub const INDEX_FILES: &[&str] = &[
+    sitemap::SITEMAP,
+    sitemap::NEWS_SITEMAP,
+    sitemap::ROBOTS,
+    search::INDEX_FILE,
+];
+
+/// What would be written at an output path.
+enum Claim {
+    Page(PageJob),
+    Feed,
+    Index,
+    Static,
+}
+
+/// Every address the site would write, checked before anything is
+/// rendered: no free page in a folder the table gives a kind, no two
+/// outputs at one path, no file where another output needs a folder. An
+/// error names the source file that asked for the address.
+pub fn check_addresses(config: &Config, site: &Site, statics: &[Output]) -> Result<(), Errors> {
+    let mut errors = Errors::default();
+    let place = |job: Option<PageJob>, message: String| match job.and_then(|j| j.origin(site)) {
+        Some(origin) => {
+            let error = Error::at(&origin.path, message);
+            match origin.line {
+                Some(line) => error.on_line(line),
+                None => error,
+            }
+        }
+        None => Error::new(message),
+    };
+    for (i, page) in site.pages.iter().enumerate() {
+        let taken = KINDS
+            .iter()
+            .filter_map(|k| k.section)
+            .any(|section| page.url_path.starts_with(section));
+        if taken {
+            let job = PageJob {
+                kind: Kind::Page,
+                index: i,
+            };
+            errors.push(place(Some(job), format!(
+                "a page cannot be published at /{}: that address belongs to the site; set another 'slug'",
+                page.url_path
+            )));
+        }
+    }
+    let mut claims: HashMap<String, Claim> = HashMap::new();
+    let mut claim = |claims: &mut HashMap<String, Claim>, path: String, what: Claim| {
+        if let Some(first) = claims.get(&path) {
+            let (a, b) = (describe(site, first), describe(site, &what));
+            let job = match (&what, first) {
+                (Claim::Page(job), _) | (_, Claim::Page(job)) => Some(*job),
+                _ => None,
+            };
+            errors.push(place(
+                job,
+                format!("{b} would be written at /{path}, where {a} is: set another 'slug'"),
+            ));
+        } else {
+            claims.insert(path, what);
+        }
+    };
+    for job in PageJob::all(site) {
+        claim(&mut claims, job.file(site), Claim::Page(job));
+    }
+    for owner in FeedOwner::all(site) {
+        for path in owner.files(config, site) {
+            claim(&mut claims, path, Claim::Feed);
+        }
+    }
+    for path in INDEX_FILES {
+        claim(&mut claims, path.to_string(), Claim::Index);
+    }
+    for file in statics {
+        // A site's own file may stand in for one the site makes of itself
+        // (robots.txt, 404.html), never for a page made from content.
+        let replaces_own = match claims.get(&file.path) {
+            Some(Claim::Page(job)) => job.origin(site).is_none(),
+            Some(_) => true,
+            None => false,
+        };
+        if replaces_own {
+            claims.insert(file.path.clone(), Claim::Static);
+        } else {
+            claim(&mut claims, file.path.clone(), Claim::Static);
+        }
+    }
+    // A file where another output needs a folder of the same name.
+    for (path, what) in &claims {
+        let mut folder = path.as_str();
+        while let Some(cut) = folder.rfind('/') {
+            folder = &folder[..cut];
+            if let Some(file) = claims.get(folder) {
+                let job = match (what, file) {
+                    (Claim::Page(job), _) | (_, Claim::Page(job)) => Some(*job),
+                    _ => None,
+                };
+                errors.push(place(job, format!(
+                    "{} would be written at /{path}, inside /{folder}, where {} is: set another 'slug'",
+                    describe(site, what),
+                    describe(site, file)
+                )));
+            }
+        }
+    }
+    errors.into_result(())
+}
+
+fn describe(site: &Site, claim: &Claim) -> String {
+    match claim {
+        Claim::Page(job) => match job.origin(site) {
+            Some(origin) => format!("the page of {}", origin.path.display()),
+            None => format!(
+                "the site's {} page",
+                job.template().trim_end_matches(".html")
+            ),
+        },
+        Claim::Feed => "a feed".into(),
+        Claim::Index => "a file the site lists itself in".into(),
+        Claim::Static => "a static file".into(),
+    }
+}
+
+/// The templates every theme must have.
+pub fn templates() -> impl Iterator<Item = &'static str> {
+    KINDS.iter().map(|k| k.template)
+}
+
+fn briefing_fields<'a>(shared: &Shared<'a>, i: usize, f: &mut Fields<'a>) {
+    let site = shared.site;
+    let b = &site.briefings[i];
+    f.memo("page", Memo::Page, i);
+    f.memo("json_ld", Memo::JsonLd, i);
+    f.html("content", &b.html, b.html_hash);
+    f.data("title", &b.title);
+    f.card("previous", b.previous);
+    f.card("next", b.next);
+    f.cards("related", &b.related[..]);
+    f.cards("backlinks", &b.backlinks[..]);
+    if let Some(s) = b.story {
+        let story = &site.stories[s];
+        f.cards("story_briefings", &story.briefings[..]);
+        // The timeline is oldest first: earlier is before this one.
+        let at = story.briefings.iter().position(|&x| x == i);
+        let earlier = at
+            .and_then(|p| p.checked_sub(1))
+            .map(|p| story.briefings[p]);
+        let later = at.and_then(|p| story.briefings.get(p + 1).copied());
+        f.card("story_earlier", earlier);
+        f.card("story_later", later);
+    }
+}
+
+fn subject_fields<'a>(shared: &Shared<'a>, owner: FeedOwner, f: &mut Fields<'a>) {
+    let (config, site) = (shared.config, shared.site);
+    let subject = match owner {
+        FeedOwner::Topic(i) => &site.topics[i],
+        FeedOwner::Person(i) => &site.people[i],
+        FeedOwner::Site => return,
+    };
+    f.data("page_feeds", feeds::feed_links(config, site, owner));
+    f.data("page", SubjectPage::new(config, subject));
+    f.html("content", &subject.html, subject.html_hash);
+    f.cards("briefings", &subject.briefings[..]);
+    f.cards("mentioned_in", &subject.mentioned_in[..]);
+    f.data("title", &subject.name);
+}
+
+fn subject_origin(s: &crate::graph::Subject) -> Option<Origin> {
+    Some(Origin {
+        path: s.defined_in.clone(),
+        line: s.defined_line,
+    })
+}
+
+fn newest(site: &Site, list: &[usize]) -> Option<DateTime<FixedOffset>> {
+    list.iter().map(|&i| modified(site, i)).max()
+}
+
+/// Lists of everything, and free pages, which carry no date of their own.
+fn newest_of_all(site: &Site) -> Option<DateTime<FixedOffset>> {
+    (0..site.briefings.len()).map(|i| modified(site, i)).max()
+}
+
+fn modified(site: &Site, i: usize) -> DateTime<FixedOffset> {
+    let b = &site.briefings[i];
+    match &b.updated {
+        Some(u) if u.instant > b.date.instant => u.instant,
+        _ => b.date.instant,
+    }
+}
+
+#[derive(Serialize)]
+struct MonthLink {
+    label: String,
+    url: String,
+    count: usize,
+    year: i32,
+}
+
+impl MonthLink {
+    fn new(config: &Config, m: &Month) -> Self {
+        let label = chrono::NaiveDate::from_ymd_opt(m.year, m.month, 1)
+            .map(|d| d.format("%B %Y").to_string())
+            .unwrap_or_else(|| format!("{}-{:02}", m.year, m.month));
+        MonthLink {
+            label,
+            url: config.url(&m.url_path),
+            count: m.briefings.len(),
+            year: m.year,
+        }
+    }
+}
+
+/// A running story in the stories index.
+#[derive(Serialize)]
+struct StoryEntry<'a> {
+    title: &'a str,
+    url: String,
+    count: usize,
+    /// The day of its newest briefing, as shown and as ISO.
+    latest: String,
+    latest_iso: String,
+}
+
+/// Every running story, the one with the newest briefing first.
+fn story_entries<'a>(config: &Config, site: &'a Site) -> Vec<StoryEntry<'a>> {
+    let mut stories: Vec<(usize, &crate::graph::Story)> = site
+        .stories
+        .iter()
+        // Briefings are newest first, so the smallest index is the newest.
+        .filter_map(|s| s.briefings.iter().min().map(|&newest| (newest, s)))
+        .collect();
+    stories.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.slug.cmp(&b.1.slug)));
+    stories
+        .into_iter()
+        .map(|(newest, s)| {
+            let date = &site.briefings[newest].date;
+            StoryEntry {
+                title: &s.name,
+                url: config.url(&s.url_path),
+                count: s.briefings.len(),
+                latest: super::context::day(date),
+                latest_iso: date.instant.format("%Y-%m-%d").to_string(),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_lists_each_kind_once_in_the_enums_order() {
+        for (i, entry) in KINDS.iter().enumerate() {
+            assert_eq!(entry.kind as usize, i, "{:?} is out of place", entry.kind);
+        }
+        let mut templates: Vec<&str> = templates().collect();
+        templates.sort();
+        templates.dedup();
+        assert_eq!(templates.len(), KINDS.len());
+    }
+}
