@@ -370,7 +370,7 @@ enum Claim {
     Page(PageJob),
     Feed,
     Index,
-    Static,
+    Static(String),
 }
 
 /// Every address the site would write, checked before anything is
@@ -441,9 +441,13 @@ pub fn check_addresses(config: &Config, site: &Site, statics: &[Output]) -> Resu
             None => false,
         };
         if replaces_own {
-            claims.insert(file.path.clone(), Claim::Static);
+            claims.insert(file.path.clone(), Claim::Static(file.path.clone()));
         } else {
-            claim(&mut claims, file.path.clone(), Claim::Static);
+            claim(
+                &mut claims,
+                file.path.clone(),
+                Claim::Static(file.path.clone()),
+            );
         }
     }
     // A file where another output needs a folder of the same name.
@@ -478,7 +482,7 @@ fn describe(site: &Site, claim: &Claim) -> String {
         },
         Claim::Feed => "a feed".into(),
         Claim::Index => "a file the site lists itself in".into(),
-        Claim::Static => "a static file".into(),
+        Claim::Static(path) => format!("the static file /{path}"),
     }
 }
 

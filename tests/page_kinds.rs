@@ -1,0 +1,302 @@
+//! Every kind of page in the table, rendered by templates that print their
+//! whole context. After each edit of anything a template can see, what the
+//! preview holds and what an incremental build writes must equal a fresh
+//! build: a field left out of a page's digest would leave its page stale.
+//! The templates come from the table, so a new kind is tested here as soon
+//! as it is added.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use briefing::serve::preview::Preview;
+use briefing::serve::watch::Change;
+use briefing::BuildOptions;
+use common::{fixture, TestSite};
+
+const BASE: &str = "https://example.org/";
+
+fn options(site: &TestSite) -> BuildOptions {
+    let mut options = BuildOptions::new(&site.root);
+    options.base_url = Some(BASE.into());
+    options
+}
+
+fn fresh(site: &TestSite) -> BTreeMap<String, Vec<u8>> {
+    let files = briefing::render_site(&options(site)).unwrap_or_else(|e| panic!("{e}"));
+    files.into_iter().map(|f| (f.path, f.bytes)).collect()
+}
+
+/// The fixture, with a theme whose every template, one per kind in the
+/// table, prints its name and its whole context.
+fn dumping_site() -> TestSite {
+    let site = fixture("crosslinks");
+    for template in briefing::render::kinds::templates() {
+        site.write(
+            &format!("templates/{template}"),
+            &format!("<!-- {template} -->\n{{{{ __tera_context | safe }}}}\n"),
+        );
+    }
+    // A running story, so its kind has a page too.
+    edit(&site, "content/briefings/2025-09-02-talks.md", |t| {
+        t.replace(
+            "people: [Putin, Xi]",
+            "people: [Putin, Xi]\nstory: Putin in China",
+        )
+    });
+    site
+}
+
+fn edit(site: &TestSite, path: &str, change: impl Fn(&str) -> String) {
+    let file = site.root.join(path);
+    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let changed = change(&text);
+    assert_ne!(text, changed, "the edit of {path} changed nothing");
+    std::fs::write(&file, changed).expect("write");
+}
+
+const TALKS: &str = "content/briefings/2025-09-02-talks.md";
+const SUMMIT: &str = "content/briefings/2025-08-31-summit.md";
+const PARADE: &str = "content/briefings/2025-09-03-parade.md";
+const XI: &str = "content/people/xi-jinping.md";
+const SCO: &str = "content/topics/sco.md";
+const ABOUT: &str = "content/pages/about.md";
+
+type Edit = (&'static str, &'static str, fn(&str) -> String);
+
+/// One edit of each field a template can see of briefings, profiles and
+/// pages, in front-matter and body.
+fn edits() -> Vec<Edit> {
+    vec![
+        ("title", TALKS, |t| {
+            t.replace("hold talks", "hold long talks")
+        }),
+        ("date", TALKS, |t| {
+            t.replace("T10:00:00+08:00", "T11:30:00+08:00")
+        }),
+        ("updated", TALKS, |t| {
+            t.replace("date: 2025", "updated: 2025-09-04\ndate: 2025")
+        }),
+        ("summary", TALKS, |t| t.replace("Great Hall", "great hall")),
+        ("first paragraph as summary", SUMMIT, |t| {
+            t.replace("twenty leaders", "twenty-six leaders")
+        }),
+        ("a topic added", SUMMIT, |t| {
+            t.replace("topics: [SCO]", "topics: [SCO, Energy]")
+        }),
+        ("a person removed", SUMMIT, |t| {
+            t.replace("[President Xi, Narendra Modi]", "[President Xi]")
+        }),
+        ("sources", TALKS, |t| {
+            t.replace("CNA: the Power", "CNA on the Power")
+        }),
+        ("story", TALKS, |t| {
+            t.replace("Putin in China", "Putin's visit")
+        }),
+        ("extra", TALKS, |t| {
+            t.replace("date: 2025", "extra: {lead_image: gas.jpg}\ndate: 2025")
+        }),
+        ("slug", SUMMIT, |t| {
+            t.replace("date: 2025", "slug: tianjin\ndate: 2025")
+        }),
+        ("body", TALKS, |t| {
+            t.replace("on a pipeline", "on a gas pipeline")
+        }),
+        ("heading", SUMMIT, |t| {
+            t.replace("## The opening", "## The opening day {#the-opening}")
+        }),
+        ("link_mentions", SUMMIT, |t| {
+            t.replace("date: 2025", "link_mentions: false\ndate: 2025")
+        }),
+        ("role", XI, |t| {
+            t.replace("President of China", "Chinese leader")
+        }),
+        ("aliases", XI, |t| {
+            t.replace(
+                "[Xi, President Xi]",
+                "[Xi, President Xi, Xi Jinping of China]",
+            )
+        }),
+        ("portrait", XI, |t| {
+            t.replace("role:", "portrait: images/xi.jpg\nrole:")
+        }),
+        ("profile extra", XI, |t| {
+            t.replace("role:", "extra: {born: 1953}\nrole:")
+        }),
+        ("profile body", XI, |t| {
+            t.replace("Hosts the summit.", "Hosts the SCO summit.")
+        }),
+        ("description", SCO, |t| {
+            t.replace("The Shanghai", "the Shanghai")
+        }),
+        ("page title", ABOUT, |t| {
+            t.replace("title: About", "title: About us")
+        }),
+        ("page extra", ABOUT, |t| {
+            t.replace("title:", "extra: {menu: 2}\ntitle:")
+        }),
+        ("page body", ABOUT, |t| {
+            t.replace("A test site.", "A small test site.")
+        }),
+        ("draft published", PARADE, |t| {
+            t.replace("draft: true", "draft: false")
+        }),
+    ]
+}
+
+#[test]
+fn every_kind_of_page_is_rendered_again_when_anything_it_shows_changes() {
+    let site = dumping_site();
+    let mut preview = Preview::new(options(&site)).unwrap_or_else(|e| panic!("{e}"));
+    site.build_ok();
+
+    // Every kind in the table has a page here.
+    let held: BTreeMap<String, Vec<u8>> = preview
+        .files()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.to_vec()))
+        .collect();
+    for template in briefing::render::kinds::templates() {
+        let marker = format!("<!-- {template} -->");
+        assert!(
+            held.values()
+                .any(|bytes| String::from_utf8_lossy(bytes).starts_with(&marker)),
+            "no page of the kind rendered by {template}"
+        );
+    }
+
+    for (what, path, change) in edits() {
+        edit(&site, path, change);
+        preview
+            .rebuild(&[Change::Content(PathBuf::from(path))])
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        let expected = fresh(&site);
+        let held: BTreeMap<String, Vec<u8>> = preview
+            .files()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.to_vec()))
+            .collect();
+        assert_same(what, "the preview", &held, &expected);
+        site.build_ok();
+        assert_same(what, "the build", &common::tree(&site.out()), &expected);
+    }
+}
+
+fn assert_same(
+    what: &str,
+    who: &str,
+    got: &BTreeMap<String, Vec<u8>>,
+    expected: &BTreeMap<String, Vec<u8>>,
+) {
+    let stale: Vec<&String> = expected
+        .iter()
+        .filter(|(path, bytes)| got.get(*path) != Some(bytes))
+        .map(|(path, _)| path)
+        .collect();
+    let extra: Vec<&String> = got.keys().filter(|p| !expected.contains_key(*p)).collect();
+    assert!(
+        stale.is_empty() && extra.is_empty(),
+        "after the {what} edit, {who} holds stale {stale:?} and extra {extra:?}"
+    );
+}
+
+#[test]
+fn an_address_that_belongs_to_the_site_is_an_error_at_its_source() {
+    for (slug, message) in [
+        (
+            "search-index.json",
+            "where a file the site lists itself in is",
+        ),
+        (
+            "news-sitemap.xml",
+            "where a file the site lists itself in is",
+        ),
+        ("topics", "that address belongs to the site"),
+        ("stories", "that address belongs to the site"),
+    ] {
+        let site = fixture("crosslinks");
+        site.write(
+            "content/pages/odd.md",
+            &format!("---\ntitle: Odd\nslug: {slug}\n---\nText.\n"),
+        );
+        let errors = site.build_err().to_string();
+        assert!(
+            errors.contains("content/pages/odd.md") && errors.contains(message),
+            "slug {slug}: {errors}"
+        );
+        assert!(!site.out().exists(), "nothing is written");
+    }
+}
+
+#[test]
+fn a_static_file_where_a_briefing_is_published_is_an_error() {
+    let site = fixture("crosslinks");
+    site.write(
+        "static/briefings/talks/index.html",
+        "<p>not the briefing</p>\n",
+    );
+    let errors = site.build_err().to_string();
+    assert!(
+        errors.contains("content/briefings/2025-09-02-talks.md")
+            && errors.contains("static file /briefings/talks/index.html"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn a_profile_slug_that_would_put_a_folder_where_a_file_is_is_an_error() {
+    let site = fixture("crosslinks");
+    site.write(
+        "content/topics/index.md",
+        "---\nname: Index\nslug: index.html\n---\nA topic at an odd address.\n",
+    );
+    let result = site.build();
+    // Either the slug is refused as written, or the address is: never a
+    // build that fails at write time.
+    let errors = match result {
+        Ok(_) => panic!("the build should have failed"),
+        Err(e) => e.to_string(),
+    };
+    assert!(errors.contains("content/topics/index.md"), "{errors}");
+}
+
+#[test]
+fn the_stories_index_lists_running_stories_newest_first() {
+    let site = fixture("crosslinks");
+    edit(&site, TALKS, |t| {
+        t.replace(
+            "people: [Putin, Xi]",
+            "people: [Putin, Xi]\nstory: Putin in China",
+        )
+    });
+    edit(&site, SUMMIT, |t| {
+        t.replace("topics: [SCO]", "topics: [SCO]\nstory: The SCO summit")
+    });
+    site.build_ok();
+    let index = site.page("stories/index.html");
+    let putin = index
+        .find("Putin in China")
+        .expect("the Putin story is listed");
+    let summit = index
+        .find("The SCO summit")
+        .expect("the summit story is listed");
+    assert!(
+        putin < summit,
+        "the story with the newest briefing comes first"
+    );
+    assert!(common::links(&index).contains(&"/stories/putin-in-china/".to_string()));
+    assert!(
+        index.contains("1 briefing, latest <time datetime=\"2025-09-02\">2 September 2025</time>")
+    );
+    // Linked from the menu of every page, and from each story's breadcrumb.
+    let home = site.page("index.html");
+    assert!(common::links(&home).contains(&"/stories/".to_string()));
+    let story = site.page("stories/putin-in-china/index.html");
+    let at = story.find("class=\"breadcrumbs\"").expect("breadcrumbs");
+    let crumbs = &story[at..at + story[at..].find("</nav>").expect("end of breadcrumbs")];
+    assert!(
+        common::links(crumbs).contains(&"/stories/".to_string()),
+        "{crumbs}"
+    );
+}
