@@ -14,9 +14,39 @@ use crate::content::Date;
 use crate::digest::digest_of;
 use crate::graph::{Briefing, Site};
 
-/// `2 September 2025`
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// `2 September 2025`. Written out by hand: chrono parses a format string
+/// on every call, and every card and page shows a date.
 pub fn day(date: &Date) -> String {
-    date.instant.format("%-d %B %Y").to_string()
+    use chrono::Datelike;
+    let d = date.instant.date_naive();
+    format!(
+        "{} {} {:04}",
+        d.day(),
+        MONTHS[d.month0() as usize],
+        d.year()
+    )
+}
+
+/// `2025-09-02`
+pub fn day_iso(date: &Date) -> String {
+    use chrono::Datelike;
+    let d = date.instant.date_naive();
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
 /// `2 September 2025, 10:00 UTC+08:00`, or only the day when no time was written.
@@ -128,7 +158,7 @@ impl Memo {
             Memo::Page => {
                 Value::from_serializable(&shared.briefing_page(i, |s, i| shared.link(s, i)))
             }
-            Memo::JsonLd => Value::safe_string(&shared.json_ld(i)),
+            Memo::JsonLd => Value::safe_string(&shared.json_ld(i).to_script()),
         }
     }
 
@@ -298,7 +328,7 @@ impl<'a> Shared<'a> {
         BriefingPage::new(self.config, self.site, &self.site.briefings[i], link)
     }
 
-    fn json_ld(&self, i: usize) -> String {
+    fn json_ld(&self, i: usize) -> super::structured_data::NewsArticle<'a> {
         super::structured_data::news_article(self.config, self.site, &self.site.briefings[i])
     }
 }
@@ -321,7 +351,7 @@ fn card<'a, L>(
         permalink: config.permalink(&b.url_path),
         date: day(&b.date),
         date_iso: b.date.instant.to_rfc3339(),
-        day_iso: b.date.instant.format("%Y-%m-%d").to_string(),
+        day_iso: day_iso(&b.date),
         summary: &b.summary,
         reading_time: b.reading_time,
         topics: b.topics.iter().map(|&t| link(Subject::Topic, t)).collect(),
@@ -474,6 +504,24 @@ impl<'a> SubjectPage<'a> {
             has_profile: s.has_profile,
             count: s.briefings.len(),
             extra: &s.extra,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_read_as_chrono_writes_them() {
+        for text in [
+            "2025-09-02",
+            "0999-01-31T23:59:00-11:00",
+            "2024-02-29T00:00:00+14:00",
+        ] {
+            let date = Date::parse(text).expect("a date");
+            assert_eq!(day(&date), date.instant.format("%-d %B %Y").to_string());
+            assert_eq!(day_iso(&date), date.instant.format("%Y-%m-%d").to_string());
         }
     }
 }

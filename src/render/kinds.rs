@@ -606,7 +606,7 @@ fn story_entries<'a>(config: &Config, site: &'a Site) -> Vec<StoryEntry<'a>> {
                 url: config.url(&s.url_path),
                 count: s.briefings.len(),
                 latest: super::context::day(date),
-                latest_iso: date.instant.format("%Y-%m-%d").to_string(),
+                latest_iso: super::context::day_iso(date),
             }
         })
         .collect()

@@ -1,65 +1,125 @@
 //! schema.org `NewsArticle` JSON-LD for a briefing page, built with serde
 //! and escaped so no text in it can close its `<script>` element.
 
+use std::borrow::Cow;
+
+use serde::Serialize;
+#[cfg(test)]
 use serde_json::{json, Value};
 
 use crate::config::Config;
 use crate::graph::{Briefing, Site};
 
-pub fn news_article(config: &Config, site: &Site, b: &Briefing) -> String {
-    let person = |&i: &usize| {
-        let p = &site.people[i];
-        json!({"@type": "Person", "name": p.name, "url": config.permalink(&p.path)})
-    };
-    let author = if config.author.is_empty() {
-        json!({"@type": "Organization", "name": config.title, "url": config.base_url})
-    } else {
-        json!({"@type": "Organization", "name": config.author})
-    };
-    let modified = b.updated.as_ref().unwrap_or(&b.date);
-    let mut article = json!({
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
-        "headline": b.title,
-        "url": config.permalink(&b.url_path),
-        "mainEntityOfPage": config.permalink(&b.url_path),
-        "datePublished": b.date.instant.to_rfc3339(),
-        "dateModified": modified.instant.to_rfc3339(),
-        "author": author,
-        "publisher": {"@type": "Organization", "name": config.title, "url": config.base_url},
-        "inLanguage": config.language,
-        "wordCount": b.word_count,
-    });
-    let map = article.as_object_mut().expect("a JSON object");
-    if !b.summary.is_empty() {
-        map.insert("description".into(), Value::from(b.summary.as_str()));
-    }
-    if !b.people.is_empty() {
-        let people: Vec<Value> = b.people.iter().map(person).collect();
-        map.insert("about".into(), Value::from(people.clone()));
-        map.insert("mentions".into(), Value::from(people));
-    }
-    if !b.topics.is_empty() {
-        let keywords: Vec<&str> = b
-            .topics
-            .iter()
-            .map(|&t| site.topics[t].name.as_str())
-            .collect();
-        map.insert("keywords".into(), Value::from(keywords.join(", ")));
-        map.insert("articleSection".into(), Value::from(keywords[0]));
-    }
-    let citations: Vec<Value> = b
-        .sources
+/// A schema.org `NewsArticle`, its keys in the order JSON-LD readers
+/// and earlier builds put them (alphabetical).
+#[derive(Serialize)]
+pub struct NewsArticle<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    about: Vec<Thing<'a>>,
+    #[serde(rename = "articleSection", skip_serializing_if = "Option::is_none")]
+    article_section: Option<&'a str>,
+    author: Thing<'a>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    citation: Vec<Thing<'a>>,
+    #[serde(rename = "dateModified")]
+    date_modified: String,
+    #[serde(rename = "datePublished")]
+    date_published: String,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    description: &'a str,
+    headline: &'a str,
+    #[serde(rename = "inLanguage")]
+    in_language: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    keywords: Option<String>,
+    #[serde(rename = "mainEntityOfPage")]
+    main_entity_of_page: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    mentions: Vec<Thing<'a>>,
+    publisher: Thing<'a>,
+    url: String,
+    #[serde(rename = "wordCount")]
+    word_count: usize,
+}
+
+/// A person, organisation or cited work.
+#[derive(Serialize, Clone)]
+struct Thing<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<Cow<'a, str>>,
+}
+
+pub fn news_article<'a>(config: &'a Config, site: &'a Site, b: &'a Briefing) -> NewsArticle<'a> {
+    let people: Vec<Thing> = b
+        .people
         .iter()
-        .map(|s| match &s.url {
-            Some(url) => json!({"@type": "CreativeWork", "name": s.title, "url": url}),
-            None => json!({"@type": "CreativeWork", "name": s.title}),
+        .map(|&i| Thing {
+            kind: "Person",
+            name: &site.people[i].name,
+            url: Some(Cow::Owned(config.permalink(&site.people[i].path))),
         })
         .collect();
-    if !citations.is_empty() {
-        map.insert("citation".into(), Value::from(citations));
+    let site_owner = Thing {
+        kind: "Organization",
+        name: &config.title,
+        url: Some(Cow::Borrowed(&config.base_url)),
+    };
+    let author = if config.author.is_empty() {
+        site_owner.clone()
+    } else {
+        Thing {
+            kind: "Organization",
+            name: &config.author,
+            url: None,
+        }
+    };
+    let topics: Vec<&str> = b
+        .topics
+        .iter()
+        .map(|&t| site.topics[t].name.as_str())
+        .collect();
+    let modified = b.updated.as_ref().unwrap_or(&b.date);
+    NewsArticle {
+        context: "https://schema.org",
+        kind: "NewsArticle",
+        mentions: people.clone(),
+        about: people,
+        article_section: topics.first().copied(),
+        author,
+        citation: b
+            .sources
+            .iter()
+            .map(|s| Thing {
+                kind: "CreativeWork",
+                name: &s.title,
+                url: s.url.as_deref().map(Cow::Borrowed),
+            })
+            .collect(),
+        date_modified: modified.instant.to_rfc3339(),
+        date_published: b.date.instant.to_rfc3339(),
+        description: &b.summary,
+        headline: &b.title,
+        in_language: &config.language,
+        keywords: (!topics.is_empty()).then(|| topics.join(", ")),
+        main_entity_of_page: config.permalink(&b.url_path),
+        publisher: site_owner,
+        url: config.permalink(&b.url_path),
+        word_count: b.word_count,
     }
-    script_safe(&article.to_string())
+}
+
+impl NewsArticle<'_> {
+    /// The JSON-LD text, safe inside a `<script>` element.
+    pub fn to_script(&self) -> String {
+        script_safe(&serde_json::to_string(self).unwrap_or_default())
+    }
 }
 
 /// JSON with `<`, `>` and `&` as Unicode escapes: still the same JSON, but
