@@ -172,6 +172,17 @@ fn not_utf8() {
     );
 }
 
+#[test]
+fn a_letter_across_the_tenth_byte_of_a_date() {
+    // Cutting the text at its tenth byte, inside 'é', used to panic.
+    assert_eq!(
+        error_in("date-letter-across-byte", BAD),
+        format!(
+            "{BAD}:3:7: '2025-09-0é' is not a date: write 2025-09-02 or 2025-09-02T10:00:00+08:00"
+        )
+    );
+}
+
 // ---- Slugs ----
 
 #[test]

@@ -97,12 +97,19 @@ impl Date {
                 }
             }
         }
-        let looks_like_day = text.len() >= 10
-            && text.as_bytes()[4] == b'-'
-            && text.as_bytes()[7] == b'-'
-            && text[..10].bytes().filter(u8::is_ascii_digit).count() == 8;
-        if looks_like_day && NaiveDate::parse_from_str(&text[..10], "%Y-%m-%d").is_err() {
-            return Err(format!("'{text}' is not a day in the calendar"));
+        // Bytes, not `&text[..10]`: a letter of more than one byte may
+        // straddle the tenth byte, and slicing there would panic.
+        let bytes = text.as_bytes();
+        let looks_like_day = bytes.len() >= 10
+            && bytes[4] == b'-'
+            && bytes[7] == b'-'
+            && bytes[..10].iter().filter(|b| b.is_ascii_digit()).count() == 8;
+        if looks_like_day {
+            // Ten ASCII bytes, so byte 10 is a character boundary.
+            let day = text.get(..10).unwrap_or_default();
+            if NaiveDate::parse_from_str(day, "%Y-%m-%d").is_err() {
+                return Err(format!("'{text}' is not a day in the calendar"));
+            }
         }
         Err(format!(
             "'{text}' is not a date: write 2025-09-02 or 2025-09-02T10:00:00+08:00"
@@ -139,5 +146,21 @@ mod tests {
         assert!(Date::parse("next tuesday")
             .unwrap_err()
             .contains("is not a date"));
+    }
+
+    #[test]
+    fn a_letter_across_the_tenth_byte_is_not_a_date() {
+        for text in [
+            "2025-09-0é",
+            "2025-09-é",
+            "2025-0é-01",
+            "ééééé",
+            "2025-09-0\u{1F600}",
+        ] {
+            assert!(
+                Date::parse(text).unwrap_err().contains("is not a date"),
+                "{text}"
+            );
+        }
     }
 }
