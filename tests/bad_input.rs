@@ -183,6 +183,16 @@ fn a_letter_across_the_tenth_byte_of_a_date() {
     );
 }
 
+// ---- URLs ----
+
+#[test]
+fn an_image_linking_a_missing_file() {
+    assert_eq!(
+        error_in("image-link-broken", BAD),
+        format!("{BAD}:7:1: broken link: no file content/briefings/2025-09-03-parade-route.md")
+    );
+}
+
 // ---- Slugs ----
 
 #[test]

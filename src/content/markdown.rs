@@ -177,24 +177,10 @@ pub fn render(
                 id,
             }) => {
                 if let Some(internal) = dest_url.strip_prefix("@/") {
-                    let (target, anchor) = match internal.split_once('#') {
-                        Some((t, a)) => (t, Some(a.to_string())),
-                        None => (internal, None),
-                    };
-                    let url = resolver.resolve(target);
-                    if let Some(url) = &url {
-                        mentions.linked_by_hand(url);
-                    }
-                    rendered.links.push(InternalLink {
-                        target: target.to_string(),
-                        anchor: anchor.clone(),
-                        offset: range.start,
-                        resolved: url.is_some(),
-                    });
-                    let mut href = url.unwrap_or_default();
-                    if let Some(anchor) = anchor {
-                        href.push('#');
-                        href.push_str(&anchor);
+                    let (href, page) =
+                        internal_link(internal, range.start, resolver, &mut rendered);
+                    if let Some(page) = page {
+                        mentions.linked_by_hand(&page);
                     }
                     links_open.push(true);
                     Event::Start(Tag::Link {
@@ -222,6 +208,19 @@ pub fn render(
                 }
                 event
             }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if dest_url.starts_with("@/") => Event::Start(Tag::Image {
+                link_type,
+                dest_url: internal_link(&dest_url[2..], range.start, resolver, &mut rendered)
+                    .0
+                    .into(),
+                title,
+                id,
+            }),
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
@@ -256,6 +255,35 @@ pub fn render(
     rendered.first_paragraph = collapse_spaces(&rendered.first_paragraph);
     pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
     rendered
+}
+
+/// Resolve an `@/` link (`internal` is what follows `@/`), record it for the
+/// link stage to check, and return the URL to write (with its `#anchor`;
+/// only the anchor when the target is missing, as the build then fails at
+/// this link anyway) and the page's URL, if the target exists.
+fn internal_link(
+    internal: &str,
+    offset: usize,
+    resolver: &dyn LinkResolver,
+    rendered: &mut Rendered,
+) -> (String, Option<String>) {
+    let (target, anchor) = match internal.split_once('#') {
+        Some((t, a)) => (t, Some(a.to_string())),
+        None => (internal, None),
+    };
+    let url = resolver.resolve(target);
+    rendered.links.push(InternalLink {
+        target: target.to_string(),
+        anchor: anchor.clone(),
+        offset,
+        resolved: url.is_some(),
+    });
+    let mut href = url.clone().unwrap_or_default();
+    if let Some(anchor) = anchor {
+        href.push('#');
+        href.push_str(&anchor);
+    }
+    (href, url)
 }
 
 /// Emit `text`, with a link around each mention the linker asks for.
@@ -422,6 +450,16 @@ mod tests {
         assert!(r.html.contains("<del>gone</del>"));
         assert!(r.html.contains("“quoted”"));
         assert!(r.html.contains("footnote"));
+    }
+
+    #[test]
+    fn image_links_to_files_are_checked_like_links() {
+        let r = md("![map](@/briefings/a.md#map) ![gone](@/briefings/gone.md)");
+        assert!(r.html.contains(r#"src="/briefings/a/#map""#), "{}", r.html);
+        assert_eq!(r.links.len(), 2);
+        assert!(r.links[0].resolved);
+        assert!(!r.links[1].resolved);
+        assert_eq!(r.links[1].offset, 29);
     }
 
     #[test]
