@@ -204,6 +204,14 @@ fn duplicate_slugs() {
 }
 
 #[test]
+fn slugs_differing_only_in_case() {
+    assert_eq!(
+        error_in("slug-case", "content/briefings/2025-09-03-second.md"),
+        "content/briefings/2025-09-03-second.md:4:7: the slug 'News' differs only in case from 'news' of content/briefings/2025-09-02-first.md: on a disk that ignores case both would be published at /briefings/news/; set a different 'slug'"
+    );
+}
+
+#[test]
 fn slug_with_a_slash() {
     assert_eq!(
         error_in("slug-slash", BAD),
