@@ -447,6 +447,20 @@ fn names_in_any_script_get_ascii_slugs() {
 }
 
 #[test]
+fn an_upper_case_extension_is_markdown() {
+    let site = case("ok-upper-md");
+    site.build_ok();
+    assert_page(
+        &site,
+        "briefings/parade/index.html",
+        &[
+            "<h1>Saved with an upper-case extension</h1>",
+            "href=\"/briefings/good/\">the summit</a>",
+        ],
+    );
+}
+
+#[test]
 fn an_emoji_in_a_title() {
     let site = case("ok-emoji-title");
     site.build_ok();

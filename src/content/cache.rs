@@ -86,7 +86,8 @@ pub fn load_cached(
         && touched.iter().all(|rel| {
             let path = config.root.join(rel);
             let key = key_of(&content_dir, &path);
-            rel.extension().is_some_and(|x| x == "md")
+            rel.file_name()
+                .is_some_and(|name| super::is_markdown(&name.to_string_lossy()))
                 && Section::of(&key).is_some()
                 && rel.starts_with("content")
                 && match std::fs::symlink_metadata(&path) {

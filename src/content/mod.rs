@@ -181,7 +181,7 @@ fn walk(config: &Config, stamps: bool) -> Result<Walk, Errors> {
             ));
             continue;
         }
-        if !entry.file_type().is_file() || !name.ends_with(".md") {
+        if !entry.file_type().is_file() || !is_markdown(&name) {
             continue;
         }
         let key = key_of(&content_dir, path);
@@ -323,6 +323,15 @@ fn key_of(content_dir: &Path, path: &Path) -> String {
         .join("/")
 }
 
+/// A Markdown file: `.md` in any case, since `Talks.MD` saved on a system
+/// that shows no case is as much a briefing as `talks.md`.
+pub fn is_markdown(name: &str) -> bool {
+    name.len() > 3
+        && name
+            .get(name.len() - 3..)
+            .is_some_and(|ext| ext.eq_ignore_ascii_case(".md"))
+}
+
 /// Hidden files and the temp and backup files editors leave beside the one
 /// being edited.
 pub fn is_ignored(name: &str) -> bool {
@@ -345,5 +354,15 @@ mod tests {
             assert!(is_ignored(name), "{name}");
         }
         assert!(!is_ignored("2025-09-02-talks.md"));
+    }
+
+    #[test]
+    fn markdown_is_md_in_any_case() {
+        for name in ["a.md", "Upper.MD", "x.Md"] {
+            assert!(is_markdown(name), "{name}");
+        }
+        for name in [".md", "a.mdx", "a.markdown", "é.m", "md"] {
+            assert!(!is_markdown(name), "{name}");
+        }
     }
 }
