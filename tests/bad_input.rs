@@ -183,6 +183,22 @@ fn a_letter_across_the_tenth_byte_of_a_date() {
     );
 }
 
+#[test]
+fn a_null_person() {
+    assert_eq!(
+        error_in("people-null", BAD),
+        format!("{BAD}:4:9: 'people' has an empty entry (null, ~ or \"\"): write a name, or remove the entry")
+    );
+}
+
+#[test]
+fn an_empty_topic() {
+    assert_eq!(
+        error_in("topics-empty", BAD),
+        format!("{BAD}:4:8: 'topics' has an empty entry (null, ~ or \"\"): write a name, or remove the entry")
+    );
+}
+
 // ---- URLs ----
 
 #[test]

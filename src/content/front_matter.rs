@@ -122,7 +122,19 @@ fn yaml_error(e: &serde_yaml::Error, path: &Path, first_line: usize, yaml: &str)
     };
     let message = friendly(text);
     let mut error = Error::at(path, message);
-    if let Some(loc) = e.location() {
+    // Our own checks inside a value (`model::names`) name the key first, as
+    // serde_yaml places them at the top of the mapping, not at the key.
+    let named = text
+        .strip_prefix('\'')
+        .and_then(|rest| rest.split_once('\''))
+        .and_then(|(key, _)| {
+            top_level_keys(yaml, first_line)
+                .into_iter()
+                .find(|(k, _, _)| k == key)
+        });
+    if let Some((_, line, column)) = named {
+        error = error.on_line(line).on_column(column);
+    } else if let Some(loc) = e.location() {
         error = error
             .on_line(first_line + loc.line() - 1)
             .on_column(loc.column());

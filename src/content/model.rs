@@ -17,7 +17,9 @@ pub struct FrontMatter {
     pub date: Option<serde_yaml::Value>,
     pub updated: Option<serde_yaml::Value>,
     pub summary: Option<String>,
+    #[serde(default, deserialize_with = "names::topics")]
     pub topics: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "names::people")]
     pub people: Option<Vec<String>>,
     pub sources: Option<Vec<Source>>,
     pub draft: Option<bool>,
@@ -40,6 +42,7 @@ pub struct Source {
 pub struct TopicProfile {
     pub name: Option<String>,
     pub description: Option<String>,
+    #[serde(default, deserialize_with = "names::aliases")]
     pub aliases: Option<Vec<String>>,
     pub slug: Option<String>,
     pub extra: Option<BTreeMap<String, serde_yaml::Value>>,
@@ -51,6 +54,7 @@ pub struct TopicProfile {
 pub struct PersonProfile {
     pub name: Option<String>,
     pub role: Option<String>,
+    #[serde(default, deserialize_with = "names::aliases")]
     pub aliases: Option<Vec<String>>,
     pub portrait: Option<String>,
     pub slug: Option<String>,
@@ -65,6 +69,44 @@ pub struct PageMatter {
     pub slug: Option<String>,
     pub draft: Option<bool>,
     pub extra: Option<BTreeMap<String, serde_yaml::Value>>,
+}
+
+/// Lists of names. YAML reads `[null]`, `[~]` and `[]` items as null, which
+/// a plain `String` would take as the name "null": an empty entry is an
+/// error instead. Its message starts with the key, in quotes, which is how
+/// `front_matter::parse` places it at that key (serde_yaml places errors
+/// raised here at the top of the front-matter).
+mod names {
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer};
+
+    fn names<'de, D: Deserializer<'de>>(d: D, key: &str) -> Result<Option<Vec<String>>, D::Error> {
+        let Some(names) = Option::<Vec<Option<String>>>::deserialize(d)? else {
+            return Ok(None);
+        };
+        names
+            .into_iter()
+            .map(|name| match name {
+                Some(name) if !name.trim().is_empty() => Ok(name),
+                _ => Err(D::Error::custom(format!(
+                    "'{key}' has an empty entry (null, ~ or \"\"): write a name, or remove the entry"
+                ))),
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+    }
+
+    pub fn topics<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+        names(d, "topics")
+    }
+
+    pub fn people<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+        names(d, "people")
+    }
+
+    pub fn aliases<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+        names(d, "aliases")
+    }
 }
 
 /// A date as an editor writes it: RFC 3339 with its own offset, or a plain
