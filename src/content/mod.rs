@@ -6,6 +6,7 @@ pub mod front_matter;
 mod front_matter_cache;
 pub mod markdown;
 pub mod model;
+pub mod safe_url;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
