@@ -184,6 +184,14 @@ fn a_letter_across_the_tenth_byte_of_a_date() {
 }
 
 #[test]
+fn a_control_character_written_as_a_yaml_escape() {
+    assert_eq!(
+        error_in("control-char-escape", BAD),
+        format!("{BAD}:2:8: U+0001 (a control character) is not allowed in 'title' in a briefing; remove it")
+    );
+}
+
+#[test]
 fn a_null_person() {
     assert_eq!(
         error_in("people-null", BAD),
@@ -199,7 +207,31 @@ fn an_empty_topic() {
     );
 }
 
+#[test]
+fn more_topics_than_the_limit() {
+    assert_eq!(
+        error_in("too-many-topics", BAD),
+        format!("{BAD}:4:9: 'topics' lists 4 names; a briefing may list at most 3 (limits: {{topics_per_briefing: …}} in briefing.yaml)")
+    );
+}
+
 // ---- URLs ----
+
+#[test]
+fn a_source_url_that_runs_a_script() {
+    assert_eq!(
+        error_in("url-javascript", BAD),
+        format!("{BAD}:7:10: the URL 'javascript:alert(document.cookie)' is not allowed: only http:, https:, mailto: and relative URLs are")
+    );
+}
+
+#[test]
+fn a_portrait_url_that_runs_a_script() {
+    assert_eq!(
+        error_in("portrait-javascript", "content/people/bad.md"),
+        "content/people/bad.md:4:11: the URL ' JAVASCRIPT:alert(1)' starts or ends with a space: remove it"
+    );
+}
 
 #[test]
 fn an_image_linking_a_missing_file() {
@@ -251,9 +283,12 @@ fn slug_with_a_backslash() {
 
 #[test]
 fn slug_with_a_nul() {
+    // Refused as a character no text may hold, before it is a slug.
     assert_eq!(
         error_in("slug-nul", BAD),
-        format!("{BAD}:4:7: the slug 'evil\\0name' contains 'U+0000': {SLUG_HINT}")
+        format!(
+            "{BAD}:4:7: U+0000 (a NUL character) is not allowed in 'slug' in a briefing; remove it"
+        )
     );
 }
 

@@ -354,6 +354,45 @@ fn unique_id(base: String, used: &mut HashSet<String>) -> String {
     }
 }
 
+/// The first table wider than `limit` columns: its byte offset and width.
+/// A body with no line that could be the delimiter row (`|---|:-:|`) of
+/// so wide a table is not parsed at all; one with such a line is parsed
+/// without rendering, which costs far less than rendering the table would.
+pub fn table_wider_than(source: &str, limit: usize) -> Option<(usize, usize)> {
+    if !source.lines().any(|line| delimiter_cells(line) > limit) {
+        return None;
+    }
+    // Only tables matter here, and no option changes what is a table.
+    let options = MarkdownOptions {
+        smart_punctuation: false,
+        raw_html: false,
+    };
+    parser(source, options)
+        .into_offset_iter()
+        .find_map(|(event, range)| match event {
+            Event::Start(Tag::Table(columns)) if columns.len() > limit => {
+                Some((range.start, columns.len()))
+            }
+            _ => None,
+        })
+}
+
+/// The number of cells of `line` if it may be a table's delimiter row,
+/// in a block quote or a list or not; else 0.
+fn delimiter_cells(line: &str) -> usize {
+    let row = line.trim_start_matches([' ', '\t', '>']).trim_end();
+    let delimiter = row.contains('-')
+        && row
+            .bytes()
+            .all(|b| matches!(b, b'|' | b'-' | b':' | b' ' | b'\t'));
+    if !delimiter {
+        return 0;
+    }
+    row.split('|')
+        .filter(|cell| !cell.trim().is_empty())
+        .count()
+}
+
 fn is_script_url(url: &str) -> bool {
     let lowered: String = url
         .chars()
@@ -460,6 +499,23 @@ mod tests {
         assert!(r.links[0].resolved);
         assert!(!r.links[1].resolved);
         assert_eq!(r.links[1].offset, 29);
+    }
+
+    #[test]
+    fn wide_tables_are_found() {
+        let table = |n: usize| format!("{}|\n{}|\n", "| a ".repeat(n), "|---".repeat(n));
+        assert_eq!(table_wider_than(&table(64), 64), None);
+        let body = format!("Text.\n\n{}", table(65));
+        assert_eq!(table_wider_than(&body, 64), Some((7, 65)));
+        // In a block quote too; in a code block it is not a table.
+        assert_eq!(
+            table_wider_than(&format!("> {}", table(65).replace('\n', "\n> ")), 64),
+            Some((2, 65))
+        );
+        assert_eq!(
+            table_wider_than(&format!("```\n{}```\n", table(65)), 64),
+            None
+        );
     }
 
     #[test]
