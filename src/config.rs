@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::content::front_matter;
+use crate::content::rules::{check_characters, forbidden_in_xml, forbidden_message};
 use crate::error::Error;
 
 pub const CONFIG_FILE: &str = "briefing.yaml";
@@ -36,6 +37,8 @@ pub struct Config {
     pub markdown: Markdown,
     #[serde(default)]
     pub slugs: Slugs,
+    #[serde(default)]
+    pub limits: Limits,
     /// Free-form, handed to templates as `site.extra`.
     #[serde(default)]
     pub extra: BTreeMap<String, serde_yaml::Value>,
@@ -107,6 +110,28 @@ impl Default for Slugs {
     }
 }
 
+/// Caps on what one file may ask for, so the output stays proportional to
+/// the input: every topic and person a briefing lists gets a page and feeds
+/// listing it, and every row of a table is padded to the table's width.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    pub topics_per_briefing: usize,
+    pub people_per_briefing: usize,
+    /// Columns of a Markdown table.
+    pub table_columns: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            topics_per_briefing: 50,
+            people_per_briefing: 50,
+            table_columns: 64,
+        }
+    }
+}
+
 fn default_language() -> String {
     "en".to_string()
 }
@@ -134,6 +159,8 @@ impl Config {
                 Error::io(&path, &e)
             }
         })?;
+        // Site texts go into every feed, where XML cannot carry them.
+        check_characters(&text, Path::new(CONFIG_FILE), "briefing.yaml")?;
         let mut config: Config =
             front_matter::parse_file(&text, Path::new(CONFIG_FILE)).map_err(missing_field_hint)?;
         config.root = root.to_path_buf();
@@ -145,6 +172,11 @@ impl Config {
 
     fn validate(&mut self) -> Result<(), Error> {
         let place = || Error::at(CONFIG_FILE, "");
+        for (key, text) in self.texts() {
+            if let Some((_, c)) = forbidden_in_xml(text) {
+                return Err(self.error_at(key, forbidden_message(c, &format!("in '{key}'"))));
+            }
+        }
         if self.title.trim().is_empty() {
             return Err(Error {
                 message: "'title' is empty".into(),
@@ -212,6 +244,32 @@ impl Config {
         }
     }
 
+    /// The texts YAML decoded (escapes such as `"\x01"` included), by key.
+    fn texts(&self) -> Vec<(&'static str, &str)> {
+        let mut texts = vec![
+            ("title", self.title.as_str()),
+            ("base_url", &self.base_url),
+            ("description", &self.description),
+            ("language", &self.language),
+            ("author", &self.author),
+            ("theme", &self.theme),
+        ];
+        let mut values: Vec<&serde_yaml::Value> = self.extra.values().collect();
+        texts.extend(self.extra.keys().map(|k| ("extra", k.as_str())));
+        while let Some(value) = values.pop() {
+            match value {
+                serde_yaml::Value::String(s) => texts.push(("extra", s)),
+                serde_yaml::Value::Sequence(items) => values.extend(items),
+                serde_yaml::Value::Mapping(map) => {
+                    values.extend(map.iter().flat_map(|(k, v)| [k, v]));
+                }
+                serde_yaml::Value::Tagged(tagged) => values.push(&tagged.value),
+                _ => {}
+            }
+        }
+        texts
+    }
+
     pub fn content_dir(&self) -> PathBuf {
         self.root.join("content")
     }
@@ -269,6 +327,26 @@ mod tests {
         let e = config("title: T\nbase_url: https://e.org\nfeeds:\n  itmes: 3\n").unwrap_err();
         assert_eq!(e.line, Some(4));
         assert!(e.message.contains("'itmes' (did you mean 'items'?)"), "{e}");
+    }
+
+    #[test]
+    fn limits_have_defaults_and_can_be_set() {
+        let c = config("title: T\nbase_url: https://e.org\n").unwrap();
+        assert_eq!(c.limits.topics_per_briefing, 50);
+        assert_eq!(c.limits.table_columns, 64);
+        let c = config("title: T\nbase_url: https://e.org\nlimits: {people_per_briefing: 3}\n")
+            .unwrap();
+        assert_eq!(c.limits.people_per_briefing, 3);
+        assert_eq!(c.limits.topics_per_briefing, 50);
+    }
+
+    #[test]
+    fn a_control_character_in_a_site_text_is_an_error() {
+        let e = config("title: \"The\\x01 Briefing\"\nbase_url: https://e.org\n").unwrap_err();
+        assert_eq!(
+            e.message,
+            "U+0001 (a control character) is not allowed in 'title'; remove it"
+        );
     }
 
     #[test]

@@ -172,6 +172,75 @@ fn not_utf8() {
     );
 }
 
+#[test]
+fn a_letter_across_the_tenth_byte_of_a_date() {
+    // Cutting the text at its tenth byte, inside 'é', used to panic.
+    assert_eq!(
+        error_in("date-letter-across-byte", BAD),
+        format!(
+            "{BAD}:3:7: '2025-09-0é' is not a date: write 2025-09-02 or 2025-09-02T10:00:00+08:00"
+        )
+    );
+}
+
+#[test]
+fn a_control_character_written_as_a_yaml_escape() {
+    assert_eq!(
+        error_in("control-char-escape", BAD),
+        format!("{BAD}:2:8: U+0001 (a control character) is not allowed in 'title' in a briefing; remove it")
+    );
+}
+
+#[test]
+fn a_null_person() {
+    assert_eq!(
+        error_in("people-null", BAD),
+        format!("{BAD}:4:9: 'people' has an empty entry (null, ~ or \"\"): write a name, or remove the entry")
+    );
+}
+
+#[test]
+fn an_empty_topic() {
+    assert_eq!(
+        error_in("topics-empty", BAD),
+        format!("{BAD}:4:8: 'topics' has an empty entry (null, ~ or \"\"): write a name, or remove the entry")
+    );
+}
+
+#[test]
+fn more_topics_than_the_limit() {
+    assert_eq!(
+        error_in("too-many-topics", BAD),
+        format!("{BAD}:4:9: 'topics' lists 4 names; a briefing may list at most 3 (limits: {{topics_per_briefing: …}} in briefing.yaml)")
+    );
+}
+
+// ---- URLs ----
+
+#[test]
+fn a_source_url_that_runs_a_script() {
+    assert_eq!(
+        error_in("url-javascript", BAD),
+        format!("{BAD}:7:10: the URL 'javascript:alert(document.cookie)' is not allowed: only http:, https:, mailto: and relative URLs are")
+    );
+}
+
+#[test]
+fn a_portrait_url_that_runs_a_script() {
+    assert_eq!(
+        error_in("portrait-javascript", "content/people/bad.md"),
+        "content/people/bad.md:4:11: the URL ' JAVASCRIPT:alert(1)' starts or ends with a space: remove it"
+    );
+}
+
+#[test]
+fn an_image_linking_a_missing_file() {
+    assert_eq!(
+        error_in("image-link-broken", BAD),
+        format!("{BAD}:7:1: broken link: no file content/briefings/2025-09-03-parade-route.md")
+    );
+}
+
 // ---- Slugs ----
 
 #[test]
@@ -179,6 +248,14 @@ fn duplicate_slugs() {
     assert_eq!(
         error_in("duplicate-slug", "content/briefings/2025-09-03-second.md"),
         "content/briefings/2025-09-03-second.md:5:7: the slug 'talks' is already taken by content/briefings/2025-09-02-first.md: both would be published at /briefings/talks/; set a different 'slug'"
+    );
+}
+
+#[test]
+fn slugs_differing_only_in_case() {
+    assert_eq!(
+        error_in("slug-case", "content/briefings/2025-09-03-second.md"),
+        "content/briefings/2025-09-03-second.md:4:7: the slug 'News' differs only in case from 'news' of content/briefings/2025-09-02-first.md: on a disk that ignores case both would be published at /briefings/news/; set a different 'slug'"
     );
 }
 
@@ -206,9 +283,12 @@ fn slug_with_a_backslash() {
 
 #[test]
 fn slug_with_a_nul() {
+    // Refused as a character no text may hold, before it is a slug.
     assert_eq!(
         error_in("slug-nul", BAD),
-        format!("{BAD}:4:7: the slug 'evil\\0name' contains 'U+0000': {SLUG_HINT}")
+        format!(
+            "{BAD}:4:7: U+0000 (a NUL character) is not allowed in 'slug' in a briefing; remove it"
+        )
     );
 }
 
@@ -415,6 +495,20 @@ fn names_in_any_script_get_ascii_slugs() {
             &[&format!("href=\"/{page}/\">{name}</a>")],
         );
     }
+}
+
+#[test]
+fn an_upper_case_extension_is_markdown() {
+    let site = case("ok-upper-md");
+    site.build_ok();
+    assert_page(
+        &site,
+        "briefings/parade/index.html",
+        &[
+            "<h1>Saved with an upper-case extension</h1>",
+            "href=\"/briefings/good/\">the summit</a>",
+        ],
+    );
 }
 
 #[test]

@@ -1,10 +1,11 @@
-//! Properties that must hold for any input: no panic, and slugs and served
-//! paths that are always safe path segments.
+//! Properties that must hold for any input: no panic, slugs and served
+//! paths that are always safe path segments, and front-matter URLs that
+//! never run as a script however a browser reads them.
 
 use std::path::Path;
 
-use briefing::content::front_matter;
 use briefing::content::markdown::{self, LinkResolver, MarkdownOptions, NoMentions};
+use briefing::content::{front_matter, safe_url, Date};
 use briefing::serve::http::{resolve, Resolved};
 use briefing::slug::{check_written, slugify};
 use proptest::prelude::*;
@@ -26,8 +27,83 @@ fn safe_segment(slug: &str) -> bool {
         && !slug.ends_with('-')
 }
 
+/// A URL as a browser reads it: C0 controls and spaces around it dropped,
+/// tabs and line breaks inside it dropped (the URL Standard's parser).
+fn as_browser_reads(url: &str) -> String {
+    url.trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect()
+}
+
+/// The scheme a browser finds in a URL it has read, in lower case.
+fn scheme(url: &str) -> Option<String> {
+    let (scheme, _) = url.split_once(':')?;
+    let mut chars = scheme.chars();
+    let valid = chars.next()?.is_ascii_alphabetic()
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then(|| scheme.to_ascii_lowercase())
+}
+
+/// URLs made to look dangerous: a scheme in any case, with controls,
+/// spaces, tabs and line breaks around and inside it.
+fn disguised_url() -> impl Strategy<Value = String> {
+    let scheme = prop_oneof![
+        Just("javascript"),
+        Just("vbscript"),
+        Just("data"),
+        Just("file"),
+        Just("http"),
+        Just("https"),
+        Just("mailto"),
+    ];
+    (
+        "[\\x00-\\x20]{0,2}",
+        scheme,
+        proptest::collection::vec(any::<bool>(), 12),
+        proptest::collection::vec("[\\t\\n\\r]?", 12),
+        "[:]?",
+        "[\\PC]{0,12}",
+    )
+        .prop_map(|(lead, scheme, upper, breaks, colon, rest)| {
+            let mut url = lead;
+            for (i, c) in scheme.chars().enumerate() {
+                url.push_str(&breaks[i % breaks.len()]);
+                url.push(if upper[i % upper.len()] {
+                    c.to_ascii_uppercase()
+                } else {
+                    c
+                });
+            }
+            url + &colon + &rest
+        })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn date_parsing_never_panics(text in "\\PC{0,40}", day in "[0-9]{4}-[0-9]{2}-[0-9]{0,2}[\\PC]{0,4}") {
+        let _ = Date::parse(&text);
+        if let Ok(date) = Date::parse(&day) {
+            prop_assert!(day.trim().starts_with(&date.instant.format("%Y-%m-%d").to_string()));
+        }
+    }
+
+    #[test]
+    fn accepted_urls_never_run_as_a_script(
+        url in prop_oneof![disguised_url(), "\\PC{0,30}", any::<String>()],
+    ) {
+        if safe_url::check(&url).is_ok() {
+            let read = as_browser_reads(&url);
+            if let Some(scheme) = scheme(&read) {
+                prop_assert!(
+                    ["http", "https", "mailto"].contains(&scheme.as_str()),
+                    "{:?} read as {:?}", url, read
+                );
+            }
+        }
+    }
 
     #[test]
     fn splitting_front_matter_never_panics(text in "(---\r?\n)?[\\PC\n\r]{0,200}(\n---\n)?[\\PC\n]{0,50}") {

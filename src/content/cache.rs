@@ -52,8 +52,7 @@ pub fn reload_bodies(
         if !meta.is_file() {
             return None;
         }
-        let Ok(Parsed::Briefing(now)) =
-            parse_file(&config.root, Section::Briefings, rel, &before.key)
+        let Ok(Parsed::Briefing(now)) = parse_file(config, Section::Briefings, rel, &before.key)
         else {
             return None;
         };
@@ -86,7 +85,8 @@ pub fn load_cached(
         && touched.iter().all(|rel| {
             let path = config.root.join(rel);
             let key = key_of(&content_dir, &path);
-            rel.extension().is_some_and(|x| x == "md")
+            rel.file_name()
+                .is_some_and(|name| super::is_markdown(&name.to_string_lossy()))
                 && Section::of(&key).is_some()
                 && rel.starts_with("content")
                 && match std::fs::symlink_metadata(&path) {
@@ -101,7 +101,7 @@ pub fn load_cached(
             match std::fs::metadata(&path) {
                 Ok(meta) => {
                     let section = Section::of(&key).expect("checked above");
-                    let parsed = parse_file(&config.root, section, rel, &key);
+                    let parsed = parse_file(config, section, rel, &key);
                     let stamp = (meta.modified().ok(), meta.len());
                     cache
                         .files
@@ -128,7 +128,7 @@ pub fn load_cached(
         }
         let parsed: Vec<Result<Parsed, Error>> = stale
             .par_iter()
-            .map(|f| parse_file(&config.root, f.section, &f.rel, &f.key))
+            .map(|f| parse_file(config, f.section, &f.rel, &f.key))
             .collect();
         for (f, parsed) in stale.into_iter().zip(parsed) {
             files.insert(

@@ -97,6 +97,7 @@ pub fn top_level_keys(yaml: &str, first_line: usize) -> Vec<(String, usize, usiz
 /// Parse front-matter YAML into `T`, turning serde_yaml's messages into ones
 /// that name the file line and, for an unknown key, the closest known key.
 pub fn parse<T: DeserializeOwned>(split: &Split<'_>, path: &Path) -> Result<T, Error> {
+    no_byte_order_mark(split.yaml, split.yaml_line, path)?;
     // An empty block is an empty mapping, not YAML's null.
     let yaml = if split.yaml.trim().is_empty() {
         "{}"
@@ -109,8 +110,27 @@ pub fn parse<T: DeserializeOwned>(split: &Split<'_>, path: &Path) -> Result<T, E
 /// Parse a whole YAML file (the site config).
 pub fn parse_file<T: DeserializeOwned>(yaml: &str, path: &Path) -> Result<T, Error> {
     let yaml = yaml.strip_prefix('\u{feff}').unwrap_or(yaml);
+    no_byte_order_mark(yaml, 1, path)?;
     let yaml = if yaml.trim().is_empty() { "{}" } else { yaml };
     serde_yaml::from_str(yaml).map_err(|e| yaml_error(&e, path, 1, yaml))
+}
+
+/// A byte-order mark is invisible, and one pasted into the middle of YAML
+/// (only the file's very start may hold one) breaks the line it is on with
+/// a message that does not say why.
+fn no_byte_order_mark(yaml: &str, first_line: usize, path: &Path) -> Result<(), Error> {
+    match yaml.find('\u{feff}') {
+        None => Ok(()),
+        Some(offset) => {
+            let (line, column) = crate::content::markdown::line_and_column(yaml, offset);
+            Err(Error::at(
+                path,
+                "U+FEFF (a byte-order mark) inside the front-matter: remove it (editors show nothing there; only the very start of a file may hold one)",
+            )
+            .on_line(first_line + line - 1)
+            .on_column(column))
+        }
+    }
 }
 
 fn yaml_error(e: &serde_yaml::Error, path: &Path, first_line: usize, yaml: &str) -> Error {
@@ -122,7 +142,19 @@ fn yaml_error(e: &serde_yaml::Error, path: &Path, first_line: usize, yaml: &str)
     };
     let message = friendly(text);
     let mut error = Error::at(path, message);
-    if let Some(loc) = e.location() {
+    // Our own checks inside a value (`model::names`) name the key first, as
+    // serde_yaml places them at the top of the mapping, not at the key.
+    let named = text
+        .strip_prefix('\'')
+        .and_then(|rest| rest.split_once('\''))
+        .and_then(|(key, _)| {
+            top_level_keys(yaml, first_line)
+                .into_iter()
+                .find(|(k, _, _)| k == key)
+        });
+    if let Some((_, line, column)) = named {
+        error = error.on_line(line).on_column(column);
+    } else if let Some(loc) = e.location() {
         error = error
             .on_line(first_line + loc.line() - 1)
             .on_column(loc.column());

@@ -177,24 +177,10 @@ pub fn render(
                 id,
             }) => {
                 if let Some(internal) = dest_url.strip_prefix("@/") {
-                    let (target, anchor) = match internal.split_once('#') {
-                        Some((t, a)) => (t, Some(a.to_string())),
-                        None => (internal, None),
-                    };
-                    let url = resolver.resolve(target);
-                    if let Some(url) = &url {
-                        mentions.linked_by_hand(url);
-                    }
-                    rendered.links.push(InternalLink {
-                        target: target.to_string(),
-                        anchor: anchor.clone(),
-                        offset: range.start,
-                        resolved: url.is_some(),
-                    });
-                    let mut href = url.unwrap_or_default();
-                    if let Some(anchor) = anchor {
-                        href.push('#');
-                        href.push_str(&anchor);
+                    let (href, page) =
+                        internal_link(internal, range.start, resolver, &mut rendered);
+                    if let Some(page) = page {
+                        mentions.linked_by_hand(&page);
                     }
                     links_open.push(true);
                     Event::Start(Tag::Link {
@@ -222,6 +208,19 @@ pub fn render(
                 }
                 event
             }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if dest_url.starts_with("@/") => Event::Start(Tag::Image {
+                link_type,
+                dest_url: internal_link(&dest_url[2..], range.start, resolver, &mut rendered)
+                    .0
+                    .into(),
+                title,
+                id,
+            }),
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
@@ -256,6 +255,35 @@ pub fn render(
     rendered.first_paragraph = collapse_spaces(&rendered.first_paragraph);
     pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
     rendered
+}
+
+/// Resolve an `@/` link (`internal` is what follows `@/`), record it for the
+/// link stage to check, and return the URL to write (with its `#anchor`;
+/// only the anchor when the target is missing, as the build then fails at
+/// this link anyway) and the page's URL, if the target exists.
+fn internal_link(
+    internal: &str,
+    offset: usize,
+    resolver: &dyn LinkResolver,
+    rendered: &mut Rendered,
+) -> (String, Option<String>) {
+    let (target, anchor) = match internal.split_once('#') {
+        Some((t, a)) => (t, Some(a.to_string())),
+        None => (internal, None),
+    };
+    let url = resolver.resolve(target);
+    rendered.links.push(InternalLink {
+        target: target.to_string(),
+        anchor: anchor.clone(),
+        offset,
+        resolved: url.is_some(),
+    });
+    let mut href = url.clone().unwrap_or_default();
+    if let Some(anchor) = anchor {
+        href.push('#');
+        href.push_str(&anchor);
+    }
+    (href, url)
 }
 
 /// Emit `text`, with a link around each mention the linker asks for.
@@ -324,6 +352,45 @@ fn unique_id(base: String, used: &mut HashSet<String>) -> String {
         }
         n += 1;
     }
+}
+
+/// The first table wider than `limit` columns: its byte offset and width.
+/// A body with no line that could be the delimiter row (`|---|:-:|`) of
+/// so wide a table is not parsed at all; one with such a line is parsed
+/// without rendering, which costs far less than rendering the table would.
+pub fn table_wider_than(source: &str, limit: usize) -> Option<(usize, usize)> {
+    if !source.lines().any(|line| delimiter_cells(line) > limit) {
+        return None;
+    }
+    // Only tables matter here, and no option changes what is a table.
+    let options = MarkdownOptions {
+        smart_punctuation: false,
+        raw_html: false,
+    };
+    parser(source, options)
+        .into_offset_iter()
+        .find_map(|(event, range)| match event {
+            Event::Start(Tag::Table(columns)) if columns.len() > limit => {
+                Some((range.start, columns.len()))
+            }
+            _ => None,
+        })
+}
+
+/// The number of cells of `line` if it may be a table's delimiter row,
+/// in a block quote or a list or not; else 0.
+fn delimiter_cells(line: &str) -> usize {
+    let row = line.trim_start_matches([' ', '\t', '>']).trim_end();
+    let delimiter = row.contains('-')
+        && row
+            .bytes()
+            .all(|b| matches!(b, b'|' | b'-' | b':' | b' ' | b'\t'));
+    if !delimiter {
+        return 0;
+    }
+    row.split('|')
+        .filter(|cell| !cell.trim().is_empty())
+        .count()
 }
 
 fn is_script_url(url: &str) -> bool {
@@ -422,6 +489,33 @@ mod tests {
         assert!(r.html.contains("<del>gone</del>"));
         assert!(r.html.contains("“quoted”"));
         assert!(r.html.contains("footnote"));
+    }
+
+    #[test]
+    fn image_links_to_files_are_checked_like_links() {
+        let r = md("![map](@/briefings/a.md#map) ![gone](@/briefings/gone.md)");
+        assert!(r.html.contains(r#"src="/briefings/a/#map""#), "{}", r.html);
+        assert_eq!(r.links.len(), 2);
+        assert!(r.links[0].resolved);
+        assert!(!r.links[1].resolved);
+        assert_eq!(r.links[1].offset, 29);
+    }
+
+    #[test]
+    fn wide_tables_are_found() {
+        let table = |n: usize| format!("{}|\n{}|\n", "| a ".repeat(n), "|---".repeat(n));
+        assert_eq!(table_wider_than(&table(64), 64), None);
+        let body = format!("Text.\n\n{}", table(65));
+        assert_eq!(table_wider_than(&body, 64), Some((7, 65)));
+        // In a block quote too; in a code block it is not a table.
+        assert_eq!(
+            table_wider_than(&format!("> {}", table(65).replace('\n', "\n> ")), 64),
+            Some((2, 65))
+        );
+        assert_eq!(
+            table_wider_than(&format!("```\n{}```\n", table(65)), 64),
+            None
+        );
     }
 
     #[test]

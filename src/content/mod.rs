@@ -6,6 +6,8 @@ pub mod front_matter;
 mod front_matter_cache;
 pub mod markdown;
 pub mod model;
+pub mod rules;
+pub mod safe_url;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -16,7 +18,7 @@ use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use walkdir::WalkDir;
 
-use crate::config::Config;
+use crate::config::{Config, Limits};
 use crate::error::{Error, Errors};
 pub use cache::{load_cached, reload_bodies, ContentCache};
 pub use front_matter_cache::FrontMatterCache;
@@ -86,6 +88,16 @@ enum Section {
 }
 
 impl Section {
+    /// The kind of file, for messages: "in a briefing".
+    fn noun(self) -> &'static str {
+        match self {
+            Section::Briefings => "a briefing",
+            Section::Topics => "a topic profile",
+            Section::People => "a person profile",
+            Section::Pages => "a page",
+        }
+    }
+
     fn of(key: &str) -> Option<Section> {
         match key.split('/').next()? {
             "briefings" => Some(Section::Briefings),
@@ -110,7 +122,7 @@ pub fn load_with(config: &Config, known: &FrontMatterCache) -> Result<Content, E
     let parsed: Vec<Result<Parsed, Error>> = walk
         .files
         .par_iter()
-        .map(|f| parse_file_with(&config.root, f.section, &f.rel, &f.key, known))
+        .map(|f| parse_file_with(config, f.section, &f.rel, &f.key, known))
         .collect();
     let mut content = Content {
         warnings: walk.warnings,
@@ -181,7 +193,7 @@ fn walk(config: &Config, stamps: bool) -> Result<Walk, Errors> {
             ));
             continue;
         }
-        if !entry.file_type().is_file() || !name.ends_with(".md") {
+        if !entry.file_type().is_file() || !is_markdown(&name) {
             continue;
         }
         let key = key_of(&content_dir, path);
@@ -235,18 +247,18 @@ enum Parsed {
     Page(Loaded<PageMatter>),
 }
 
-fn parse_file(root: &Path, section: Section, rel: &Path, key: &str) -> Result<Parsed, Error> {
-    parse_file_with(root, section, rel, key, &FrontMatterCache::default())
+fn parse_file(config: &Config, section: Section, rel: &Path, key: &str) -> Result<Parsed, Error> {
+    parse_file_with(config, section, rel, key, &FrontMatterCache::default())
 }
 
 fn parse_file_with(
-    root: &Path,
+    config: &Config,
     section: Section,
     rel: &Path,
     key: &str,
     known: &FrontMatterCache,
 ) -> Result<Parsed, Error> {
-    let bytes = std::fs::read(root.join(rel)).map_err(|e| Error::io(rel, &e))?;
+    let bytes = std::fs::read(config.root.join(rel)).map_err(|e| Error::io(rel, &e))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let (line, _) = markdown::line_and_column(
             &String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]),
@@ -254,21 +266,54 @@ fn parse_file_with(
         );
         Error::at(rel, "the file is not UTF-8 text: save it as UTF-8").on_line(line)
     })?;
+    rules::check_characters(&text, rel, section.noun())?;
+    let split = front_matter::split(&text, rel)?;
+    let limits = &config.limits;
     Ok(match section {
-        Section::Briefings => Parsed::Briefing(parse_briefing(&text, rel, key, known)?),
-        Section::Topics => Parsed::Topic(parse_loaded(&text, rel, key)?),
-        Section::People => Parsed::Person(parse_loaded(&text, rel, key)?),
-        Section::Pages => Parsed::Page(parse_loaded(&text, rel, key)?),
+        Section::Briefings => {
+            let briefing = parse_briefing(&split, rel, key, known)?;
+            rules::check_briefing(&briefing, limits)?;
+            Parsed::Briefing(checked(briefing, &split, section, limits)?)
+        }
+        Section::Topics => Parsed::Topic(checked(
+            loaded_from(&split, rel, key)?,
+            &split,
+            section,
+            limits,
+        )?),
+        Section::People => Parsed::Person(checked(
+            loaded_from(&split, rel, key)?,
+            &split,
+            section,
+            limits,
+        )?),
+        Section::Pages => Parsed::Page(checked(
+            loaded_from(&split, rel, key)?,
+            &split,
+            section,
+            limits,
+        )?),
     })
 }
 
+/// `loaded`, if what it says keeps to the rules every content file keeps.
+fn checked<M: rules::FrontMatterText>(
+    loaded: Loaded<M>,
+    split: &front_matter::Split<'_>,
+    section: Section,
+    limits: &Limits,
+) -> Result<Loaded<M>, Error> {
+    rules::check_front_matter(&loaded, split, section.noun())?;
+    rules::check_body(&loaded, limits)?;
+    Ok(loaded)
+}
+
 fn parse_briefing(
-    text: &str,
+    split: &front_matter::Split<'_>,
     rel: &Path,
     key: &str,
     known: &FrontMatterCache,
 ) -> Result<Loaded<FrontMatter>, Error> {
-    let split = front_matter::split(text, rel)?;
     let digest = front_matter_cache::digest(split.yaml, split.yaml_line);
     let Some(parsed) = known.get(digest) else {
         return loaded_from(split, rel, key);
@@ -285,24 +330,25 @@ fn parse_briefing(
     })
 }
 
+#[cfg(test)]
 fn parse_loaded<M: DeserializeOwned>(
     text: &str,
     rel: &Path,
     key: &str,
 ) -> Result<Loaded<M>, Error> {
-    loaded_from(front_matter::split(text, rel)?, rel, key)
+    loaded_from(&front_matter::split(text, rel)?, rel, key)
 }
 
 fn loaded_from<M: DeserializeOwned>(
-    split: front_matter::Split<'_>,
+    split: &front_matter::Split<'_>,
     rel: &Path,
     key: &str,
 ) -> Result<Loaded<M>, Error> {
-    let meta = front_matter::parse(&split, rel)?;
+    let meta = front_matter::parse(split, rel)?;
     Ok(Loaded {
         revision: crate::digest::hash_of(split.body),
         front_matter: front_matter_cache::digest(split.yaml, split.yaml_line),
-        keys: front_matter::key_positions(&split),
+        keys: front_matter::key_positions(split),
         path: rel.to_path_buf(),
         key: key.to_string(),
         meta,
@@ -321,6 +367,15 @@ fn key_of(content_dir: &Path, path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// A Markdown file: `.md` in any case, since `Talks.MD` saved on a system
+/// that shows no case is as much a briefing as `talks.md`.
+pub fn is_markdown(name: &str) -> bool {
+    name.len() > 3
+        && name
+            .get(name.len() - 3..)
+            .is_some_and(|ext| ext.eq_ignore_ascii_case(".md"))
 }
 
 /// Hidden files and the temp and backup files editors leave beside the one
@@ -345,5 +400,15 @@ mod tests {
             assert!(is_ignored(name), "{name}");
         }
         assert!(!is_ignored("2025-09-02-talks.md"));
+    }
+
+    #[test]
+    fn markdown_is_md_in_any_case() {
+        for name in ["a.md", "Upper.MD", "x.Md"] {
+            assert!(is_markdown(name), "{name}");
+        }
+        for name in [".md", "a.mdx", "a.markdown", "é.m", "md"] {
+            assert!(!is_markdown(name), "{name}");
+        }
     }
 }

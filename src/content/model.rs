@@ -17,7 +17,9 @@ pub struct FrontMatter {
     pub date: Option<serde_yaml::Value>,
     pub updated: Option<serde_yaml::Value>,
     pub summary: Option<String>,
+    #[serde(default, deserialize_with = "names::topics")]
     pub topics: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "names::people")]
     pub people: Option<Vec<String>>,
     pub sources: Option<Vec<Source>>,
     pub draft: Option<bool>,
@@ -40,6 +42,7 @@ pub struct Source {
 pub struct TopicProfile {
     pub name: Option<String>,
     pub description: Option<String>,
+    #[serde(default, deserialize_with = "names::aliases")]
     pub aliases: Option<Vec<String>>,
     pub slug: Option<String>,
     pub extra: Option<BTreeMap<String, serde_yaml::Value>>,
@@ -51,6 +54,7 @@ pub struct TopicProfile {
 pub struct PersonProfile {
     pub name: Option<String>,
     pub role: Option<String>,
+    #[serde(default, deserialize_with = "names::aliases")]
     pub aliases: Option<Vec<String>>,
     pub portrait: Option<String>,
     pub slug: Option<String>,
@@ -65,6 +69,44 @@ pub struct PageMatter {
     pub slug: Option<String>,
     pub draft: Option<bool>,
     pub extra: Option<BTreeMap<String, serde_yaml::Value>>,
+}
+
+/// Lists of names. YAML reads `[null]`, `[~]` and `[]` items as null, which
+/// a plain `String` would take as the name "null": an empty entry is an
+/// error instead. Its message starts with the key, in quotes, which is how
+/// `front_matter::parse` places it at that key (serde_yaml places errors
+/// raised here at the top of the front-matter).
+mod names {
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer};
+
+    fn names<'de, D: Deserializer<'de>>(d: D, key: &str) -> Result<Option<Vec<String>>, D::Error> {
+        let Some(names) = Option::<Vec<Option<String>>>::deserialize(d)? else {
+            return Ok(None);
+        };
+        names
+            .into_iter()
+            .map(|name| match name {
+                Some(name) if !name.trim().is_empty() => Ok(name),
+                _ => Err(D::Error::custom(format!(
+                    "'{key}' has an empty entry (null, ~ or \"\"): write a name, or remove the entry"
+                ))),
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+    }
+
+    pub fn topics<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+        names(d, "topics")
+    }
+
+    pub fn people<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+        names(d, "people")
+    }
+
+    pub fn aliases<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+        names(d, "aliases")
+    }
 }
 
 /// A date as an editor writes it: RFC 3339 with its own offset, or a plain
@@ -97,12 +139,19 @@ impl Date {
                 }
             }
         }
-        let looks_like_day = text.len() >= 10
-            && text.as_bytes()[4] == b'-'
-            && text.as_bytes()[7] == b'-'
-            && text[..10].bytes().filter(u8::is_ascii_digit).count() == 8;
-        if looks_like_day && NaiveDate::parse_from_str(&text[..10], "%Y-%m-%d").is_err() {
-            return Err(format!("'{text}' is not a day in the calendar"));
+        // Bytes, not `&text[..10]`: a letter of more than one byte may
+        // straddle the tenth byte, and slicing there would panic.
+        let bytes = text.as_bytes();
+        let looks_like_day = bytes.len() >= 10
+            && bytes[4] == b'-'
+            && bytes[7] == b'-'
+            && bytes[..10].iter().filter(|b| b.is_ascii_digit()).count() == 8;
+        if looks_like_day {
+            // Ten ASCII bytes, so byte 10 is a character boundary.
+            let day = text.get(..10).unwrap_or_default();
+            if NaiveDate::parse_from_str(day, "%Y-%m-%d").is_err() {
+                return Err(format!("'{text}' is not a day in the calendar"));
+            }
         }
         Err(format!(
             "'{text}' is not a date: write 2025-09-02 or 2025-09-02T10:00:00+08:00"
@@ -139,5 +188,21 @@ mod tests {
         assert!(Date::parse("next tuesday")
             .unwrap_err()
             .contains("is not a date"));
+    }
+
+    #[test]
+    fn a_letter_across_the_tenth_byte_is_not_a_date() {
+        for text in [
+            "2025-09-0é",
+            "2025-09-é",
+            "2025-0é-01",
+            "ééééé",
+            "2025-09-0\u{1F600}",
+        ] {
+            assert!(
+                Date::parse(text).unwrap_err().contains("is not a date"),
+                "{text}"
+            );
+        }
     }
 }

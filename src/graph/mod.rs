@@ -439,26 +439,37 @@ fn resolve_page(
 }
 
 fn check_unique_slugs(briefings: &[Briefing], errors: &mut Errors) {
-    let mut seen: HashMap<&str, &Briefing> = HashMap::new();
+    // Compared without case: `News` and `news` are one folder on the
+    // case-insensitive disks of macOS and Windows, where the site may be
+    // built or served.
+    let mut seen: HashMap<String, &Briefing> = HashMap::new();
     let mut sorted: Vec<&Briefing> = briefings.iter().collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
     for b in sorted {
-        if let Some(first) = seen.get(b.slug.as_str()) {
-            let mut error = Error::at(
-                &b.path,
+        if let Some(first) = seen.get(&b.slug.to_lowercase()) {
+            let message = if first.slug == b.slug {
                 format!(
                     "the slug '{}' is already taken by {}: both would be published at /briefings/{}/; set a different 'slug'",
                     b.slug,
                     first.path.display(),
                     b.slug
-                ),
-            );
+                )
+            } else {
+                format!(
+                    "the slug '{}' differs only in case from '{}' of {}: on a disk that ignores case both would be published at /briefings/{}/; set a different 'slug'",
+                    b.slug,
+                    first.slug,
+                    first.path.display(),
+                    first.slug
+                )
+            };
+            let mut error = Error::at(&b.path, message);
             if let Some((line, column)) = b.lines.slug {
                 error = error.on_line(line).on_column(column);
             }
             errors.push(error);
         } else {
-            seen.insert(&b.slug, b);
+            seen.insert(b.slug.to_lowercase(), b);
         }
     }
 }

@@ -214,7 +214,7 @@ impl<'a> Feed<'a> {
                         permalink: true,
                     }),
                     pub_date: Some(b.date.instant.to_rfc2822()),
-                    description: Some(b.summary.clone()),
+                    description: Some(html_text(&b.summary)),
                     content: self.content(b),
                     categories: self
                         .topics(b)
@@ -237,7 +237,7 @@ impl<'a> Feed<'a> {
         let channel = rss::Channel {
             title: self.title.clone(),
             link: self.home(),
-            description: self.description.clone(),
+            description: html_text(&self.description),
             language: Some(self.config.language.clone()),
             last_build_date: Some(self.updated().to_rfc2822()),
             generator: Some("briefing".into()),
@@ -387,6 +387,18 @@ impl<'a> Feed<'a> {
     }
 }
 
+/// Text as HTML that shows it: RSS readers take a `<description>` as HTML,
+/// so a summary's `</script><script>` must reach them as `&lt;/script&gt;…`.
+/// (The `rss` crate then wraps it in CDATA, splitting any `]]>`.)
+fn html_text(text: &str) -> String {
+    let mut html = String::with_capacity(text.len() + 16);
+    pulldown_cmark::html::push_html(
+        &mut html,
+        std::iter::once(pulldown_cmark::Event::Text(text.into())),
+    );
+    html
+}
+
 fn modified(b: &Briefing) -> DateTime<FixedOffset> {
     match &b.updated {
         Some(u) if u.instant > b.date.instant => u.instant,
@@ -483,6 +495,14 @@ fn has_scheme(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn descriptions_are_html_showing_the_text() {
+        assert_eq!(
+            html_text("Talks & </script><script>alert(1)</script>"),
+            "Talks &amp; &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
+        );
+    }
 
     #[test]
     fn relative_urls_become_absolute() {

@@ -1,0 +1,321 @@
+//! What a content file may hold beyond what its types say, checked as it
+//! loads so that every output (pages, feeds, sitemaps, the preview) is
+//! protected at once:
+//!
+//! - no character XML 1.0 cannot carry, anywhere in the file or in what
+//!   its YAML escapes (`"\x01"`) spell: one in a feed makes it unreadable;
+//! - front-matter URLs are http(s), mailto or relative (`safe_url`);
+//! - a briefing lists at most so many topics and people, and a table is at
+//!   most so many columns wide: each topic and person gets pages and feeds
+//!   listing its briefings, so their number multiplies the output, and a
+//!   wide table's rows are padded to its width.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::front_matter::Split;
+use super::markdown::{self, line_and_column};
+use super::model::{FrontMatter, PageMatter, PersonProfile, TopicProfile};
+use super::safe_url::{self, describe};
+use super::Loaded;
+use crate::config::Limits;
+use crate::error::Error;
+
+/// The first character XML 1.0 forbids, with its byte offset: C0 controls
+/// other than tab, line feed and carriage return, and U+FFFE and U+FFFF.
+/// (Lone surrogates cannot occur in a Rust string.)
+pub fn forbidden_in_xml(text: &str) -> Option<(usize, char)> {
+    // Bytes, not chars: this runs over every file of the site. In UTF-8,
+    // EF BF BE and EF BF BF are exactly U+FFFE and U+FFFF.
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().find_map(|(i, &b)| match b {
+        b'\t' | b'\n' | b'\r' => None,
+        0..=0x1f => Some((i, char::from(b))),
+        0xef if bytes.get(i + 1) == Some(&0xbf) => match bytes.get(i + 2) {
+            Some(0xbe) => Some((i, '\u{fffe}')),
+            Some(0xbf) => Some((i, '\u{ffff}')),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+/// The message for such a character, `where` being "in a briefing" or
+/// "in 'title' in a briefing".
+pub fn forbidden_message(c: char, place: &str) -> String {
+    format!("{} is not allowed {place}; remove it", describe(c))
+}
+
+/// Refuse a file holding a character XML cannot carry, at its line and
+/// column (counted after a leading byte-order mark, as editors count).
+pub fn check_characters(text: &str, path: &Path, what: &str) -> Result<(), Error> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    match forbidden_in_xml(text) {
+        None => Ok(()),
+        Some((offset, c)) => {
+            let (line, column) = line_and_column(text, offset);
+            Err(Error::at(path, forbidden_message(c, &format!("in {what}")))
+                .on_line(line)
+                .on_column(column))
+        }
+    }
+}
+
+/// The texts and URLs a kind of front-matter holds, by top-level key.
+pub trait FrontMatterText {
+    fn texts(&self) -> Vec<(&'static str, &str)>;
+    fn urls(&self) -> Vec<(&'static str, &str)> {
+        Vec::new()
+    }
+}
+
+/// Check what a file's front-matter says: its texts (as YAML decoded them)
+/// carry no character XML forbids, and its URLs are safe ones.
+pub fn check_front_matter<M: FrontMatterText>(
+    loaded: &Loaded<M>,
+    split: &Split<'_>,
+    what: &str,
+) -> Result<(), Error> {
+    for (key, text) in loaded.meta.texts() {
+        if let Some((_, c)) = forbidden_in_xml(text) {
+            return Err(
+                loaded.error_at(key, forbidden_message(c, &format!("in '{key}' in {what}")))
+            );
+        }
+    }
+    let mut nth_url = BTreeMap::new();
+    for (key, url) in loaded.meta.urls() {
+        let nth = nth_url.entry(key).or_insert(0usize);
+        *nth += 1;
+        if let Err(message) = safe_url::check(url) {
+            return Err(match url_position(loaded, split, key, *nth) {
+                Some((line, column)) => Error::at(&loaded.path, message)
+                    .on_line(line)
+                    .on_column(column),
+                None => loaded.error_at(key, message),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Where the `nth` URL under `key` is written: the value of the nth `url:`
+/// after the key's line (`sources` lists them), or the key's own value.
+fn url_position<M>(
+    loaded: &Loaded<M>,
+    split: &Split<'_>,
+    key: &str,
+    nth: usize,
+) -> Option<(usize, usize)> {
+    let (_, key_line, _) = loaded.keys.iter().find(|(k, _, _)| k == key)?;
+    if key != "sources" {
+        return None;
+    }
+    let mut seen = 0;
+    for (i, line) in split.yaml.lines().enumerate() {
+        let file_line = split.yaml_line + i;
+        if file_line < *key_line {
+            continue;
+        }
+        for (at, _) in line.match_indices("url:") {
+            let starts_word = line[..at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| matches!(c, ' ' | '{' | ',' | '-'));
+            if !starts_word {
+                continue;
+            }
+            seen += 1;
+            if seen == nth {
+                let rest = &line[at + 4..];
+                let value = at + 4 + (rest.len() - rest.trim_start().len());
+                return Some((file_line, line[..value].chars().count() + 1));
+            }
+        }
+    }
+    None
+}
+
+/// A briefing's own limits: how many topics and people it lists.
+pub fn check_briefing(loaded: &Loaded<FrontMatter>, limits: &Limits) -> Result<(), Error> {
+    for (key, names, limit, setting) in [
+        (
+            "topics",
+            &loaded.meta.topics,
+            limits.topics_per_briefing,
+            "topics_per_briefing",
+        ),
+        (
+            "people",
+            &loaded.meta.people,
+            limits.people_per_briefing,
+            "people_per_briefing",
+        ),
+    ] {
+        let count = names.as_ref().map_or(0, Vec::len);
+        if count > limit {
+            return Err(loaded.error_at(
+                key,
+                format!(
+                    "'{key}' lists {count} names; a briefing may list at most {limit} (limits: {{{setting}: …}} in briefing.yaml)"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A body's tables are at most `limits.table_columns` wide.
+pub fn check_body<M>(loaded: &Loaded<M>, limits: &Limits) -> Result<(), Error> {
+    let limit = limits.table_columns;
+    match markdown::table_wider_than(&loaded.body, limit) {
+        None => Ok(()),
+        Some((offset, columns)) => {
+            let (line, column) = line_and_column(&loaded.body, offset);
+            Err(Error::at(
+                &loaded.path,
+                format!(
+                    "this table is {columns} columns wide; at most {limit} are allowed (limits: {{table_columns: …}} in briefing.yaml)"
+                ),
+            )
+            .on_line(loaded.body_line + line - 1)
+            .on_column(column))
+        }
+    }
+}
+
+/// Every string in a YAML value, keys of mappings included.
+fn yaml_texts<'a>(
+    key: &'static str,
+    value: &'a serde_yaml::Value,
+    out: &mut Vec<(&'static str, &'a str)>,
+) {
+    use serde_yaml::Value;
+    match value {
+        Value::String(s) => out.push((key, s)),
+        Value::Sequence(items) => items.iter().for_each(|v| yaml_texts(key, v, out)),
+        Value::Mapping(map) => {
+            for (k, v) in map {
+                yaml_texts(key, k, out);
+                yaml_texts(key, v, out);
+            }
+        }
+        Value::Tagged(tagged) => yaml_texts(key, &tagged.value, out),
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
+fn extra_texts<'a>(
+    extra: &'a Option<BTreeMap<String, serde_yaml::Value>>,
+    out: &mut Vec<(&'static str, &'a str)>,
+) {
+    for (k, v) in extra.iter().flatten() {
+        out.push(("extra", k));
+        yaml_texts("extra", v, out);
+    }
+}
+
+fn push<'a>(out: &mut Vec<(&'static str, &'a str)>, key: &'static str, text: &'a Option<String>) {
+    if let Some(text) = text {
+        out.push((key, text));
+    }
+}
+
+fn push_all<'a>(
+    out: &mut Vec<(&'static str, &'a str)>,
+    key: &'static str,
+    texts: &'a Option<Vec<String>>,
+) {
+    out.extend(texts.iter().flatten().map(|t| (key, t.as_str())));
+}
+
+impl FrontMatterText for FrontMatter {
+    fn texts(&self) -> Vec<(&'static str, &str)> {
+        let mut out = Vec::new();
+        push(&mut out, "title", &self.title);
+        push(&mut out, "summary", &self.summary);
+        push(&mut out, "slug", &self.slug);
+        push(&mut out, "story", &self.story);
+        push_all(&mut out, "topics", &self.topics);
+        push_all(&mut out, "people", &self.people);
+        for source in self.sources.iter().flatten() {
+            out.push(("sources", &source.title));
+            push(&mut out, "sources", &source.url);
+        }
+        for (key, value) in [("date", &self.date), ("updated", &self.updated)] {
+            if let Some(value) = value {
+                yaml_texts(key, value, &mut out);
+            }
+        }
+        extra_texts(&self.extra, &mut out);
+        out
+    }
+
+    fn urls(&self) -> Vec<(&'static str, &str)> {
+        self.sources
+            .iter()
+            .flatten()
+            .filter_map(|s| s.url.as_deref())
+            .map(|url| ("sources", url))
+            .collect()
+    }
+}
+
+impl FrontMatterText for TopicProfile {
+    fn texts(&self) -> Vec<(&'static str, &str)> {
+        let mut out = Vec::new();
+        push(&mut out, "name", &self.name);
+        push(&mut out, "description", &self.description);
+        push(&mut out, "slug", &self.slug);
+        push_all(&mut out, "aliases", &self.aliases);
+        extra_texts(&self.extra, &mut out);
+        out
+    }
+}
+
+impl FrontMatterText for PersonProfile {
+    fn texts(&self) -> Vec<(&'static str, &str)> {
+        let mut out = Vec::new();
+        push(&mut out, "name", &self.name);
+        push(&mut out, "role", &self.role);
+        push(&mut out, "portrait", &self.portrait);
+        push(&mut out, "slug", &self.slug);
+        push_all(&mut out, "aliases", &self.aliases);
+        extra_texts(&self.extra, &mut out);
+        out
+    }
+
+    fn urls(&self) -> Vec<(&'static str, &str)> {
+        self.portrait
+            .as_deref()
+            .map(|url| ("portrait", url))
+            .into_iter()
+            .collect()
+    }
+}
+
+impl FrontMatterText for PageMatter {
+    fn texts(&self) -> Vec<(&'static str, &str)> {
+        let mut out = Vec::new();
+        push(&mut out, "title", &self.title);
+        push(&mut out, "slug", &self.slug);
+        extra_texts(&self.extra, &mut out);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_forbidden_characters_are_found() {
+        assert_eq!(forbidden_in_xml("tab\tlf\ncr\r ok é 🎆"), None);
+        assert_eq!(forbidden_in_xml("a\u{1}b"), Some((1, '\u{1}')));
+        assert_eq!(forbidden_in_xml("é\0"), Some((2, '\0')));
+        assert_eq!(forbidden_in_xml("x\u{fffe}"), Some((1, '\u{fffe}')));
+        assert_eq!(forbidden_in_xml("\u{ffff}"), Some((0, '\u{ffff}')));
+        // Neighbours of the noncharacters are allowed.
+        assert_eq!(forbidden_in_xml("\u{fffd}\u{fefe}\u{ffbf}"), None);
+    }
+}

@@ -1,0 +1,418 @@
+//! Content written to do harm: script URLs, markup in summaries, characters
+//! XML cannot carry, inputs whose cost explodes, text that used to panic.
+//! Each case writes one hostile file into `tests/fixtures/bad/hostile/`
+//! (a good briefing, Xi Jinping's profile) and names the error it must
+//! give, at its file, line and column; or builds and reads the feeds back.
+
+mod common;
+
+use std::process::Command;
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::{fixture, TestSite};
+
+const BAD: &str = "content/briefings/bad.md";
+
+fn site() -> TestSite {
+    fixture("bad/hostile")
+}
+
+/// The one error of building the site with `text` as `path`.
+fn error_of(path: &str, text: &str) -> String {
+    let site = site();
+    site.write(path, text);
+    let errors = site.build_err();
+    assert_eq!(errors.0.len(), 1, "expected one error:\n{errors}");
+    errors.0[0].to_string()
+}
+
+/// A briefing with `front` as extra front-matter lines (from line 4) and `body`.
+fn briefing(front: &str, body: &str) -> String {
+    format!("---\ntitle: Hostile\ndate: 2025-09-02\n{front}---\n{body}")
+}
+
+fn within<T: Send + 'static>(limit: Duration, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = mpsc::channel();
+    let started = Instant::now();
+    thread::spawn(move || tx.send(f()));
+    rx.recv_timeout(limit)
+        .unwrap_or_else(|e| panic!("no result after {:?}: {e}", started.elapsed()))
+}
+
+// ---- URLs from front-matter ----
+
+#[test]
+fn source_urls_are_web_mail_or_relative() {
+    let refused = "is not allowed: only http:, https:, mailto: and relative URLs are";
+    for (url, message) in [
+        ("javascript:alert(1)", refused),
+        ("JAVASCRIPT:alert(1)", refused),
+        ("JaVaScRiPt:alert(1)", refused),
+        ("vbscript:msgbox(1)", refused),
+        ("data:text/html,<script>alert(1)</script>", refused),
+        ("file:///etc/passwd", refused),
+        (
+            " javascript:alert(1)",
+            "starts or ends with a space: remove it",
+        ),
+        (
+            "java\\tscript:alert(1)",
+            "contains U+0009 (a tab), which browsers skip inside a URL: remove it",
+        ),
+        (
+            "java\\nscript:alert(1)",
+            "contains U+000A (a line break), which browsers skip inside a URL: remove it",
+        ),
+        (
+            "\\x7fjavascript:alert(1)",
+            "contains U+007F (a control character), which browsers skip inside a URL: remove it",
+        ),
+        ("", "the URL is empty: write one, or remove the key"),
+    ] {
+        let front = format!(
+            "sources:\n  - {{title: Readout, url: \"https://tass.com/\"}}\n  - title: Bad\n    url: \"{url}\"\n"
+        );
+        let error = error_of(BAD, &briefing(&front, "Body.\n"));
+        assert!(
+            error.starts_with(&format!("{BAD}:7:10: ")),
+            "{url:?}: {error}"
+        );
+        assert!(error.ends_with(message), "{url:?}: {error}");
+    }
+}
+
+#[test]
+fn sources_in_flow_style_are_placed_at_their_url() {
+    let front = "sources: [{title: A, url: \"https://a.org/\"}, {title: B, url: \"vbscript:x\"}]\n";
+    let error = error_of(BAD, &briefing(front, "Body.\n"));
+    assert!(error.starts_with(&format!("{BAD}:4:")), "{error}");
+    assert!(error.contains("'vbscript:x' is not allowed"), "{error}");
+}
+
+#[test]
+fn good_urls_build_and_are_linked() {
+    let site = site();
+    site.write(
+        BAD,
+        &briefing(
+            "sources:\n  - {title: Kremlin, url: \"https://en.kremlin.ru/\"}\n  - {title: Desk, url: \"mailto:desk@example.org\"}\n  - {title: Local, url: \"files/readout.pdf\"}\n",
+            "Body.\n",
+        ),
+    );
+    site.build_ok();
+    let page = site.page("briefings/bad/index.html");
+    for href in [
+        "https://en.kremlin.ru/",
+        "mailto:desk@example.org",
+        "files/readout.pdf",
+    ] {
+        assert!(page.contains(&format!("href=\"{href}\"")), "{href}");
+    }
+}
+
+#[test]
+fn portraits_are_web_or_relative() {
+    let error = error_of(
+        "content/people/xi-jinping.md",
+        "---\nname: Xi Jinping\nportrait: \"data:text/html,<script>alert(1)</script>\"\n---\nBio.\n",
+    );
+    assert_eq!(
+        error,
+        "content/people/xi-jinping.md:3:11: the URL 'data:text/html,<script>alert(1)</script>' is not allowed: only http:, https:, mailto: and relative URLs are"
+    );
+}
+
+// ---- Feeds carry text as text ----
+
+fn feed(site: &TestSite, path: &str) -> (String, feed_rs::model::Feed) {
+    let bytes = std::fs::read(site.out().join(path)).expect("feed");
+    let parsed = feed_rs::parser::parse(&bytes[..]).unwrap_or_else(|e| panic!("{path}: {e}"));
+    (String::from_utf8(bytes).expect("UTF-8"), parsed)
+}
+
+const SCRIPT: &str = "</script><script>alert(1)</script>";
+
+#[test]
+fn a_summary_with_markup_is_text_in_every_feed() {
+    let site = site();
+    site.write(
+        BAD,
+        &briefing(
+            &format!(
+                "summary: \"Talks end {SCRIPT} ]]> today\"\ntopics: [SCO]\npeople: [Xi Jinping]\n"
+            ),
+            "The text has ]]> too, and `]]>` in code.\n\n```\n]]>\n```\n",
+        ),
+    );
+    site.build_ok();
+    for folder in ["", "topics/sco/", "people/xi-jinping/"] {
+        let (raw, rss) = feed(&site, &format!("{folder}rss.xml"));
+        assert!(!raw.contains("<script"), "{folder}rss.xml:\n{raw}");
+        let item = rss
+            .entries
+            .iter()
+            .find(|e| e.title.as_ref().is_some_and(|t| t.content == "Hostile"))
+            .expect("the item");
+        // RSS readers take a description as HTML: it must be HTML showing the text.
+        let description = &item.summary.as_ref().expect("description").content;
+        assert_eq!(
+            description,
+            "Talks end &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; ]]&gt; today"
+        );
+        let content = item.content.as_ref().and_then(|c| c.body.as_deref());
+        let content = content.expect("full content");
+        assert!(content.contains("The text has ]]&gt; too"), "{content}");
+
+        let (raw, atom) = feed(&site, &format!("{folder}atom.xml"));
+        assert!(!raw.contains("<script"), "{folder}atom.xml:\n{raw}");
+        let entry = atom
+            .entries
+            .iter()
+            .find(|e| e.title.as_ref().is_some_and(|t| t.content == "Hostile"))
+            .expect("the entry");
+        let summary = entry.summary.as_ref().expect("summary");
+        assert_eq!(summary.content_type.to_string(), "text/plain");
+        assert_eq!(summary.content, format!("Talks end {SCRIPT} ]]> today"));
+
+        let bytes = std::fs::read(site.out().join(format!("{folder}feed.json"))).expect("json");
+        let json: serde_json::Value = serde_json::from_slice(&bytes).expect("JSON");
+        let item = &json["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|i| i["title"] == "Hostile")
+            .expect("the item");
+        // JSON Feed's summary is plain text by definition; its HTML is ours.
+        assert_eq!(item["summary"], format!("Talks end {SCRIPT} ]]> today"));
+        assert!(!item["content_html"]
+            .as_str()
+            .expect("content_html")
+            .contains("<script"));
+    }
+}
+
+#[test]
+fn cdata_end_in_raw_html_content_keeps_the_feed_xml() {
+    let site = site();
+    site.write(
+        "briefing.yaml",
+        "title: Bad input\nbase_url: https://example.org/\nmarkdown: {raw_html: true}\n",
+    );
+    site.write(BAD, &briefing("", "<p data-x=\"]]>\">Raw ]]> HTML</p>\n"));
+    site.build_ok();
+    let (_, rss) = feed(&site, "rss.xml");
+    let item = rss
+        .entries
+        .iter()
+        .find(|e| e.title.as_ref().is_some_and(|t| t.content == "Hostile"))
+        .expect("the item");
+    let content = item.content.as_ref().and_then(|c| c.body.as_deref());
+    assert!(
+        content.expect("content").contains("Raw ]]> HTML"),
+        "{content:?}"
+    );
+}
+
+// ---- Characters XML 1.0 forbids ----
+
+#[test]
+fn forbidden_characters_are_errors_where_they_are() {
+    let cases: &[(&str, String, &str)] = &[
+        (
+            BAD,
+            briefing("", "Line one.\nTwo \u{1} here.\n"),
+            "content/briefings/bad.md:6:5: U+0001 (a control character) is not allowed in a briefing; remove it",
+        ),
+        (
+            BAD,
+            briefing("", "A NUL: \0.\n"),
+            "content/briefings/bad.md:5:8: U+0000 (a NUL character) is not allowed in a briefing; remove it",
+        ),
+        (
+            BAD,
+            briefing("", "Ends with U+FFFE: \u{fffe}\n"),
+            "content/briefings/bad.md:5:19: U+FFFE (not a character) is not allowed in a briefing; remove it",
+        ),
+        (
+            BAD,
+            briefing("summary: \"A \u{ffff}\"\n", "Body.\n"),
+            "content/briefings/bad.md:4:13: U+FFFF (not a character) is not allowed in a briefing; remove it",
+        ),
+        (
+            BAD,
+            briefing("summary: \"Escaped \\x1b[31m red\"\n", "Body.\n"),
+            "content/briefings/bad.md:4:10: U+001B (a control character) is not allowed in 'summary' in a briefing; remove it",
+        ),
+        (
+            BAD,
+            briefing("topics: [SCO, \"Tian\\u0000jin\"]\n", "Body.\n"),
+            "content/briefings/bad.md:4:9: U+0000 (a NUL character) is not allowed in 'topics' in a briefing; remove it",
+        ),
+        (
+            BAD,
+            briefing("people:\n  - \"Xi\\u000bJinping\"\n", "Body.\n"),
+            "content/briefings/bad.md:4:8: U+000B (a control character) is not allowed in 'people' in a briefing; remove it",
+        ),
+        (
+            BAD,
+            briefing("extra:\n  caption: \"\\uFFFE\"\n", "Body.\n"),
+            "content/briefings/bad.md:4:7: U+FFFE (not a character) is not allowed in 'extra' in a briefing; remove it",
+        ),
+        (
+            "content/topics/sco.md",
+            "---\nname: \"SCO\\x02\"\n---\nThe Shanghai Cooperation Organisation.\n".into(),
+            "content/topics/sco.md:2:7: U+0002 (a control character) is not allowed in 'name' in a topic profile; remove it",
+        ),
+        (
+            "content/people/xi-jinping.md",
+            "---\nname: Xi Jinping\naliases: [\"Xi\\x03\"]\n---\nBio.\n".into(),
+            "content/people/xi-jinping.md:3:10: U+0003 (a control character) is not allowed in 'aliases' in a person profile; remove it",
+        ),
+        (
+            "content/pages/about.md",
+            "---\ntitle: About\n---\nWe \u{8} edit.\n".into(),
+            "content/pages/about.md:4:4: U+0008 (a control character) is not allowed in a page; remove it",
+        ),
+    ];
+    for (path, text, expected) in cases {
+        assert_eq!(&error_of(path, text), expected, "{text:?}");
+    }
+}
+
+#[test]
+fn a_control_character_in_the_site_config() {
+    let error = error_of(
+        "briefing.yaml",
+        "title: Bad input\nbase_url: https://example.org/\ndescription: \"News\\x0c\"\n",
+    );
+    assert_eq!(
+        error,
+        "briefing.yaml:3:14: U+000C (a control character) is not allowed in 'description'; remove it"
+    );
+}
+
+#[test]
+fn a_byte_order_mark_inside_front_matter() {
+    let error = error_of(
+        BAD,
+        "\u{feff}---\ntitle: Hostile\n\u{feff}date: 2025-09-02\n---\nBody.\n",
+    );
+    assert_eq!(
+        error,
+        "content/briefings/bad.md:3:1: U+FEFF (a byte-order mark) inside the front-matter: remove it (editors show nothing there; only the very start of a file may hold one)"
+    );
+}
+
+// ---- Costs that must stay linear ----
+
+#[test]
+fn a_briefing_lists_at_most_50_topics_and_50_people() {
+    let names = |n: usize, what: &str| {
+        (0..n)
+            .map(|i| format!("{what} {i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let ok = briefing(
+        &format!(
+            "topics: [{}]\npeople: [{}]\n",
+            names(50, "Topic"),
+            names(50, "Person")
+        ),
+        "Body.\n",
+    );
+    let site = site();
+    site.write(BAD, &ok);
+    site.build_ok();
+    assert_eq!(
+        error_of(BAD, &briefing(&format!("topics: [{}]\n", names(51, "Topic")), "Body.\n")),
+        "content/briefings/bad.md:4:9: 'topics' lists 51 names; a briefing may list at most 50 (limits: {topics_per_briefing: …} in briefing.yaml)"
+    );
+    assert_eq!(
+        error_of(BAD, &briefing(&format!("people: [{}]\n", names(1000, "Person")), "Body.\n")),
+        "content/briefings/bad.md:4:9: 'people' lists 1000 names; a briefing may list at most 50 (limits: {people_per_briefing: …} in briefing.yaml)"
+    );
+}
+
+fn table(columns: usize, rows: usize) -> String {
+    let mut text = "| a ".repeat(columns) + "|\n" + &"|---".repeat(columns) + "|\n";
+    for _ in 0..rows {
+        text.push_str(&"| x ".repeat(columns));
+        text.push_str("|\n");
+    }
+    text
+}
+
+#[test]
+fn tables_are_at_most_64_columns_wide() {
+    let site = site();
+    site.write(BAD, &briefing("", &format!("Intro.\n\n{}", table(64, 3))));
+    site.build_ok();
+    assert!(site.page("briefings/bad/index.html").contains("<table>"));
+    assert_eq!(
+        error_of(BAD, &briefing("", &format!("Intro.\n\n{}", table(65, 3)))),
+        "content/briefings/bad.md:7:1: this table is 65 columns wide; at most 64 are allowed (limits: {table_columns: …} in briefing.yaml)"
+    );
+}
+
+/// Peak memory of the finished child processes, in MB.
+fn children_peak_mb() -> i64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    usage.ru_maxrss / 1024
+}
+
+#[test]
+fn a_table_10k_columns_wide_fails_fast_and_small() {
+    let site = site();
+    // 2 MB: the shape that took 614 MB to render.
+    let body = table(10_000, 50);
+    assert!(body.len() > 2_000_000);
+    site.write(BAD, &briefing("", &body));
+    let root = site.root.clone();
+    let out = within(Duration::from_secs(20), move || {
+        Command::new(env!("CARGO_BIN_EXE_briefing"))
+            .args(["check", "--root"])
+            .arg(&root)
+            .output()
+            .expect("run briefing check")
+    });
+    assert_eq!(out.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.contains("content/briefings/bad.md:5:1: this table is 10000 columns wide; at most 64 are allowed"),
+        "{report}"
+    );
+    let peak = children_peak_mb();
+    assert!(peak < 200, "briefing check peaked at {peak} MB");
+}
+
+// ---- Panics ----
+
+#[test]
+fn a_date_cut_inside_a_letter_is_an_error_not_a_panic() {
+    let site = site();
+    site.write(
+        BAD,
+        "---\ntitle: Hostile\ndate: \"2025-09-0é\"\n---\nBody.\n",
+    );
+    for command in ["build", "check"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_briefing"))
+            .arg(command)
+            .arg("--root")
+            .arg(&site.root)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run briefing");
+        // `build` reports on stderr, `check` on stdout.
+        let report = String::from_utf8_lossy(&out.stderr) + String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{command}: {report}");
+        assert!(
+            report.contains("content/briefings/bad.md:3:7: '2025-09-0é' is not a date"),
+            "{command}: {report}"
+        );
+    }
+}
