@@ -103,7 +103,7 @@ mod serializer {
         }
     }
 
-    impl<'a> ser::Serializer for &'a mut Digest {
+    impl ser::Serializer for &mut Digest {
         type Ok = ();
         type Error = Unhashable;
         type SerializeSeq = Self;
@@ -261,7 +261,7 @@ mod serializer {
         SerializeStructVariant::serialize_field(key),
     );
 
-    impl<'a> ser::SerializeMap for &'a mut Digest {
+    impl ser::SerializeMap for &mut Digest {
         type Ok = ();
         type Error = Unhashable;
         fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result {
