@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::atomic_file;
 use crate::digest::hash_of;
 use crate::graph::{BodyCache, RelatedMemo};
 use crate::theme::ThemeFile;
@@ -118,8 +119,8 @@ impl BuildCache {
         // The index goes first, so a crash between the two leaves an index
         // that does not fit the blob, which `read` rejects.
         let _ = std::fs::remove_file(path);
-        if write_atomically(&blob_path(path), &blob) {
-            write_atomically(path, &bytes);
+        if atomic_file::write(&blob_path(path), &blob).is_ok() {
+            let _ = atomic_file::write(path, &bytes);
         }
     }
 }
@@ -134,16 +135,4 @@ impl BuildCache {
 
 fn blob_path(path: &Path) -> PathBuf {
     path.with_extension("cache-html")
-}
-
-/// Write `bytes` to a file beside `path`, renamed over it when complete.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> bool {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(format!(".new-{}", std::process::id()));
-    let temp = path.with_file_name(name);
-    if std::fs::write(&temp, bytes).is_ok() && std::fs::rename(&temp, path).is_ok() {
-        return true;
-    }
-    let _ = std::fs::remove_file(&temp);
-    false
 }

@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::content::front_matter;
 use crate::content::rules::{check_characters, forbidden_in_xml, forbidden_message};
 use crate::error::Error;
+use crate::yaml;
 
 pub const CONFIG_FILE: &str = "briefing.yaml";
 
@@ -162,10 +162,9 @@ impl Config {
         // Site texts go into every feed, where XML cannot carry them.
         check_characters(&text, Path::new(CONFIG_FILE), "briefing.yaml")?;
         let mut config: Config =
-            front_matter::parse_file(&text, Path::new(CONFIG_FILE)).map_err(missing_field_hint)?;
+            yaml::parse_file(&text, Path::new(CONFIG_FILE)).map_err(missing_field_hint)?;
         config.root = root.to_path_buf();
-        config.keys =
-            front_matter::top_level_keys(text.strip_prefix('\u{feff}').unwrap_or(&text), 1);
+        config.keys = yaml::top_level_keys(text.strip_prefix('\u{feff}').unwrap_or(&text), 1);
         config.validate()?;
         Ok(config)
     }
@@ -288,7 +287,7 @@ mod tests {
     use super::*;
 
     fn config(yaml: &str) -> Result<Config, Error> {
-        let mut c: Config = front_matter::parse_file(yaml, Path::new(CONFIG_FILE))?;
+        let mut c: Config = yaml::parse_file(yaml, Path::new(CONFIG_FILE))?;
         c.validate()?;
         Ok(c)
     }

@@ -3,6 +3,7 @@
 //! The pipeline runs one way: config → load → link → render → write.
 //! Each stage is a module with a plain function at its door.
 
+mod atomic_file;
 pub mod build_cache;
 pub mod check;
 pub mod config;
@@ -11,6 +12,7 @@ pub mod digest;
 mod driver;
 pub mod error;
 pub mod graph;
+pub mod markdown;
 pub mod output;
 mod publish;
 pub mod render;
@@ -19,6 +21,7 @@ pub mod serve;
 pub mod slug;
 pub mod terminal;
 pub mod theme;
+mod yaml;
 
 use std::path::PathBuf;
 use std::time::Duration;

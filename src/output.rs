@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::atomic_file;
 use crate::error::{Error, Errors};
 
 /// One file of the built site, as the render stage makes it.
@@ -298,17 +299,7 @@ impl InPlace {
             .par_iter()
             .map(|file| {
                 let target = output.join(&file.path);
-                let temp = target.with_file_name(format!(
-                    ".{}.new-{}",
-                    file.path.rsplit('/').next().unwrap_or("file"),
-                    std::process::id()
-                ));
-                fs::write(&temp, &file.bytes)
-                    .and_then(|()| fs::rename(&temp, &target))
-                    .map_err(|e| {
-                        let _ = fs::remove_file(&temp);
-                        Error::io(&target, &e)
-                    })
+                atomic_file::write(&target, &file.bytes).map_err(|e| Error::io(&target, &e))
             })
             .collect();
         let mut errors = Errors::default();

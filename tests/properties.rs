@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use briefing::content::markdown::{self, LinkResolver, MarkdownOptions, NoMentions};
 use briefing::content::{front_matter, safe_url, Date};
+use briefing::markdown::{self, LinkResolver, MarkdownOptions, NoMentions};
 use briefing::serve::http::{resolve, Resolved};
 use briefing::slug::{check_written, slugify};
 use proptest::prelude::*;

@@ -102,7 +102,7 @@ impl FrontMatterCache {
     /// Write the cache through a temporary file renamed into place.
     pub fn write(&self, path: &Path) {
         if let Ok(bytes) = serde_json::to_vec(self) {
-            crate::build_cache::write_atomically(path, &bytes);
+            let _ = crate::atomic_file::write(path, &bytes);
         }
     }
 }

@@ -4,7 +4,6 @@
 mod cache;
 pub mod front_matter;
 mod front_matter_cache;
-pub mod markdown;
 pub mod model;
 pub mod rules;
 pub mod safe_url;
@@ -260,7 +259,7 @@ fn parse_file_with(
 ) -> Result<Parsed, Error> {
     let bytes = std::fs::read(config.root.join(rel)).map_err(|e| Error::io(rel, &e))?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        let (line, _) = markdown::line_and_column(
+        let (line, _) = crate::markdown::line_and_column(
             &String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]),
             usize::MAX,
         );

@@ -14,12 +14,12 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::front_matter::Split;
-use super::markdown::{self, line_and_column};
 use super::model::{FrontMatter, PageMatter, PersonProfile, TopicProfile};
 use super::safe_url::{self, describe};
 use super::Loaded;
 use crate::config::Limits;
 use crate::error::Error;
+use crate::markdown::{self, line_and_column};
 
 /// The first character XML 1.0 forbids, with its byte offset: C0 controls
 /// other than tab, line feed and carriage return, and U+FFFE and U+FFFF.

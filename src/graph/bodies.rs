@@ -13,11 +13,9 @@ use rayon::prelude::*;
 use super::mentions::{BriefingMentions, Kind, Names};
 use super::{Briefing, Site};
 use crate::config::Config;
-use crate::content::markdown::{
-    self, InternalLink, LinkResolver, MarkdownOptions, NoMentions, Rendered,
-};
 use crate::digest::hash_of;
 use crate::error::{did_you_mean, Error, Errors};
+use crate::markdown::{self, InternalLink, LinkResolver, MarkdownOptions, NoMentions, Rendered};
 
 impl CachedBody {
     /// Give briefing `b` what its body makes: its HTML, word count and

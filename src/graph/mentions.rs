@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-use crate::content::markdown::MentionLinker;
+use crate::markdown::MentionLinker;
 
 use super::Subject;
 

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use briefing::content::markdown::{self, LinkResolver, MarkdownOptions, NoMentions};
+use briefing::markdown::{self, LinkResolver, MarkdownOptions, NoMentions};
 use briefing::content::{front_matter, rules, safe_url, Date, FrontMatter};
 use libfuzzer_sys::fuzz_target;
 
