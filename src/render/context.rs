@@ -280,16 +280,6 @@ impl<'a> Shared<'a> {
         &self.digests.cards
     }
 
-    /// A digest of what a feed shows of a briefing: no more than its own
-    /// page shows (`page`, `content`, its card).
-    pub fn feed_item_digest(&self, i: usize) -> u64 {
-        crate::digest::hash_of((
-            self.digests.cards[i],
-            self.digests.pages[i],
-            self.site.briefings[i].html_hash,
-        ))
-    }
-
     pub fn cards(&self, indexes: &[usize]) -> Vec<Value> {
         indexes.iter().map(|&i| self.card(i)).collect()
     }

@@ -121,49 +121,143 @@ pub fn feed_links(config: &Config, site: &Site, owner: FeedOwner) -> Vec<FeedLin
 pub fn render(config: &Config, site: &Site, owner: FeedOwner) -> Result<Vec<Output>, Error> {
     let feed = Feed::new(config, site, owner);
     let mut files = Vec::new();
-    if config.feeds.rss {
+    if feed.formats.rss {
         files.push(feed.rss()?);
     }
-    if config.feeds.atom {
+    if feed.formats.atom {
         files.push(feed.atom()?);
     }
-    if config.feeds.json {
+    if feed.formats.json {
         files.push(feed.json()?);
     }
     Ok(files)
 }
 
+/// A digest of everything `owner`'s feeds are written from.
+pub fn digest(config: &Config, site: &Site, owner: FeedOwner) -> u64 {
+    crate::digest::digest_of(&Feed::new(config, site, owner))
+}
+
+/// One owner's feeds as they are written, in all three formats: nothing
+/// else is read to write them, so the digest of this value decides whether
+/// they are written again.
+#[derive(Serialize)]
 struct Feed<'a> {
-    config: &'a Config,
-    site: &'a Site,
     folder: &'a str,
     title: String,
     description: String,
-    items: Vec<&'a Briefing>,
+    /// Absolute: the site's own address, and the folder's.
+    base_url: &'a str,
+    origin: &'a str,
+    home: String,
+    language: &'a str,
+    author: &'a str,
+    full_content: bool,
+    formats: Formats,
+    items: Vec<Item<'a>>,
+}
+
+#[derive(Serialize)]
+struct Formats {
+    rss: bool,
+    atom: bool,
+    json: bool,
+}
+
+/// A briefing as a feed shows it.
+#[derive(Serialize)]
+struct Item<'a> {
+    title: &'a str,
+    /// Its permalink.
+    url: String,
+    #[serde(serialize_with = "instant")]
+    date: DateTime<FixedOffset>,
+    #[serde(serialize_with = "instant")]
+    modified: DateTime<FixedOffset>,
+    summary: &'a str,
+    body: Body<'a>,
+    topics: Vec<&'a str>,
+}
+
+/// A briefing's HTML. Its digest stands for it in the feed's digest, so
+/// that a no-change build does not hash every body again.
+struct Body<'a> {
+    html: &'a str,
+    digest: u64,
+}
+
+impl Serialize for Body<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u64(self.digest)
+    }
+}
+
+fn instant<S: serde::Serializer>(date: &DateTime<FixedOffset>, s: S) -> Result<S::Ok, S::Error> {
+    (
+        date.timestamp(),
+        date.timestamp_subsec_nanos(),
+        date.offset().local_minus_utc(),
+    )
+        .serialize(s)
 }
 
 impl<'a> Feed<'a> {
     fn new(config: &'a Config, site: &'a Site, owner: FeedOwner) -> Self {
+        let folder = owner.folder(site);
         Feed {
-            config,
-            site,
-            folder: owner.folder(site),
+            folder,
             title: owner.title(config, site),
             description: owner.description(config, site),
+            base_url: &config.base_url,
+            origin: config
+                .base_url
+                .strip_suffix(config.base_path())
+                .unwrap_or(&config.base_url),
+            home: config.permalink(folder),
+            language: &config.language,
+            author: if config.author.is_empty() {
+                &config.title
+            } else {
+                &config.author
+            },
+            full_content: config.feeds.full_content,
+            formats: Formats {
+                rss: config.feeds.rss,
+                atom: config.feeds.atom,
+                json: config.feeds.json,
+            },
             items: owner
                 .items(site, config.feeds.items)
                 .into_iter()
-                .map(|i| &site.briefings[i])
+                .map(|i| {
+                    let b = &site.briefings[i];
+                    Item {
+                        title: &b.title,
+                        url: config.permalink(&b.url_path),
+                        date: b.date.instant,
+                        modified: modified(b),
+                        summary: &b.summary,
+                        body: Body {
+                            html: &b.html,
+                            digest: b.html_hash,
+                        },
+                        topics: b
+                            .topics
+                            .iter()
+                            .map(|&t| site.topics[t].name.as_str())
+                            .collect(),
+                    }
+                })
                 .collect(),
         }
     }
 
     fn self_url(&self, file: &str) -> String {
-        self.config.permalink(&format!("{}{file}", self.folder))
+        format!("{}{}{file}", self.base_url, self.folder)
     }
 
     fn home(&self) -> String {
-        self.config.permalink(self.folder)
+        self.home.clone()
     }
 
     /// The newest date among the items, never the clock, so rebuilds of the
@@ -171,31 +265,18 @@ impl<'a> Feed<'a> {
     fn updated(&self) -> DateTime<FixedOffset> {
         self.items
             .iter()
-            .map(|b| modified(b))
+            .map(|item| item.modified)
             .max()
             .unwrap_or_else(|| DateTime::UNIX_EPOCH.fixed_offset())
     }
 
-    fn content(&self, b: &Briefing) -> Option<String> {
-        self.config
-            .feeds
-            .full_content
-            .then(|| absolute_urls(&b.html, &self.config.permalink(&b.url_path), self.config))
+    fn content(&self, item: &Item) -> Option<String> {
+        self.full_content
+            .then(|| absolute_urls(item.body.html, &item.url, self.origin))
     }
 
     fn author(&self) -> &str {
-        if self.config.author.is_empty() {
-            &self.config.title
-        } else {
-            &self.config.author
-        }
-    }
-
-    fn topics(&self, b: &'a Briefing) -> Vec<&'a str> {
-        b.topics
-            .iter()
-            .map(|&t| self.site.topics[t].name.as_str())
-            .collect()
+        self.author
     }
 
     fn rss(&self) -> Result<Output, Error> {
@@ -205,20 +286,20 @@ impl<'a> Feed<'a> {
             .items
             .iter()
             .map(|b| {
-                let link = self.config.permalink(&b.url_path);
+                let link = b.url.clone();
                 rss::Item {
-                    title: Some(b.title.clone()),
+                    title: Some(b.title.to_string()),
                     link: Some(link.clone()),
                     guid: Some(rss::Guid {
                         value: link,
                         permalink: true,
                     }),
-                    pub_date: Some(b.date.instant.to_rfc2822()),
-                    description: Some(html_text(&b.summary)),
+                    pub_date: Some(b.date.to_rfc2822()),
+                    description: Some(html_text(b.summary)),
                     content: self.content(b),
-                    categories: self
-                        .topics(b)
-                        .into_iter()
+                    categories: b
+                        .topics
+                        .iter()
                         .map(|name| rss::Category {
                             name: name.to_string(),
                             domain: None,
@@ -238,7 +319,7 @@ impl<'a> Feed<'a> {
             title: self.title.clone(),
             link: self.home(),
             description: html_text(&self.description),
-            language: Some(self.config.language.clone()),
+            language: Some(self.language.to_string()),
             last_build_date: Some(self.updated().to_rfc2822()),
             generator: Some("briefing".into()),
             atom_ext: Some(AtomExtension {
@@ -285,23 +366,23 @@ impl<'a> Feed<'a> {
             .items
             .iter()
             .map(|b| {
-                let url = self.config.permalink(&b.url_path);
+                let url = b.url.clone();
                 Entry {
-                    title: Text::plain(b.title.clone()),
+                    title: Text::plain(b.title),
                     id: url.clone(),
-                    updated: modified(b),
-                    published: Some(b.date.instant),
+                    updated: b.modified,
+                    published: Some(b.date),
                     authors: vec![person()],
                     links: vec![link(url, "alternate", Some("text/html"))],
-                    summary: (!b.summary.is_empty()).then(|| Text::plain(b.summary.clone())),
+                    summary: (!b.summary.is_empty()).then(|| Text::plain(b.summary)),
                     content: self.content(b).map(|html| Content {
                         value: Some(html),
                         content_type: Some("html".into()),
                         ..Content::default()
                     }),
-                    categories: self
-                        .topics(b)
-                        .into_iter()
+                    categories: b
+                        .topics
+                        .iter()
                         .map(|name| Category {
                             term: name.to_string(),
                             ..Category::default()
@@ -325,7 +406,7 @@ impl<'a> Feed<'a> {
                 link(self.home(), "alternate", Some("text/html")),
             ],
             subtitle: Some(Text::plain(self.description.clone())),
-            lang: Some(self.config.language.clone()),
+            lang: Some(self.language.to_string()),
             entries,
             ..atom_syndication::Feed::default()
         };
@@ -354,24 +435,23 @@ impl<'a> Feed<'a> {
             home_page_url: self.home(),
             feed_url: self.self_url("feed.json"),
             description: &self.description,
-            language: &self.config.language,
+            language: self.language,
             authors: vec![JsonAuthor { name: author.name }],
             items: self
                 .items
                 .iter()
                 .map(|b| {
-                    let url = self.config.permalink(&b.url_path);
+                    let url = b.url.clone();
                     JsonItem {
                         id: url.clone(),
                         url,
-                        title: &b.title,
+                        title: b.title,
                         content_html: self.content(b),
-                        content_text: (!self.config.feeds.full_content)
-                            .then_some(b.summary.as_str()),
-                        summary: (!b.summary.is_empty()).then_some(b.summary.as_str()),
-                        date_published: b.date.instant.to_rfc3339(),
-                        date_modified: modified(b).to_rfc3339(),
-                        tags: self.topics(b),
+                        content_text: (!self.full_content).then_some(b.summary),
+                        summary: (!b.summary.is_empty()).then_some(b.summary),
+                        date_published: b.date.to_rfc3339(),
+                        date_modified: b.modified.to_rfc3339(),
+                        tags: b.topics.clone(),
                         authors: vec![JsonAuthor { name: author.name }],
                     }
                 })
@@ -443,14 +523,10 @@ struct JsonItem<'a> {
 /// Feed readers show content away from the site, so every `href` and `src`
 /// must be absolute: `/x/` gets the site's origin, `#a` and `img.jpg` are
 /// resolved against the briefing's own address.
-pub fn absolute_urls(html: &str, page: &str, config: &Config) -> String {
+pub fn absolute_urls(html: &str, page: &str, origin: &str) -> String {
     // One pass over the HTML for both attributes: searching for each in
     // turn rescans the text after every link for the one that is absent.
     static ATTRIBUTES: OnceLock<Option<AhoCorasick>> = OnceLock::new();
-    let origin = config
-        .base_url
-        .strip_suffix(config.base_path())
-        .unwrap_or(&config.base_url);
     let Some(attributes) = ATTRIBUTES.get_or_init(|| AhoCorasick::new(["href=\"", "src=\""]).ok())
     else {
         return html.to_string();
@@ -506,11 +582,8 @@ mod tests {
 
     #[test]
     fn relative_urls_become_absolute() {
-        let mut config: Config =
-            serde_yaml::from_str("title: T\nbase_url: https://e.org/news/\n").unwrap();
-        config.set_base_url("https://e.org/news/");
         let html = r##"<a href="/news/topics/sco/">SCO</a> <img src="map.png"> <a href="#gas">gas</a> <a href="https://x.org/">x</a> <a href="mailto:a@b.c">m</a>"##;
-        let out = absolute_urls(html, "https://e.org/news/briefings/talks/", &config);
+        let out = absolute_urls(html, "https://e.org/news/briefings/talks/", "https://e.org");
         assert_eq!(
             out,
             r##"<a href="https://e.org/news/topics/sco/">SCO</a> <img src="https://e.org/news/briefings/talks/map.png"> <a href="https://e.org/news/briefings/talks/#gas">gas</a> <a href="https://x.org/">x</a> <a href="mailto:a@b.c">m</a>"##

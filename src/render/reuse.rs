@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use super::{search, sitemap, FeedOwner, PageJob, Renderer};
-use crate::digest::{digest_of, hash_of};
+use crate::digest::digest_of;
 use crate::error::Error;
 use crate::output::Output;
 
@@ -43,31 +43,9 @@ impl InOrder {
     }
 }
 
-/// A digest of what `owner`'s feeds show: the site's own values, the
-/// owner's name and address, and each item as its page shows it.
+/// A digest of what `owner`'s feeds are written from.
 pub fn feed_digest(renderer: &Renderer, owner: FeedOwner) -> u64 {
-    let (config, site, shared) = (renderer.config, renderer.site, renderer.shared());
-    let limit = config.feeds.items;
-    let (name, items): (Option<(&str, &str)>, Vec<usize>) = match owner {
-        FeedOwner::Site => (None, (0..site.briefings.len().min(limit)).collect()),
-        FeedOwner::Topic(i) => {
-            let t = &site.topics[i];
-            (Some((&t.name, &t.path)), first(&t.briefings, limit))
-        }
-        FeedOwner::Person(i) => {
-            let p = &site.people[i];
-            (Some((&p.name, &p.path)), first(&p.briefings, limit))
-        }
-    };
-    let items: Vec<u64> = items
-        .into_iter()
-        .map(|i| shared.feed_item_digest(i))
-        .collect();
-    hash_of((shared.site_digest(), config.feeds.full_content, name, items))
-}
-
-fn first(list: &[usize], limit: usize) -> Vec<usize> {
-    list.iter().take(limit).copied().collect()
+    super::feeds::digest(renderer.config, renderer.site, owner)
 }
 
 impl<'a> Reuse<'a> {
