@@ -4,23 +4,23 @@
 //! Each stage is a module with a plain function at its door.
 
 mod atomic_file;
-pub mod build_cache;
+pub(crate) mod build_cache;
 pub mod check;
 pub mod config;
 pub mod content;
-pub mod digest;
+pub(crate) mod digest;
 mod driver;
 pub mod error;
-pub mod graph;
+pub(crate) mod graph;
 pub mod markdown;
-pub mod output;
+pub(crate) mod output;
 mod publish;
-pub mod render;
+pub(crate) mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod slug;
 pub mod terminal;
-pub mod theme;
+pub(crate) mod theme;
 mod yaml;
 
 use std::path::PathBuf;
@@ -28,7 +28,7 @@ use std::time::Duration;
 
 pub use config::Config;
 pub use error::{Error, Errors};
-pub use graph::Site;
+pub use output::Output;
 
 /// What `briefing build` is asked to do.
 #[derive(Debug, Clone)]
@@ -103,8 +103,13 @@ pub fn build_with_progress(
     publish::build(options, progress)
 }
 
+/// The templates a theme must have: one for each kind of page.
+pub fn page_templates() -> impl Iterator<Item = &'static str> {
+    render::kinds::templates()
+}
+
 /// Every file of the built site, in memory, as a fresh build would write it.
-pub fn render_site(options: &BuildOptions) -> Result<Vec<output::Output>, Errors> {
+pub fn render_site(options: &BuildOptions) -> Result<Vec<Output>, Errors> {
     let mut driver = driver::Driver::open(options)?;
     driver.link(&driver::Changes::everything(), None)?;
     let mut files = Vec::new();

@@ -15,11 +15,10 @@ use crate::error::Error;
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
-/// A file of the theme or site: its name relative to its folder
-/// (`briefing.html`, `css/site.css`), where it came from, and its bytes.
+/// A file of the theme or site, kept by its name relative to its folder
+/// (`briefing.html`, `css/site.css`): where it came from, and its bytes.
 #[derive(Debug, Clone)]
 pub struct ThemeFile {
-    pub name: String,
     /// Shown in errors: `themes/default/templates/base.html`, or
     /// `(built-in default theme)/templates/base.html`.
     pub origin: PathBuf,
@@ -94,7 +93,6 @@ fn collect_built_in(dir: &Dir<'static>, sub: &str, files: &mut BTreeMap<String, 
         files.insert(
             name.to_string_lossy().replace('\\', "/"),
             ThemeFile {
-                name: name.to_string_lossy().into_owned(),
                 origin: Path::new("(built-in default theme)").join(path),
                 bytes: file.contents().to_vec(),
             },
@@ -129,14 +127,7 @@ fn collect_folder(
             .collect::<Vec<_>>()
             .join("/");
         let bytes = std::fs::read(path).map_err(|e| Error::io(&origin, &e))?;
-        files.insert(
-            name.clone(),
-            ThemeFile {
-                name,
-                origin,
-                bytes,
-            },
-        );
+        files.insert(name, ThemeFile { origin, bytes });
     }
     Ok(())
 }

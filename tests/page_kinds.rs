@@ -32,7 +32,7 @@ fn fresh(site: &TestSite) -> BTreeMap<String, Vec<u8>> {
 /// table, prints its name and its whole context.
 fn dumping_site() -> TestSite {
     let site = fixture("crosslinks");
-    for template in briefing::render::kinds::templates() {
+    for template in briefing::page_templates() {
         site.write(
             &format!("templates/{template}"),
             &format!("<!-- {template} -->\n{{{{ __tera_context | safe }}}}\n"),
@@ -157,7 +157,7 @@ fn every_kind_of_page_is_rendered_again_when_anything_it_shows_changes() {
         .iter()
         .map(|(k, v)| (k.clone(), v.to_vec()))
         .collect();
-    for template in briefing::render::kinds::templates() {
+    for template in briefing::page_templates() {
         let marker = format!("<!-- {template} -->");
         assert!(
             held.values()

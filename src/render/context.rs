@@ -275,11 +275,6 @@ impl<'a> Shared<'a> {
         }
     }
 
-    /// Every briefing's card digest, newest first.
-    pub fn card_digests(&self) -> &[u64] {
-        &self.digests.cards
-    }
-
     pub fn cards(&self, indexes: &[usize]) -> Vec<Value> {
         indexes.iter().map(|&i| self.card(i)).collect()
     }

@@ -19,10 +19,9 @@ use crate::digest::Digest;
 use crate::error::{Error, Errors};
 use crate::graph::Site;
 use crate::output::Output;
-use crate::theme::Theme;
 use context::{BriefingDigests, Shared};
 pub use feeds::FeedOwner;
-pub use kinds::{Kind, PageJob};
+pub use kinds::PageJob;
 pub use templates::Templates;
 
 pub struct Renderer<'a> {
@@ -60,10 +59,6 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    pub fn shared(&self) -> &Shared<'a> {
-        &self.shared
-    }
-
     pub fn into_digests(self) -> BriefingDigests {
         self.shared.into_digests()
     }
@@ -74,19 +69,6 @@ impl<'a> Renderer<'a> {
         digest.add(self.shared.site_digest());
         job.fields(&self.shared).digest(&self.shared, &mut digest);
         digest.finish()
-    }
-
-    pub fn load_templates(theme: &Theme) -> Result<Templates, Error> {
-        Templates::load(&theme.templates()?)
-    }
-
-    /// Render every page and feed, in parallel; all template errors are reported.
-    pub fn render_all(&self) -> Result<Vec<Output>, Errors> {
-        let jobs = PageJob::all(self.site);
-        let mut outputs = self.render_jobs(&jobs)?;
-        outputs.extend(self.render_feeds(&FeedOwner::all(self.site))?);
-        outputs.extend(self.render_indexes(&jobs)?);
-        Ok(outputs)
     }
 
     /// The feeds of `owners`, in parallel.
@@ -100,16 +82,6 @@ impl<'a> Renderer<'a> {
             outputs.extend(feed?);
         }
         Ok(outputs)
-    }
-
-    /// The files that list the whole site for crawlers: sitemaps, robots.txt.
-    pub fn render_indexes(&self, jobs: &[PageJob]) -> Result<Vec<Output>, Error> {
-        Ok(vec![
-            sitemap::sitemap(&sitemap::entries(self.config, self.site, jobs))?,
-            sitemap::news_sitemap(self.config, self.site, sitemap::build_time())?,
-            sitemap::robots(self.config),
-            search::index(&search::entries(self.config, self.site))?,
-        ])
     }
 
     pub fn render_jobs(&self, jobs: &[PageJob]) -> Result<Vec<Output>, Errors> {
