@@ -211,6 +211,14 @@ impl Config {
         self.base_url = url;
     }
 
+    /// The base URL without its path: `https://example.org`, what a
+    /// root-relative link (`/briefings/x/`) is relative to.
+    pub fn origin(&self) -> &str {
+        self.base_url
+            .strip_suffix(self.base_path())
+            .unwrap_or(&self.base_url)
+    }
+
     /// The path part of the base URL, with slashes at both ends: `/` for a
     /// site at the root of its host, `/briefing/` for one deployed below it.
     pub fn base_path(&self) -> &str {

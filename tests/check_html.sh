@@ -34,11 +34,13 @@ if [ ! -f "$jar" ]; then
 fi
 command -v java >/dev/null || { echo "check_html: java is needed to run vnu" >&2; exit 2; }
 
-# The pages to check, as find lists them.
+# The pages to check, as find lists them. An edition's e-mail is not a web
+# page: it keeps the table attributes (width, cellpadding) that e-mail
+# clients need and HTML5 calls obsolete; tests/editions.rs checks it.
 pages=()
 while IFS= read -r -d '' file; do
   pages+=("$file")
-done < <(find "$site" -name '*.html' -type f -print0 | sort -z)
+done < <(find "$site" -name '*.html' -not -name 'email.html' -type f -print0 | sort -z)
 total=${#pages[@]}
 if [ "$total" -eq 0 ]; then
   echo "check_html: no .html files under $site" >&2

@@ -38,7 +38,11 @@ fn dumping_site() -> TestSite {
             &format!("<!-- {template} -->\n{{{{ __tera_context | safe }}}}\n"),
         );
     }
-    // A running story, so its kind has a page too.
+    // An edition and a running story, so their kinds have pages too.
+    site.write(
+        EDITION,
+        "---\ntitle: Talks day\ndate: 2025-09-02T20:00:00+08:00\nlead: \"@/briefings/2025-09-02-talks.md\"\nbriefings:\n  - \"@/briefings/2025-08-31-summit.md\"\nsummary: Putin and Xi meet.\n---\n- The [talks](@/briefings/2025-09-02-talks.md) follow the summit.\n",
+    );
     edit(&site, "content/briefings/2025-09-02-talks.md", |t| {
         t.replace(
             "people: [Putin, Xi]",
@@ -58,6 +62,7 @@ fn edit(site: &TestSite, path: &str, change: impl Fn(&str) -> String) {
 
 const TALKS: &str = "content/briefings/2025-09-02-talks.md";
 const SUMMIT: &str = "content/briefings/2025-08-31-summit.md";
+const EDITION: &str = "content/editions/2025-09-02.md";
 const PARADE: &str = "content/briefings/2025-09-03-parade.md";
 const XI: &str = "content/people/xi-jinping.md";
 const SCO: &str = "content/topics/sco.md";
@@ -139,8 +144,31 @@ fn edits() -> Vec<Edit> {
         ("page body", ABOUT, |t| {
             t.replace("A test site.", "A small test site.")
         }),
+        ("edition title", EDITION, |t| {
+            t.replace("Talks day", "The talks")
+        }),
+        ("edition date", EDITION, |t| t.replace("T20:00", "T21:00")),
+        ("edition summary", EDITION, |t| {
+            t.replace("Putin and Xi meet.", "Xi hosts Putin.")
+        }),
+        ("edition note", EDITION, |t| {
+            t.replace("follow the summit", "come after the summit")
+        }),
+        ("edition order", EDITION, |t| {
+            t.replace(
+                "lead: \"@/briefings/2025-09-02-talks.md\"",
+                "lead: \"@/briefings/2025-08-31-summit.md\"",
+            )
+            .replace(
+                "  - \"@/briefings/2025-08-31-summit.md\"",
+                "  - \"@/briefings/2025-09-02-talks.md\"",
+            )
+        }),
         ("draft published", PARADE, |t| {
             t.replace("draft: true", "draft: false")
+        }),
+        ("edition section", EDITION, |t| {
+            t.replace("summary:", "sections:\n  - {title: Also today, briefings: [\"@/briefings/2025-09-03-parade.md\"]}\nsummary:")
         }),
     ]
 }

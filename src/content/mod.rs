@@ -21,7 +21,10 @@ use crate::config::{Config, Limits};
 use crate::error::{Error, Errors};
 pub use cache::{load_cached, reload_bodies, ContentCache};
 pub use front_matter_cache::FrontMatterCache;
-pub use model::{Date, FrontMatter, PageMatter, PersonProfile, Source, TopicProfile};
+pub use model::{
+    Date, EditionMatter, EditionSection, FrontMatter, PageMatter, PersonProfile, Source,
+    TopicProfile,
+};
 
 /// One parsed file: its front-matter as written and its Markdown body.
 #[derive(Debug, Clone)]
@@ -70,6 +73,7 @@ pub struct Content {
     pub topics: Vec<Loaded<TopicProfile>>,
     pub people: Vec<Loaded<PersonProfile>>,
     pub pages: Vec<Loaded<PageMatter>>,
+    pub editions: Vec<Loaded<EditionMatter>>,
     pub warnings: Vec<Error>,
     /// Files that could not be read or parsed. The rest still go on to the
     /// link stage, so one run reports every problem.
@@ -84,6 +88,7 @@ enum Section {
     Topics,
     People,
     Pages,
+    Editions,
 }
 
 impl Section {
@@ -94,6 +99,7 @@ impl Section {
             Section::Topics => "a topic profile",
             Section::People => "a person profile",
             Section::Pages => "a page",
+            Section::Editions => "an edition",
         }
     }
 
@@ -103,6 +109,7 @@ impl Section {
             "topics" => Some(Section::Topics),
             "people" => Some(Section::People),
             "pages" => Some(Section::Pages),
+            "editions" => Some(Section::Editions),
             _ => None,
         }
     }
@@ -228,6 +235,7 @@ impl Content {
             Ok(Parsed::Topic(t)) => self.topics.push(t),
             Ok(Parsed::Person(p)) => self.people.push(p),
             Ok(Parsed::Page(p)) => self.pages.push(p),
+            Ok(Parsed::Edition(e)) => self.editions.push(e),
             Err(e) => {
                 self.failed.insert(key.to_string());
                 self.errors.push(e);
@@ -244,6 +252,7 @@ enum Parsed {
     Topic(Loaded<TopicProfile>),
     Person(Loaded<PersonProfile>),
     Page(Loaded<PageMatter>),
+    Edition(Loaded<EditionMatter>),
 }
 
 fn parse_file(config: &Config, section: Section, rel: &Path, key: &str) -> Result<Parsed, Error> {
@@ -292,7 +301,36 @@ fn parse_file_with(
             section,
             limits,
         )?),
+        Section::Editions => {
+            let mut edition: Loaded<EditionMatter> = loaded_from(&split, rel, key)?;
+            edition.meta.references = references(split.yaml, split.yaml_line);
+            Parsed::Edition(checked(edition, &split, section, limits)?)
+        }
     })
+}
+
+/// Every `@/` reference in a YAML text whose first line is file line
+/// `first_line`, with its file line and column, in the order written.
+fn references(yaml: &str, first_line: usize) -> Vec<(String, usize, usize)> {
+    let mut found = Vec::new();
+    for (i, line) in yaml.lines().enumerate() {
+        let mut from = 0;
+        while let Some(at) = line[from..].find("@/") {
+            let start = from + at;
+            let end = line[start..]
+                .find(|c: char| {
+                    matches!(c, '"' | '\'' | ',' | ']' | '}' | '#') || c.is_whitespace()
+                })
+                .map_or(line.len(), |n| start + n);
+            found.push((
+                line[start..end].to_string(),
+                first_line + i,
+                line[..start].chars().count() + 1,
+            ));
+            from = end.max(start + 2);
+        }
+    }
+    found
 }
 
 /// `loaded`, if what it says keeps to the rules every content file keeps.

@@ -71,6 +71,34 @@ pub struct PageMatter {
     pub extra: Option<BTreeMap<String, serde_yaml::Value>>,
 }
 
+/// `content/editions/*.md`: the editor's package of a day, in order.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditionMatter {
+    pub title: Option<String>,
+    /// Read by the link stage, as a briefing's is.
+    pub date: Option<serde_yaml::Value>,
+    /// The top story: an `@/briefings/…` reference.
+    pub lead: Option<String>,
+    /// The rest, in the editor's order.
+    pub briefings: Option<Vec<String>>,
+    pub sections: Option<Vec<EditionSection>>,
+    pub summary: Option<String>,
+    pub draft: Option<bool>,
+    /// Where each `@/` reference is written, in the order written: (text,
+    /// file line, column). Found by the load stage, which has the text.
+    #[serde(skip)]
+    pub references: Vec<(String, usize, usize)>,
+}
+
+/// A titled group of briefings after an edition's main list.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditionSection {
+    pub title: String,
+    pub briefings: Vec<String>,
+}
+
 /// Lists of names. YAML reads `[null]`, `[~]` and `[]` items as null, which
 /// a plain `String` would take as the name "null": an empty entry is an
 /// error instead. Its message starts with the key, in quotes, which is how

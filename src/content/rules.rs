@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::front_matter::Split;
-use super::model::{FrontMatter, PageMatter, PersonProfile, TopicProfile};
+use super::model::{EditionMatter, FrontMatter, PageMatter, PersonProfile, TopicProfile};
 use super::safe_url::{self, describe};
 use super::Loaded;
 use crate::config::Limits;
@@ -291,6 +291,21 @@ impl FrontMatterText for PersonProfile {
             .map(|url| ("portrait", url))
             .into_iter()
             .collect()
+    }
+}
+
+impl FrontMatterText for EditionMatter {
+    fn texts(&self) -> Vec<(&'static str, &str)> {
+        let mut out = Vec::new();
+        push(&mut out, "title", &self.title);
+        push(&mut out, "summary", &self.summary);
+        push(&mut out, "lead", &self.lead);
+        push_all(&mut out, "briefings", &self.briefings);
+        for section in self.sections.iter().flatten() {
+            out.push(("sections", section.title.as_str()));
+            out.extend(section.briefings.iter().map(|b| ("sections", b.as_str())));
+        }
+        out
     }
 }
 

@@ -5,7 +5,7 @@
 //! reads has changed, which is what makes the preview's rebuilds cheap.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -112,6 +112,59 @@ pub(super) struct CachedBody {
     /// Topics and people named in the text.
     pub(super) seen: BTreeSet<(Kind, usize)>,
     pub(super) html_hash: u64,
+}
+
+/// Markdown that is not a briefing's: a profile's body, a free page's, an
+/// edition's note. Rendered in the Markdown pass with links checked, but
+/// without mentions, backlinks or a cache.
+#[derive(Debug, Clone, Default)]
+pub struct Note {
+    /// Kept until the Markdown pass.
+    body: Arc<str>,
+    /// File line on which the body starts.
+    body_line: usize,
+    pub html: Arc<str>,
+    /// Digest of `html`, to tell cheaply whether it changed.
+    pub html_hash: u64,
+}
+
+impl Note {
+    pub(super) fn new(body: Arc<str>, body_line: usize) -> Note {
+        Note {
+            body,
+            body_line,
+            ..Note::default()
+        }
+    }
+}
+
+/// Every note of the site, with the file it is in and its `@/` key, in one
+/// order: topics, people, pages, editions.
+fn notes(site: &Site) -> Vec<(&Note, &Path, Option<&str>)> {
+    let subjects = site
+        .topics
+        .iter()
+        .chain(&site.people)
+        .map(|s| (&s.note, s.defined_in.as_path(), s.key.as_deref()));
+    let pages = site
+        .pages
+        .iter()
+        .map(|p| (&p.note, p.path.as_path(), Some(p.key.as_str())));
+    let editions = site
+        .editions
+        .iter()
+        .map(|e| (&e.note, e.path.as_path(), Some(e.key.as_str())));
+    subjects.chain(pages).chain(editions).collect()
+}
+
+/// The same notes, to write their HTML into.
+fn notes_mut(site: &mut Site) -> impl Iterator<Item = &mut Note> {
+    site.topics
+        .iter_mut()
+        .chain(site.people.iter_mut())
+        .map(|s| &mut s.note)
+        .chain(site.pages.iter_mut().map(|p| &mut p.note))
+        .chain(site.editions.iter_mut().map(|e| &mut e.note))
 }
 
 /// A briefing's rendered HTML. Bodies read back from the build cache are
@@ -253,6 +306,9 @@ pub(super) fn render_markdown(
     for p in &site.pages {
         urls.insert(p.key.clone(), config.url(&p.url_path));
     }
+    for e in &site.editions {
+        urls.insert(e.key.clone(), config.url(&e.url_path));
+    }
     let urls = Arc::new(urls);
     let bodies = BodyRenderer::new(config, site, urls.clone());
     let (options, addresses) = (bodies.options, &bodies.addresses);
@@ -299,14 +355,6 @@ pub(super) fn render_markdown(
     let briefings: Vec<&Rendered> = rendered.iter().map(|r| &r.rendered).collect();
     let seen: Vec<&BTreeSet<(Kind, usize)>> = rendered.iter().map(|r| &r.seen).collect();
 
-    let subjects: Vec<Rendered> = site
-        .topics
-        .par_iter()
-        .chain(site.people.par_iter())
-        .map(|s| render(&s.body))
-        .collect();
-    let pages: Vec<Rendered> = site.pages.par_iter().map(|p| render(&p.body)).collect();
-
     // "Also mentioned in": briefings naming a subject in the text without listing it.
     for (i, seen) in seen.into_iter().enumerate() {
         let b = &site.briefings[i];
@@ -321,20 +369,23 @@ pub(super) fn render_markdown(
         }
     }
 
+    let all_notes = notes(site);
+    let notes: Vec<Rendered> = all_notes
+        .par_iter()
+        .map(|(n, _, _)| render(&n.body))
+        .collect();
+
     // Anchors of every target, by key; few per page, so a slice to scan.
     let mut anchors: HashMap<&str, &[String]> = HashMap::new();
     for (b, r) in site.briefings.iter().zip(&briefings) {
         anchors.insert(&b.key, &r.anchors);
     }
-    for (s, r) in site.topics.iter().chain(&site.people).zip(&subjects) {
-        if let Some(key) = &s.key {
+    for ((_, _, key), r) in all_notes.iter().zip(&notes) {
+        if let Some(key) = key {
             anchors.insert(key, &r.anchors);
         }
     }
-    for (p, r) in site.pages.iter().zip(&pages) {
-        anchors.insert(&p.key, &r.anchors);
-    }
-    let check = |path: &PathBuf,
+    let check = |path: &Path,
                  body: &str,
                  body_line: usize,
                  links: &[InternalLink],
@@ -381,12 +432,10 @@ pub(super) fn render_markdown(
     for (b, r) in site.briefings.iter().zip(&briefings) {
         check(&b.path, &b.body, b.body_line, &r.links, errors);
     }
-    for (s, r) in site.topics.iter().chain(&site.people).zip(&subjects) {
-        check(&s.defined_in, &s.body, s.body_line, &r.links, errors);
+    for ((note, path, _), r) in all_notes.iter().zip(&notes) {
+        check(path, &note.body, note.body_line, &r.links, errors);
     }
-    for (p, r) in site.pages.iter().zip(&pages) {
-        check(&p.path, &p.body, p.body_line, &r.links, errors);
-    }
+    drop(all_notes);
 
     // Backlinks: who links to each briefing.
     let index_of = site.index_by_key();
@@ -407,16 +456,10 @@ pub(super) fn render_markdown(
         b.backlinks = back;
         b.body = Arc::from("");
     }
-    let (topics, people) = (&mut site.topics, &mut site.people);
-    for (s, r) in topics.iter_mut().chain(people.iter_mut()).zip(subjects) {
-        s.html_hash = hash_of(&r.html);
-        s.html = Arc::from(r.html);
-        s.body = Arc::from("");
-    }
-    for (p, r) in site.pages.iter_mut().zip(pages) {
-        p.html_hash = hash_of(&r.html);
-        p.html = Arc::from(r.html);
-        p.body = Arc::from("");
+    for (note, r) in notes_mut(site).zip(notes) {
+        note.html_hash = hash_of(&r.html);
+        note.html = Arc::from(r.html);
+        note.body = Arc::from("");
     }
     next_cache
 }

@@ -4,6 +4,7 @@
 //! the indexes the pages list: by topic, by person, by month, by story.
 
 mod bodies;
+mod editions;
 mod mentions;
 mod patch;
 mod related;
@@ -20,7 +21,8 @@ use crate::config::Config;
 use crate::content::{Content, Date, Loaded, Source};
 use crate::error::{Error, Errors};
 use crate::slug::{check_written, slugify, strip_date_prefix};
-pub use bodies::{BodyCache, Html};
+pub use bodies::{BodyCache, Html, Note};
+pub use editions::Edition;
 pub use patch::patch_bodies;
 pub use related::RelatedMemo;
 pub use subjects::{Directory, Person, Subject, Topic};
@@ -55,6 +57,8 @@ pub struct Briefing {
     pub related: Vec<usize>,
     /// Briefings whose body links to this one.
     pub backlinks: Vec<usize>,
+    /// Editions that carry it, newest first.
+    pub editions: Vec<usize>,
     /// Link the first mention of each listed person and topic.
     link_mentions: bool,
     /// The loaded file's revision, for reusing an earlier render.
@@ -83,11 +87,8 @@ pub struct Page {
     pub title: String,
     pub slug: String,
     pub url_path: String,
-    pub html: Arc<str>,
-    pub html_hash: u64,
+    pub note: Note,
     pub extra: BTreeMap<String, serde_yaml::Value>,
-    body: Arc<str>,
-    body_line: usize,
 }
 
 /// A running story: briefings sharing a `story:` name, oldest first.
@@ -120,6 +121,8 @@ pub struct Site {
     pub pages: Vec<Page>,
     pub stories: Vec<Story>,
     pub months: Vec<Month>,
+    /// Newest first.
+    pub editions: Vec<Edition>,
     pub warnings: Vec<Error>,
     /// The rendered bodies, for the next link pass over a changed site.
     pub bodies: BodyCache,
@@ -233,10 +236,18 @@ pub fn link_all(config: &Config, mut content: Content, options: &LinkOptions) ->
         pages,
         stories,
         months: Vec::new(),
+        editions: Vec::new(),
         warnings: content.warnings,
         bodies: BodyCache::default(),
         related: RelatedMemo::default(),
     };
+    editions::link(
+        &mut site,
+        std::mem::take(&mut content.editions),
+        &drafts_left_out,
+        options.drafts,
+        &mut errors,
+    );
     unchecked.extend(rejected);
     site.bodies = bodies::render_markdown(
         config,
@@ -363,6 +374,7 @@ fn prepare_briefing(
         next: None,
         related: Vec::new(),
         backlinks: Vec::new(),
+        editions: Vec::new(),
         link_mentions: meta.link_mentions.unwrap_or(true),
         revision: loaded.revision,
         html_hash: 0,
@@ -379,7 +391,7 @@ fn prepare_briefing(
     })
 }
 
-fn read_date<M>(
+pub(super) fn read_date<M>(
     loaded: &Loaded<M>,
     key: &str,
     value: Option<&serde_yaml::Value>,
@@ -429,11 +441,8 @@ fn resolve_page(
         title,
         url_path: format!("{slug}/"),
         slug,
-        html: Arc::from(""),
-        html_hash: 0,
+        note: Note::new(loaded.body, loaded.body_line),
         extra: loaded.meta.extra.unwrap_or_default(),
-        body: loaded.body,
-        body_line: loaded.body_line,
         path,
     })
 }

@@ -4,8 +4,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use std::sync::Arc;
 
+use super::Note;
 use crate::content::{Loaded, PersonProfile, TopicProfile};
 use crate::error::{Error, Errors};
 use crate::slug::{check_written, slugify};
@@ -21,9 +21,8 @@ pub struct Subject {
     /// A topic's one-line description, or a person's role.
     pub description: Option<String>,
     pub portrait: Option<String>,
-    /// The profile's body as HTML; empty without a profile.
-    pub html: Arc<str>,
-    pub html_hash: u64,
+    /// The profile's body; empty without a profile.
+    pub note: Note,
     /// Where the name is defined: the profile, else the first briefing naming it.
     pub defined_in: PathBuf,
     /// Line of the name in `defined_in`, when it comes from a briefing.
@@ -34,9 +33,6 @@ pub struct Subject {
     /// Briefings that name it in their text without listing it, newest first.
     pub mentioned_in: Vec<usize>,
     pub extra: BTreeMap<String, serde_yaml::Value>,
-    /// Profile body, kept until the Markdown pass.
-    pub(crate) body: Arc<str>,
-    pub(crate) body_line: usize,
     pub(crate) key: Option<String>,
 }
 
@@ -173,8 +169,7 @@ impl Directory {
                 defined_in: profile.path.clone(),
                 has_profile: true,
                 extra: fields.extra.cloned().unwrap_or_default(),
-                body: profile.body.clone(),
-                body_line: profile.body_line,
+                note: Note::new(profile.body.clone(), profile.body_line),
                 key: Some(profile.key.clone()),
                 ..Subject::default()
             });

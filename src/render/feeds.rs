@@ -3,6 +3,7 @@
 //! never by pasting strings. Every date in a feed comes from the content, so
 //! two builds of the same files are byte-identical.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
@@ -20,11 +21,16 @@ pub enum FeedOwner {
     Site,
     Topic(usize),
     Person(usize),
+    /// The editions, one item each, for a newsletter service to send.
+    Editions,
 }
 
 impl FeedOwner {
     pub fn all(site: &Site) -> Vec<FeedOwner> {
         let mut owners = vec![FeedOwner::Site];
+        if !site.editions.is_empty() {
+            owners.push(FeedOwner::Editions);
+        }
         owners.extend((0..site.topics.len()).map(FeedOwner::Topic));
         owners.extend((0..site.people.len()).map(FeedOwner::Person));
         owners
@@ -45,6 +51,7 @@ impl FeedOwner {
             FeedOwner::Site => "",
             FeedOwner::Topic(i) => &site.topics[i].path,
             FeedOwner::Person(i) => &site.people[i].path,
+            FeedOwner::Editions => "editions/",
         }
     }
 
@@ -53,6 +60,7 @@ impl FeedOwner {
             FeedOwner::Site => config.title.clone(),
             FeedOwner::Topic(i) => format!("{} · {}", site.topics[i].name, config.title),
             FeedOwner::Person(i) => format!("{} · {}", site.people[i].name, config.title),
+            FeedOwner::Editions => format!("Editions · {}", config.title),
         }
     }
 
@@ -62,22 +70,27 @@ impl FeedOwner {
             FeedOwner::Site => format!("Latest briefings from {}", config.title),
             FeedOwner::Topic(i) => format!("Briefings about {}", site.topics[i].name),
             FeedOwner::Person(i) => format!("Briefings about {}", site.people[i].name),
+            FeedOwner::Editions => format!("Every edition of {}, whole", config.title),
         }
     }
 
-    fn briefings(self, site: &Site) -> &[usize] {
+    /// The items: the newest `limit` briefings (or editions), newest first.
+    fn items<'a>(self, config: &'a Config, site: &'a Site, limit: usize) -> Vec<Item<'a>> {
+        let briefings = |list: &[usize]| -> Vec<Item<'a>> {
+            list.iter()
+                .take(limit)
+                .map(|&i| Item::briefing(config, site, i))
+                .collect()
+        };
         match self {
-            FeedOwner::Site => &[],
-            FeedOwner::Topic(i) => &site.topics[i].briefings,
-            FeedOwner::Person(i) => &site.people[i].briefings,
-        }
-    }
-
-    /// The newest `limit` briefings, newest first.
-    fn items(self, site: &Site, limit: usize) -> Vec<usize> {
-        match self {
-            FeedOwner::Site => (0..site.briefings.len().min(limit)).collect(),
-            owner => owner.briefings(site).iter().take(limit).copied().collect(),
+            FeedOwner::Site => (0..site.briefings.len().min(limit))
+                .map(|i| Item::briefing(config, site, i))
+                .collect(),
+            FeedOwner::Topic(i) => briefings(&site.topics[i].briefings),
+            FeedOwner::Person(i) => briefings(&site.people[i].briefings),
+            FeedOwner::Editions => (0..site.editions.len().min(limit))
+                .map(|e| Item::edition(config, site, e))
+                .collect(),
         }
     }
 }
@@ -179,11 +192,89 @@ struct Item<'a> {
     topics: Vec<&'a str>,
 }
 
-/// A briefing's HTML. Its digest stands for it in the feed's digest, so
+/// An item's HTML. Its digest stands for it in the feed's digest, so
 /// that a no-change build does not hash every body again.
 struct Body<'a> {
-    html: &'a str,
+    html: Cow<'a, str>,
     digest: u64,
+}
+
+impl<'a> Item<'a> {
+    fn briefing(config: &Config, site: &'a Site, i: usize) -> Item<'a> {
+        let b = &site.briefings[i];
+        Item {
+            title: &b.title,
+            url: config.permalink(&b.url_path),
+            date: b.date.instant,
+            modified: modified(b),
+            summary: &b.summary,
+            body: Body {
+                html: Cow::Borrowed(&b.html),
+                digest: b.html_hash,
+            },
+            topics: b
+                .topics
+                .iter()
+                .map(|&t| site.topics[t].name.as_str())
+                .collect(),
+        }
+    }
+
+    /// A whole edition: its note, then its briefings in the editor's order,
+    /// each linked, so that it reads as it is when sent by e-mail.
+    fn edition(config: &Config, site: &'a Site, e: usize) -> Item<'a> {
+        let edition = &site.editions[e];
+        let html = edition_html(config, site, edition);
+        Item {
+            title: &edition.title,
+            url: config.permalink(&edition.url_path),
+            date: edition.date.instant,
+            modified: edition.date.instant,
+            summary: &edition.summary,
+            body: Body {
+                digest: crate::digest::hash_of(&html),
+                html: Cow::Owned(html),
+            },
+            topics: Vec::new(),
+        }
+    }
+}
+
+/// An edition as HTML, for its feed item.
+fn edition_html(config: &Config, site: &Site, edition: &crate::graph::Edition) -> String {
+    let mut html = String::from(&*edition.note.html);
+    let item = |html: &mut String, i: usize, heading: bool| {
+        let b = &site.briefings[i];
+        let (title, summary) = (html_text(&b.title), html_text(&b.summary));
+        let url = config.url(&b.url_path);
+        if heading {
+            html.push_str(&format!(
+                "<h2><a href=\"{url}\">{title}</a></h2>\n<p>{summary}</p>\n"
+            ));
+        } else {
+            html.push_str(&format!(
+                "<li><a href=\"{url}\">{title}</a>: {summary}</li>\n"
+            ));
+        }
+    };
+    item(&mut html, edition.lead, true);
+    let list = |html: &mut String, briefings: &[usize]| {
+        if briefings.is_empty() {
+            return;
+        }
+        html.push_str("<ul>\n");
+        for &i in briefings {
+            item(html, i, false);
+        }
+        html.push_str("</ul>\n");
+    };
+    list(&mut html, &edition.briefings);
+    for section in &edition.sections {
+        let title = html_text(&section.title);
+        html.push_str(&format!("<h3>{title}</h3>\n"));
+        list(&mut html, &section.briefings);
+    }
+    html
 }
 
 impl Serialize for Body<'_> {
@@ -209,10 +300,7 @@ impl<'a> Feed<'a> {
             title: owner.title(config, site),
             description: owner.description(config, site),
             base_url: &config.base_url,
-            origin: config
-                .base_url
-                .strip_suffix(config.base_path())
-                .unwrap_or(&config.base_url),
+            origin: config.origin(),
             home: config.permalink(folder),
             language: &config.language,
             author: if config.author.is_empty() {
@@ -220,35 +308,14 @@ impl<'a> Feed<'a> {
             } else {
                 &config.author
             },
-            full_content: config.feeds.full_content,
+            // An edition's feed exists to carry whole editions.
+            full_content: config.feeds.full_content || owner == FeedOwner::Editions,
             formats: Formats {
                 rss: config.feeds.rss,
                 atom: config.feeds.atom,
                 json: config.feeds.json,
             },
-            items: owner
-                .items(site, config.feeds.items)
-                .into_iter()
-                .map(|i| {
-                    let b = &site.briefings[i];
-                    Item {
-                        title: &b.title,
-                        url: config.permalink(&b.url_path),
-                        date: b.date.instant,
-                        modified: modified(b),
-                        summary: &b.summary,
-                        body: Body {
-                            html: &b.html,
-                            digest: b.html_hash,
-                        },
-                        topics: b
-                            .topics
-                            .iter()
-                            .map(|&t| site.topics[t].name.as_str())
-                            .collect(),
-                    }
-                })
-                .collect(),
+            items: owner.items(config, site, config.feeds.items),
         }
     }
 
@@ -272,7 +339,7 @@ impl<'a> Feed<'a> {
 
     fn content(&self, item: &Item) -> Option<String> {
         self.full_content
-            .then(|| absolute_urls(item.body.html, &item.url, self.origin))
+            .then(|| absolute_urls(&item.body.html, &item.url, self.origin))
     }
 
     fn author(&self) -> &str {

@@ -19,6 +19,8 @@ enum Field<'a> {
     /// are made once per briefing (`BriefingDigests`).
     Card(Option<usize>),
     Cards(Cow<'a, [usize]>),
+    /// Titled lists of cards: `[{title, briefings}]`.
+    Groups(Vec<(&'a str, &'a [usize])>),
     /// A briefing's value that only its own page shows, whose digest is
     /// kept per briefing (`BriefingDigests`).
     Memo(Memo, usize),
@@ -64,6 +66,10 @@ impl<'a> Fields<'a> {
         self.list.push((name, Field::Cards(briefings.into())));
     }
 
+    pub fn groups(&mut self, name: &'static str, groups: Vec<(&'a str, &'a [usize])>) {
+        self.list.push((name, Field::Groups(groups)));
+    }
+
     pub fn memo(&mut self, name: &'static str, memo: Memo, briefing: usize) {
         self.list.push((name, Field::Memo(memo, briefing)));
     }
@@ -85,6 +91,15 @@ impl<'a> Fields<'a> {
                         digest.add(shared.card_digest(i));
                     }
                 }
+                Field::Groups(groups) => {
+                    digest.add(groups.len());
+                    for (title, list) in groups {
+                        digest.add((title, list.len()));
+                        for &i in list.iter() {
+                            digest.add(shared.card_digest(i));
+                        }
+                    }
+                }
                 Field::Memo(memo, i) => digest.add(shared.memo_digest(*memo, *i)),
                 Field::Html { digest: d, .. } => digest.add(d),
             }
@@ -98,6 +113,16 @@ impl<'a> Fields<'a> {
                 Field::Data(value) => value.value(),
                 Field::Card(i) => i.map(|i| shared.card(i)).unwrap_or_else(Value::none),
                 Field::Cards(list) => shared.cards(&list).into(),
+                Field::Groups(groups) => groups
+                    .into_iter()
+                    .map(|(title, list)| {
+                        let mut group = tera::value::Map::new();
+                        group.insert("title".into(), title.into());
+                        group.insert("briefings".into(), shared.cards(list).into());
+                        Value::from(group)
+                    })
+                    .collect::<Vec<Value>>()
+                    .into(),
                 Field::Memo(memo, i) => memo.value(shared, i),
                 Field::Html { html, .. } => Value::safe_string(html),
             };

@@ -14,13 +14,13 @@ use serde::Serialize;
 use super::context::{index_entries, Memo, NavLink, Shared, SubjectPage};
 use super::feeds::{self, FeedOwner};
 use super::fields::Fields;
-use super::search;
+use super::{email, search};
 use std::collections::HashMap;
 
 use super::sitemap;
 use crate::config::Config;
 use crate::error::{Error, Errors};
-use crate::graph::{Month, Site};
+use crate::graph::{Edition, Month, Site};
 use crate::output::Output;
 
 /// A kind of page: an entry of `KINDS`.
@@ -36,6 +36,10 @@ pub enum Kind {
     Month,
     Stories,
     Story,
+    Editions,
+    Edition,
+    EditionEmail,
+    EditionText,
     Page,
     Search,
     NotFound,
@@ -54,6 +58,7 @@ pub struct Origin {
     pub line: Option<usize>,
 }
 
+type FinishFn = fn(&email::Place, String) -> Result<String, String>;
 type LastmodFn = fn(&Site, usize) -> Option<DateTime<FixedOffset>>;
 type FieldsFn = for<'a> fn(&Shared<'a>, usize, &mut Fields<'a>);
 
@@ -74,6 +79,8 @@ pub struct PageKind {
     lastmod: Option<LastmodFn>,
     /// Everything the template sees but `site`, `url` and `permalink`.
     fields: FieldsFn,
+    /// What is done to the rendered text before it is written.
+    finish: Option<FinishFn>,
 }
 
 fn one(_: &Site) -> usize {
@@ -102,7 +109,12 @@ pub static KINDS: &[PageKind] = &[
                 .collect();
             f.cards("briefings", latest);
             f.data("title", &shared.config.title);
+            // With editions, the front page is the latest one.
+            if !shared.site.editions.is_empty() {
+                edition_fields(shared, 0, f);
+            }
         },
+        finish: None,
     },
     PageKind {
         kind: Kind::Briefing,
@@ -119,6 +131,7 @@ pub static KINDS: &[PageKind] = &[
         },
         lastmod: Some(|site, i| Some(modified(site, i))),
         fields: briefing_fields,
+        finish: None,
     },
     PageKind {
         kind: Kind::Topics,
@@ -135,6 +148,7 @@ pub static KINDS: &[PageKind] = &[
             );
             f.data("title", "Topics");
         },
+        finish: None,
     },
     PageKind {
         kind: Kind::Topic,
@@ -145,6 +159,7 @@ pub static KINDS: &[PageKind] = &[
         origin: |site, i| subject_origin(&site.topics[i]),
         lastmod: Some(|site, i| newest(site, &site.topics[i].briefings)),
         fields: |shared, i, f| subject_fields(shared, FeedOwner::Topic(i), f),
+        finish: None,
     },
     PageKind {
         kind: Kind::People,
@@ -161,6 +176,7 @@ pub static KINDS: &[PageKind] = &[
             );
             f.data("title", "People");
         },
+        finish: None,
     },
     PageKind {
         kind: Kind::Person,
@@ -171,6 +187,7 @@ pub static KINDS: &[PageKind] = &[
         origin: |site, i| subject_origin(&site.people[i]),
         lastmod: Some(|site, i| newest(site, &site.people[i].briefings)),
         fields: |shared, i, f| subject_fields(shared, FeedOwner::Person(i), f),
+        finish: None,
     },
     PageKind {
         kind: Kind::Archive,
@@ -190,6 +207,7 @@ pub static KINDS: &[PageKind] = &[
             f.data("months", months);
             f.data("title", "Archive");
         },
+        finish: None,
     },
     PageKind {
         kind: Kind::Month,
@@ -206,6 +224,7 @@ pub static KINDS: &[PageKind] = &[
             f.data("month", link);
             f.cards("briefings", &month.briefings[..]);
         },
+        finish: None,
     },
     PageKind {
         kind: Kind::Stories,
@@ -219,6 +238,7 @@ pub static KINDS: &[PageKind] = &[
             f.data("stories", story_entries(shared.config, shared.site));
             f.data("title", "Stories");
         },
+        finish: None,
     },
     PageKind {
         kind: Kind::Story,
@@ -240,6 +260,74 @@ pub static KINDS: &[PageKind] = &[
             );
             f.cards("briefings", &story.briefings[..]);
         },
+        finish: None,
+    },
+    PageKind {
+        kind: Kind::Editions,
+        template: "editions.html",
+        count: |site| usize::from(!site.editions.is_empty()),
+        url: |_, _| Cow::Borrowed("editions/"),
+        section: Some("editions/"),
+        origin: none,
+        lastmod: Some(|site, _| site.editions.first().map(|e| e.date.instant)),
+        fields: |shared, _, f| {
+            f.data("editions", edition_entries(shared.config, shared.site));
+            f.data(
+                "page_feeds",
+                feeds::feed_links(shared.config, shared.site, FeedOwner::Editions),
+            );
+            f.data("title", "Editions");
+        },
+        finish: None,
+    },
+    PageKind {
+        kind: Kind::Edition,
+        template: "edition.html",
+        count: |site| site.editions.len(),
+        url: |site, i| Cow::Borrowed(&site.editions[i].url_path),
+        section: None,
+        origin: edition_origin,
+        lastmod: Some(|site, i| Some(site.editions[i].date.instant)),
+        fields: |shared, i, f| {
+            edition_fields(shared, i, f);
+            let link =
+                |e: Option<usize>| e.map(|e| edition_link(shared.config, &shared.site.editions[e]));
+            let edition = &shared.site.editions[i];
+            f.data("previous_edition", link(edition.previous));
+            f.data("next_edition", link(edition.next));
+            f.data("title", &edition.title);
+        },
+        finish: None,
+    },
+    PageKind {
+        kind: Kind::EditionEmail,
+        template: "email.html",
+        count: |site| site.editions.len(),
+        url: |site, i| Cow::Owned(format!("{}email.html", site.editions[i].url_path)),
+        section: None,
+        origin: edition_origin,
+        lastmod: None,
+        fields: |shared, i, f| {
+            edition_fields(shared, i, f);
+            f.data("title", &shared.site.editions[i].title);
+        },
+        finish: Some(email::html),
+    },
+    PageKind {
+        kind: Kind::EditionText,
+        template: "email.txt",
+        count: |site| site.editions.len(),
+        url: |site, i| Cow::Owned(format!("{}email.txt", site.editions[i].url_path)),
+        section: None,
+        origin: edition_origin,
+        lastmod: None,
+        fields: |shared, i, f| {
+            edition_fields(shared, i, f);
+            let edition = &shared.site.editions[i];
+            f.data("note_text", email::html_to_text(&edition.note.html));
+            f.data("title", &edition.title);
+        },
+        finish: Some(email::text),
     },
     PageKind {
         kind: Kind::Page,
@@ -265,8 +353,9 @@ pub static KINDS: &[PageKind] = &[
                 },
             );
             f.data("extra", &page.extra);
-            f.html("content", &page.html, page.html_hash);
+            f.html("content", &page.note.html, page.note.html_hash);
         },
+        finish: None,
     },
     PageKind {
         kind: Kind::Search,
@@ -280,6 +369,7 @@ pub static KINDS: &[PageKind] = &[
             f.data("title", "Search");
             f.data("search_index", shared.config.url(search::INDEX_FILE));
         },
+        finish: None,
     },
     PageKind {
         kind: Kind::NotFound,
@@ -290,6 +380,7 @@ pub static KINDS: &[PageKind] = &[
         origin: none,
         lastmod: None,
         fields: |_, _, f| f.data("title", "Page not found"),
+        finish: None,
     },
 ];
 
@@ -335,6 +426,11 @@ impl PageJob {
 
     pub fn origin(self, site: &Site) -> Option<Origin> {
         (self.kind.entry().origin)(site, self.index)
+    }
+
+    /// What the table says is done to the rendered text before it is written.
+    pub fn finish(self) -> Option<FinishFn> {
+        self.kind.entry().finish
     }
 
     /// The page's line in the sitemap, if it has one: its URL path and
@@ -498,6 +594,12 @@ fn briefing_fields<'a>(shared: &Shared<'a>, i: usize, f: &mut Fields<'a>) {
     f.memo("json_ld", Memo::JsonLd, i);
     f.html("content", &b.html, b.html_hash);
     f.data("title", &b.title);
+    let editions: Vec<EditionLink> = b
+        .editions
+        .iter()
+        .map(|&e| edition_link(shared.config, &site.editions[e]))
+        .collect();
+    f.data("editions", editions);
     f.card("previous", b.previous);
     f.card("next", b.next);
     f.cards("related", &b.related[..]);
@@ -521,14 +623,116 @@ fn subject_fields<'a>(shared: &Shared<'a>, owner: FeedOwner, f: &mut Fields<'a>)
     let subject = match owner {
         FeedOwner::Topic(i) => &site.topics[i],
         FeedOwner::Person(i) => &site.people[i],
-        FeedOwner::Site => return,
+        FeedOwner::Site | FeedOwner::Editions => return,
     };
     f.data("page_feeds", feeds::feed_links(config, site, owner));
     f.data("page", SubjectPage::new(config, subject));
-    f.html("content", &subject.html, subject.html_hash);
+    f.html("content", &subject.note.html, subject.note.html_hash);
     f.cards("briefings", &subject.briefings[..]);
     f.cards("mentioned_in", &subject.mentioned_in[..]);
     f.data("title", &subject.name);
+}
+
+/// What an edition's page, e-mail and text show of it: the edition, its
+/// note, its lead and briefings as cards, its sections.
+fn edition_fields<'a>(shared: &Shared<'a>, e: usize, f: &mut Fields<'a>) {
+    let edition = &shared.site.editions[e];
+    f.data("edition", EditionValue::new(shared.config, edition));
+    f.html("note", &edition.note.html, edition.note.html_hash);
+    f.card("lead", Some(edition.lead));
+    f.cards("edition_briefings", &edition.briefings[..]);
+    f.groups(
+        "sections",
+        edition
+            .sections
+            .iter()
+            .map(|s| (s.title.as_str(), &s.briefings[..]))
+            .collect(),
+    );
+}
+
+fn edition_origin(site: &Site, i: usize) -> Option<Origin> {
+    Some(Origin {
+        path: site.editions[i].path.clone(),
+        line: None,
+    })
+}
+
+/// An edition as its pages show it.
+#[derive(Serialize)]
+struct EditionValue<'a> {
+    title: &'a str,
+    url: String,
+    permalink: String,
+    date: String,
+    date_iso: String,
+    summary: &'a str,
+    /// The e-mail versions.
+    email_html: String,
+    email_text: String,
+    /// All editions, and their feed.
+    index: String,
+    draft: bool,
+}
+
+impl<'a> EditionValue<'a> {
+    fn new(config: &Config, e: &'a Edition) -> Self {
+        EditionValue {
+            title: &e.title,
+            url: config.url(&e.url_path),
+            permalink: config.permalink(&e.url_path),
+            date: super::context::day(&e.date),
+            date_iso: e.date.instant.to_rfc3339(),
+            summary: &e.summary,
+            email_html: config.url(&format!("{}email.html", e.url_path)),
+            email_text: config.url(&format!("{}email.txt", e.url_path)),
+            index: config.permalink("editions/"),
+            draft: e.draft,
+        }
+    }
+}
+
+/// A link to an edition.
+#[derive(Serialize)]
+struct EditionLink<'a> {
+    title: &'a str,
+    url: String,
+    date: String,
+    date_iso: String,
+}
+
+fn edition_link<'a>(config: &Config, e: &'a Edition) -> EditionLink<'a> {
+    EditionLink {
+        title: &e.title,
+        url: config.url(&e.url_path),
+        date: super::context::day(&e.date),
+        date_iso: super::context::day_iso(&e.date),
+    }
+}
+
+/// An edition in the list of all editions.
+#[derive(Serialize)]
+struct EditionEntry<'a> {
+    title: &'a str,
+    url: String,
+    date: String,
+    date_iso: String,
+    summary: &'a str,
+    count: usize,
+}
+
+fn edition_entries<'a>(config: &Config, site: &'a Site) -> Vec<EditionEntry<'a>> {
+    site.editions
+        .iter()
+        .map(|e| EditionEntry {
+            title: &e.title,
+            url: config.url(&e.url_path),
+            date: super::context::day(&e.date),
+            date_iso: super::context::day_iso(&e.date),
+            summary: &e.summary,
+            count: e.carried().count(),
+        })
+        .collect()
 }
 
 fn subject_origin(s: &crate::graph::Subject) -> Option<Origin> {

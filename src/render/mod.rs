@@ -2,6 +2,7 @@
 //! in parallel. Produces files in memory; `output` writes them.
 
 pub mod context;
+pub(crate) mod email;
 pub mod feeds;
 mod fields;
 pub mod kinds;
@@ -110,7 +111,7 @@ impl<'a> Renderer<'a> {
         job.fields(&self.shared)
             .insert_into(&self.shared, &mut context);
         let file = job.file(self.site);
-        let html = self
+        let mut html = self
             .templates
             .tera
             .render(job.template(), &context)
@@ -118,6 +119,20 @@ impl<'a> Renderer<'a> {
                 self.templates
                     .error(&e, Some(&format!("/{}", job.url_path(self.site))))
             })?;
+        if let Some(finish) = job.finish() {
+            let config = self.config;
+            let page = config.permalink(&job.url_path(self.site));
+            let place = email::Place {
+                origin: config.origin(),
+                page: &page,
+            };
+            html = finish(&place, html).map_err(|e| {
+                Error::new(format!(
+                    "{e} (while rendering /{})",
+                    job.url_path(self.site)
+                ))
+            })?;
+        }
         Ok(Output {
             path: file,
             bytes: html.into_bytes(),
