@@ -8,7 +8,7 @@ pub mod reload;
 pub mod watch;
 
 use std::collections::BTreeSet;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::sync::{Arc, RwLock};
@@ -67,17 +67,15 @@ impl State {
 
 /// Bind, build, serve, watch; returns only on a fatal error.
 pub fn serve(options: &ServeOptions) -> Result<(), Error> {
-    let server =
-        tiny_http::Server::http(SocketAddr::new(options.bind, options.port)).map_err(|e| {
-            Error::new(format!(
-                "cannot listen on {}:{}: {e} (try another --port, or --port 0 for any free one)",
-                options.bind, options.port
-            ))
-        })?;
-    let addr = server
-        .server_addr()
-        .to_ip()
-        .ok_or_else(|| Error::new("the server has no IP address"))?;
+    let listener = TcpListener::bind(SocketAddr::new(options.bind, options.port)).map_err(|e| {
+        Error::new(format!(
+            "cannot listen on {}:{}: {e} (try another --port, or --port 0 for any free one)",
+            options.bind, options.port
+        ))
+    })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error::new(format!("the server has no address: {e}")))?;
     // Links point at the address the browser uses; an unspecified bind
     // address is reached through the loopback one.
     let host = if addr.ip().is_unspecified() {
@@ -115,17 +113,9 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
     let mut watcher = SourceWatcher::start(&root, options.poll, tx)
         .map_err(|e| Error::new(format!("cannot watch {}: {e}", root.display())))?;
 
-    let http_state = state.clone();
-    let server = Arc::new(server);
-    for _ in 0..8 {
-        let server = server.clone();
-        let state = http_state.clone();
-        std::thread::spawn(move || {
-            while let Ok(request) = server.recv() {
-                http::handle(request, &state);
-            }
-        });
-    }
+    // Kept for as long as the preview runs: dropping it stops the server.
+    let _http = http::start(listener, state.clone())
+        .map_err(|e| Error::new(format!("cannot start the server: {e}")))?;
     say(format_args!(
         "Serving {} at {base_url} (Ctrl+C to stop)",
         options.root.display()
