@@ -183,6 +183,41 @@ fn head(addr: &str, path: &str, limit: Duration) -> std::io::Result<String> {
 }
 
 #[test]
+fn a_page_with_non_ascii_letters_asked_without_its_slash_is_redirected() {
+    let site = fixture("crosslinks");
+    site.write(
+        "briefing.yaml",
+        "title: Crosslinks\nbase_url: https://example.org/\nslugs: {transliterate: false}\n",
+    )
+    .write(
+        "content/briefings/2025-09-04-встреча.md",
+        "---\ntitle: Встреча в Пекине\ndate: 2025-09-04\npeople: [Си Цзиньпин]\n---\nТекст.\n",
+    );
+    let server = serve(&site.root, &[]);
+    let addr = server.addr.clone();
+    let encoded = "/briefings/%D0%B2%D1%81%D1%82%D1%80%D0%B5%D1%87%D0%B0";
+    assert_eq!(get(&addr, &format!("{encoded}/")).expect("page"), 200);
+    // More requests than the server has workers, each once a panic.
+    for _ in 0..10 {
+        let answer = head(&addr, encoded, Duration::from_secs(10)).expect("an answer");
+        assert!(answer.starts_with("HTTP/1.1 301"), "{answer}");
+        assert!(
+            answer.contains(&format!("\r\nlocation: {encoded}/"))
+                || answer.contains(&format!("\r\nLocation: {encoded}/")),
+            "{answer}"
+        );
+    }
+    // A person page, asked for as a browser would not (raw UTF-8 bytes).
+    let person = "/people/си-цзиньпин";
+    if let Ok(code) = get(&addr, person) {
+        assert!(code == 301 || (400..500).contains(&code), "{code}");
+    }
+    for _ in 0..20 {
+        assert_eq!(get(&addr, "/briefings/talks/").expect("still serving"), 200);
+    }
+}
+
+#[test]
 fn a_client_that_pipelines_and_never_reads_stalls_no_one() {
     let site = fixture("crosslinks");
     // Big enough that the answers fill any socket buffer.

@@ -11,6 +11,7 @@ use std::convert::Infallible;
 use std::future::Future;
 use std::io;
 use std::net::TcpListener as StdListener;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -99,7 +100,7 @@ pub fn resolve(target: &str, exists: impl Fn(&str) -> bool) -> Resolved {
         return Resolved::File(key);
     }
     if !joined.is_empty() && !folder && exists(&format!("{joined}/index.html")) {
-        return Resolved::Redirect(format!("/{joined}/"));
+        return Resolved::Redirect(format!("/{}/", percent_encode(&joined)));
     }
     Resolved::NotFound
 }
@@ -120,6 +121,20 @@ fn percent_decode(text: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
+}
+
+/// A decoded path made fit for a header again: slugs may keep non-ASCII
+/// letters (`slugs: {transliterate: false}`), which a header cannot carry.
+fn percent_encode(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for &byte in path.as_bytes() {
+        if byte.is_ascii_alphanumeric() || b"/-._~!$&'()*+,;=:@".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 fn content_type(path: &str) -> &'static str {
@@ -199,8 +214,22 @@ fn with_status(status: StatusCode, body: Body) -> Response<Body> {
     response
 }
 
-/// Answer one request.
+/// Answer one request. A panic in here is answered 500 and taken no further:
+/// the connection, its task and the runtime's workers carry on.
 pub fn answer(method: &Method, uri: &hyper::Uri, state: &State) -> Response<Body> {
+    guarded(|| respond(method, uri, state))
+}
+
+fn guarded(respond: impl FnOnce() -> Response<Body>) -> Response<Body> {
+    catch_unwind(AssertUnwindSafe(respond)).unwrap_or_else(|_| {
+        with_status(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Body::text("internal error: the preview could not answer this request"),
+        )
+    })
+}
+
+fn respond(method: &Method, uri: &hyper::Uri, state: &State) -> Response<Body> {
     if !matches!(*method, Method::GET | Method::HEAD) {
         return with_status(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -242,7 +271,7 @@ pub fn answer(method: &Method, uri: &hyper::Uri, state: &State) -> Response<Body
                 response.headers_mut().insert(LOCATION, location);
                 response
             }
-            // A path a header cannot carry.
+            // Unreachable while `resolve` encodes what it redirects to.
             Err(_) => with_status(StatusCode::BAD_REQUEST, Body::text("bad path")),
         },
         Resolved::NotFound => {
@@ -455,5 +484,40 @@ mod tests {
             resolve(&format!("/{}", "a".repeat(5000)), site),
             Resolved::BadRequest(_)
         ));
+    }
+
+    #[test]
+    fn a_redirect_to_non_ascii_letters_is_percent_encoded() {
+        let exists = |key: &str| key == "people/си цзиньпин/index.html";
+        assert_eq!(
+            resolve(
+                "/people/%D1%81%D0%B8%20%D1%86%D0%B7%D0%B8%D0%BD%D1%8C%D0%BF%D0%B8%D0%BD",
+                exists
+            ),
+            Resolved::Redirect(
+                "/people/%D1%81%D0%B8%20%D1%86%D0%B7%D0%B8%D0%BD%D1%8C%D0%BF%D0%B8%D0%BD/".into()
+            )
+        );
+        let exists = |key: &str| key == "a?b%c/index.html";
+        assert_eq!(
+            resolve("/a%3Fb%25c", exists),
+            Resolved::Redirect("/a%3Fb%25c/".into())
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_redirect_is_always_a_valid_header(path in "/[\\PC%/]{0,40}") {
+            if let Resolved::Redirect(to) = resolve(&path, |key| key.ends_with("/index.html")) {
+                proptest::prop_assert!(HeaderValue::try_from(to.as_str()).is_ok(), "{:?}", to);
+                proptest::prop_assert!(to.bytes().all(|b| b.is_ascii_graphic()), "{:?}", to);
+            }
+        }
+    }
+
+    #[test]
+    fn a_panic_is_answered_500() {
+        let response = guarded(|| panic!("a bug"));
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 }
