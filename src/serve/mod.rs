@@ -9,13 +9,15 @@ pub mod watch;
 
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
-use std::path::PathBuf;
-use std::sync::mpsc;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, RwLock};
+use std::time::Instant;
 
 use crate::error::Error;
 use crate::BuildOptions;
 use http::Files;
+use notify_debouncer_full::DebounceEventResult;
 use preview::{url_path, Preview};
 use reload::{Hub, Message, Reload};
 use watch::{classify, Change, SourceWatcher};
@@ -104,7 +106,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
         Err(errors) => {
             complain(format_args!("{errors}"));
             state.fail(errors.to_string());
-            Preview::empty(build)
+            Preview::empty(build.clone())
         }
     };
 
@@ -122,51 +124,40 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
     ));
 
     let output = root.join("site");
-    for result in rx {
-        let events = match result {
-            Ok(events) => events,
-            Err(errors) => {
-                for e in errors {
-                    complain(format_args!("watch error: {e}"));
+    // A rebuild's result not yet given to browsers; see `Held`.
+    let mut held: Option<Held> = None;
+    loop {
+        let next = match held {
+            Some(_) => rx.recv_timeout(watch::GRACE),
+            None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+        };
+        let mut batch = Batch::default();
+        match next {
+            Ok(result) => batch.add(result, &root, &output, &mut watcher),
+            Err(RecvTimeoutError::Timeout) => {
+                // Missing for a whole grace period, and no event since: a
+                // real removal (or a file really left empty).
+                if let Some(held) = held.take() {
+                    held.release(&state, preview.files());
                 }
                 continue;
             }
-        };
-        let mut changes = BTreeSet::new();
-        let mut paths = BTreeSet::new();
-        for event in events.iter().filter(|e| watch::is_edit(&e.kind)) {
-            for path in &event.paths {
-                let change = classify(&root, &output, path);
-                if change != Change::Ignore {
-                    paths.insert(
-                        path.strip_prefix(&root)
-                            .unwrap_or(path)
-                            .display()
-                            .to_string(),
-                    );
-                    changes.insert(change);
-                }
-                // A source folder created while running gets watched too.
-                if path.parent() == Some(root.as_path()) && path.is_dir() {
-                    watcher.add_source(path);
-                }
-            }
+            Err(RecvTimeoutError::Disconnected) => return Ok(()),
         }
-        if changes.is_empty() {
+        if batch.changes.is_empty() {
             continue;
         }
-        let changes: Vec<Change> = changes.into_iter().collect();
-        let what = describe(&paths);
-        match preview.rebuild(&changes) {
-            Ok(rebuilt) if rebuilt.changed.is_empty() && !state.hub.has_error() => {}
+        let changes: Vec<Change> = batch.changes.iter().cloned().collect();
+        let what = describe(&batch.paths);
+        let mut outcome = held.take().unwrap_or_else(Held::new);
+        outcome.sources.extend(batch.changes);
+        // Looked at before and after: a file back by the time the rebuild
+        // ends may have been missing when it was read.
+        let mid_save = |outcome: &Held| outcome.sources.iter().any(|c| watch::mid_save(&root, c));
+        let missing_before = mid_save(&outcome);
+        let result = preview.rebuild(&changes);
+        match result {
             Ok(rebuilt) => {
-                state.publish(preview.files());
-                let css_only = !rebuilt.changed.is_empty()
-                    && rebuilt.changed.iter().all(|p| p.ends_with(".css"));
-                state.hub.send(&Message::Reload(Reload {
-                    pages: rebuilt.changed.iter().map(|p| url_path(p)).collect(),
-                    css_only,
-                }));
                 let t = &rebuilt.timings;
                 say(format_args!(
                     "{what} changed · {} pages rendered, {} files changed · {} ms (load {} · link {} · render {} · swap {})",
@@ -178,16 +169,111 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
                     t.render.as_millis(),
                     t.write.as_millis(),
                 ));
+                outcome.changed.extend(rebuilt.changed);
+                outcome.error = None;
             }
             Err(errors) => {
-                complain(format_args!(
-                    "{what} changed · build failed, still serving the last good site:\n{errors}"
-                ));
-                state.fail(errors.to_string());
+                outcome.error = Some((what, errors.to_string()));
+            }
+        }
+        // An editor saving by rename, or by delete and re-create, leaves the
+        // file missing (or empty) for a moment, and the rebuild may have
+        // read it then: giving that to browsers would serve a 404 (or show
+        // an error) until the next event. It waits for the file to return.
+        if (missing_before || mid_save(&outcome)) && outcome.since.elapsed() < watch::MAX_HOLD {
+            held = Some(outcome);
+        } else {
+            outcome.release(&state, preview.files());
+        }
+    }
+}
+
+/// What rebuilds made since browsers were last told.
+struct Held {
+    since: Instant,
+    /// The sources those rebuilds were for.
+    sources: BTreeSet<Change>,
+    /// Output paths that changed.
+    changed: BTreeSet<String>,
+    /// The last rebuild's error, if it failed: what changed, and the error.
+    error: Option<(String, String)>,
+}
+
+impl Held {
+    fn new() -> Held {
+        Held {
+            since: Instant::now(),
+            sources: BTreeSet::new(),
+            changed: BTreeSet::new(),
+            error: None,
+        }
+    }
+
+    /// Serve the site rebuilt and tell browsers what changed, or what broke.
+    fn release(self, state: &State, files: Arc<Files>) {
+        // A reload message also takes away an error shown before.
+        if !self.changed.is_empty() || (self.error.is_none() && state.hub.has_error()) {
+            state.publish(files);
+            let css_only =
+                !self.changed.is_empty() && self.changed.iter().all(|p| p.ends_with(".css"));
+            state.hub.send(&Message::Reload(Reload {
+                pages: self.changed.iter().map(|p| url_path(p)).collect(),
+                css_only,
+            }));
+        }
+        if let Some((what, errors)) = self.error {
+            complain(format_args!(
+                "{what} changed · build failed, still serving the last good site:\n{errors}"
+            ));
+            state.fail(errors);
+        }
+    }
+}
+
+/// The changes the watcher reported since the last rebuild.
+#[derive(Default)]
+struct Batch {
+    changes: BTreeSet<Change>,
+    /// Source paths, relative to the root, for the terminal.
+    paths: BTreeSet<String>,
+}
+
+impl Batch {
+    fn add(
+        &mut self,
+        result: DebounceEventResult,
+        root: &Path,
+        output: &Path,
+        watcher: &mut SourceWatcher,
+    ) {
+        let events = match result {
+            Ok(events) => events,
+            Err(errors) => {
+                for e in errors {
+                    complain(format_args!("watch error: {e}"));
+                }
+                return;
+            }
+        };
+        for event in events.iter().filter(|e| watch::is_edit(&e.kind)) {
+            for path in &event.paths {
+                let change = classify(root, output, path);
+                if change != Change::Ignore {
+                    self.paths.insert(
+                        path.strip_prefix(root)
+                            .unwrap_or(path)
+                            .display()
+                            .to_string(),
+                    );
+                    self.changes.insert(change);
+                }
+                // A source folder created while running gets watched too.
+                if path.parent() == Some(root) && path.is_dir() {
+                    watcher.add_source(path);
+                }
             }
         }
     }
-    Ok(())
 }
 
 /// A line for the terminal. A preview must outlive its terminal: when
