@@ -231,3 +231,54 @@ fn readers_see_no_missing_or_half_saved_page_while_an_editor_saves() {
         &bad[..bad.len().min(5)]
     );
 }
+
+#[test]
+fn a_save_that_crashes_the_rebuild_keeps_the_last_good_site_served() {
+    let site = fixture("crosslinks");
+    let server = serve(&site.root, &[]);
+    let addr = server.addr.clone();
+    let mut events = TcpStream::connect(&addr).expect("connect");
+    events
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    write!(
+        events,
+        "GET /__briefing/events HTTP/1.1\r\nHost: {addr}\r\n\r\n"
+    )
+    .expect("subscribe");
+    let mut seen = String::new();
+    let mut buf = [0; 4096];
+    let mut read_until = |text: &str| {
+        while !seen.contains(text) {
+            let n = events.read(&mut buf).expect("event stream open");
+            assert!(n > 0, "event stream closed; got {seen:?}");
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    };
+    read_until("retry:");
+
+    // A date cut inside a character once panicked the rebuild, and with it
+    // the whole preview.
+    let file = site.root.join("content/briefings/2025-08-31-summit.md");
+    let original = fs::read_to_string(&file).expect("read");
+    fs::write(
+        &file,
+        original.replace("date: 2025-08-31", "date: \"2025-09-0é\""),
+    )
+    .expect("break");
+    read_until("event: build-error");
+    until(
+        &addr,
+        "/briefings/summit/",
+        200,
+        "More than twenty leaders attend.",
+    );
+
+    fs::write(
+        &file,
+        original.replace("More than twenty leaders attend.", "Fixed after a crash."),
+    )
+    .expect("fix");
+    until(&addr, "/briefings/summit/", 200, "Fixed after a crash.");
+    until(&addr, "/briefings/talks/", 200, "");
+}

@@ -9,6 +9,7 @@ pub mod watch;
 
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, RwLock};
@@ -155,7 +156,16 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
         // ends may have been missing when it was read.
         let mid_save = |outcome: &Held| outcome.sources.iter().any(|c| watch::mid_save(&root, c));
         let missing_before = mid_save(&outcome);
-        let result = preview.rebuild(&changes);
+        // A bug in a rebuild must not take the preview down: it is reported
+        // like a failed build, and the next save rebuilds from scratch.
+        let result =
+            catch_unwind(AssertUnwindSafe(|| preview.rebuild(&changes))).unwrap_or_else(|panic| {
+                preview = Preview::empty(build.clone());
+                Err(crate::error::Errors::from(Error::new(format!(
+                    "internal error while rebuilding: {}",
+                    panic_text(panic.as_ref())
+                ))))
+            });
         match result {
             Ok(rebuilt) => {
                 let t = &rebuilt.timings;
@@ -274,6 +284,14 @@ impl Batch {
             }
         }
     }
+}
+
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("a panic")
 }
 
 /// A line for the terminal. A preview must outlive its terminal: when
