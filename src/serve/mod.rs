@@ -128,8 +128,13 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
     // A rebuild's result not yet given to browsers; see `Held`.
     let mut held: Option<Held> = None;
     loop {
-        let next = match held {
-            Some(_) => rx.recv_timeout(watch::GRACE),
+        let next = match &held {
+            // Events the classifier ignores come too, and would otherwise
+            // hold the result back for as long as they keep coming.
+            Some(held) => {
+                let left = watch::MAX_HOLD.saturating_sub(held.since.elapsed());
+                rx.recv_timeout(watch::GRACE.min(left))
+            }
             None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
         };
         let mut batch = Batch::default();
@@ -137,7 +142,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
             Ok(result) => batch.add(result, &root, &output, &mut watcher),
             Err(RecvTimeoutError::Timeout) => {
                 // Missing for a whole grace period, and no event since: a
-                // real removal (or a file really left empty).
+                // real removal (or a file really left empty). Or held too long.
                 if let Some(held) = held.take() {
                     held.release(&state, preview.files());
                 }
