@@ -399,6 +399,38 @@ fn slow_clients_hold_no_thread_and_stall_no_one() {
 }
 
 #[test]
+fn connections_are_bounded_and_the_rest_wait_their_turn() {
+    let site = fixture("crosslinks");
+    let server = serve(&site.root, &[]);
+    let addr = server.addr.clone();
+    let pid = server_pid(&site.root);
+    let open_files = || {
+        std::fs::read_dir(format!("/proc/{pid}/fd"))
+            .expect("fds")
+            .count()
+    };
+    let start = open_files();
+    // More idle connections than the server takes at once (512).
+    let idle: Vec<TcpStream> = (0..600)
+        .filter_map(|_| TcpStream::connect(&addr).ok())
+        .collect();
+    assert_eq!(idle.len(), 600);
+    std::thread::sleep(Duration::from_millis(500));
+    let held = open_files();
+    assert!(
+        held <= start + 512,
+        "{start} files open before, {held} with 600 idle connections"
+    );
+    // Once the idle ones time out, a waiting client is served.
+    let answer = head(&addr, "/", Duration::from_secs(30));
+    assert!(
+        matches!(&answer, Ok(a) if a.starts_with("HTTP/1.1 200")),
+        "{answer:?}"
+    );
+    drop(idle);
+}
+
+#[test]
 fn an_idle_connection_is_closed() {
     let site = fixture("crosslinks");
     let server = serve(&site.root, &[]);

@@ -39,7 +39,7 @@ pub type Files = HashMap<String, Arc<Vec<u8>>>;
 /// Longest request target served; longer gets 414.
 const MAX_PATH: usize = 2048;
 /// Request line and headers together; more gets 431 and the connection
-/// is closed, so a client can make the server hold no more than this.
+/// is closed, so reading a request costs no more memory than this.
 const MAX_HEAD: usize = 16 * 1024;
 /// Connections open at once (live-reload streams included). Past it, new
 /// ones wait in the kernel's queue until one closes.
