@@ -160,6 +160,15 @@ fn save(style: &str, file: &std::path::Path, text: &str, gap: Duration) {
 /// and a save every 50 ms, whether or not the last one has shown yet.
 #[test]
 fn readers_see_no_missing_or_half_saved_page_while_an_editor_saves() {
+    readers_during_saves(&[]);
+}
+
+#[test]
+fn readers_see_no_missing_or_half_saved_page_when_polling_either() {
+    readers_during_saves(&["--poll"]);
+}
+
+fn readers_during_saves(extra: &[&str]) {
     use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     use std::sync::{Arc, Mutex};
 
@@ -168,7 +177,7 @@ fn readers_see_no_missing_or_half_saved_page_while_an_editor_saves() {
         .and_then(|s| s.parse().ok())
         .map(|secs| Instant::now() + Duration::from_secs(secs));
     let site = fixture("crosslinks");
-    let server = serve(&site.root, &[]);
+    let server = serve(&site.root, extra);
     let addr = server.addr.clone();
     // A briefing nothing links to: deleting a linked one is a broken link,
     // an error that keeps the last good site whatever the watcher does.

@@ -128,27 +128,37 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
     // A rebuild's result not yet given to browsers; see `Held`.
     let mut held: Option<Held> = None;
     loop {
-        let next = match &held {
-            // Events the classifier ignores come too, and would otherwise
-            // hold the result back for as long as they keep coming.
-            Some(held) => {
-                let left = watch::MAX_HOLD.saturating_sub(held.since.elapsed());
-                rx.recv_timeout(watch::GRACE.min(left))
-            }
-            None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
-        };
         let mut batch = Batch::default();
-        match next {
-            Ok(result) => batch.add(result, &root, &output, &mut watcher),
-            Err(RecvTimeoutError::Timeout) => {
-                // Missing for a whole grace period, and no event since: a
-                // real removal (or a file really left empty). Or held too long.
-                if let Some(held) = held.take() {
-                    held.release(&state, preview.files());
+        match &mut held {
+            None => match rx.recv() {
+                Ok(result) => batch.add(result, &root, &output, &mut watcher),
+                Err(_) => return Ok(()),
+            },
+            Some(waiting) => match rx.recv_timeout(watch::RECHECK) {
+                Ok(result) => {
+                    waiting.quiet = Instant::now();
+                    batch.add(result, &root, &output, &mut watcher);
                 }
-                continue;
-            }
-            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+                Err(RecvTimeoutError::Disconnected) => return Ok(()),
+                // Back, with or without an event: a polling watcher may
+                // only ever look while it is gone. Read it again now.
+                Err(RecvTimeoutError::Timeout) if !waiting.mid_save(&root) => {
+                    batch.resume(&waiting.sources);
+                }
+                // Missing for a whole grace period with no event since: a
+                // real removal (or a file really left empty). Or held long
+                // enough, under a stream of saves or of ignored events.
+                Err(RecvTimeoutError::Timeout)
+                    if waiting.quiet.elapsed() >= watch::GRACE
+                        || waiting.since.elapsed() >= watch::MAX_HOLD =>
+                {
+                    if let Some(held) = held.take() {
+                        held.release(&state, preview.files());
+                    }
+                    continue;
+                }
+                Err(RecvTimeoutError::Timeout) => continue,
+            },
         }
         if batch.changes.is_empty() {
             continue;
@@ -159,8 +169,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
         outcome.sources.extend(batch.changes);
         // Looked at before and after: a file back by the time the rebuild
         // ends may have been missing when it was read.
-        let mid_save = |outcome: &Held| outcome.sources.iter().any(|c| watch::mid_save(&root, c));
-        let missing_before = mid_save(&outcome);
+        let missing_before = outcome.mid_save(&root);
         // A bug in a rebuild must not take the preview down: it is reported
         // like a failed build, and the next save rebuilds from scratch.
         let result =
@@ -195,7 +204,8 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
         // file missing (or empty) for a moment, and the rebuild may have
         // read it then: giving that to browsers would serve a 404 (or show
         // an error) until the next event. It waits for the file to return.
-        if (missing_before || mid_save(&outcome)) && outcome.since.elapsed() < watch::MAX_HOLD {
+        if (missing_before || outcome.mid_save(&root)) && outcome.since.elapsed() < watch::MAX_HOLD
+        {
             held = Some(outcome);
         } else {
             outcome.release(&state, preview.files());
@@ -206,6 +216,8 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
 /// What rebuilds made since browsers were last told.
 struct Held {
     since: Instant,
+    /// When the watcher last reported anything.
+    quiet: Instant,
     /// The sources those rebuilds were for.
     sources: BTreeSet<Change>,
     /// Output paths that changed.
@@ -218,10 +230,16 @@ impl Held {
     fn new() -> Held {
         Held {
             since: Instant::now(),
+            quiet: Instant::now(),
             sources: BTreeSet::new(),
             changed: BTreeSet::new(),
             error: None,
         }
+    }
+
+    /// Whether a source is, for now, missing or empty.
+    fn mid_save(&self, root: &Path) -> bool {
+        self.sources.iter().any(|c| watch::mid_save(root, c))
     }
 
     /// Serve the site rebuilt and tell browsers what changed, or what broke.
@@ -254,6 +272,16 @@ struct Batch {
 }
 
 impl Batch {
+    /// The sources of a held result, to be read again.
+    fn resume(&mut self, sources: &BTreeSet<Change>) {
+        for change in sources {
+            if let Change::Content(path) = change {
+                self.paths.insert(path.display().to_string());
+            }
+            self.changes.insert(change.clone());
+        }
+    }
+
     fn add(
         &mut self,
         result: DebounceEventResult,

@@ -87,9 +87,13 @@ pub fn is_edit(kind: &EventKind) -> bool {
 /// between, before the preview serves it so. Editors that save by rename or
 /// by delete and re-create (vim's backup, sync tools) leave such a gap, and
 /// a file's events may arrive in different batches; a re-creation within
-/// this time means browsers never see the gap. Longer than a polling
-/// interval, so that the polling watcher's next look falls inside it.
+/// this time means browsers never see the gap.
 pub const GRACE: Duration = Duration::from_millis(750);
+
+/// How often a held result looks whether its missing source is back. The
+/// watcher may not say: a polling one whose looks fall in step with an
+/// editor's saves sees the file missing every time.
+pub const RECHECK: Duration = Duration::from_millis(25);
 
 /// How long a stream of saves may hold a rebuild's result back, when each
 /// rebuild finds a file missing again.
