@@ -116,3 +116,178 @@ fn native_events_keep_up_with_every_kind_of_save() {
 fn polling_keeps_up_too() {
     editors_saves(&["--poll"]);
 }
+
+/// One way an editor saves `file` with `text`. `gap` is the time it takes
+/// between its steps (an fsync, a slow disk): longer than the watcher's
+/// debounce, so each step can arrive as an event of its own.
+fn save(style: &str, file: &std::path::Path, text: &str, gap: Duration) {
+    let sibling = |suffix: &str| {
+        let mut name = file.as_os_str().to_owned();
+        name.push(suffix);
+        std::path::PathBuf::from(name)
+    };
+    match style {
+        // Most editors and tools: a temp file renamed over the original.
+        "rename" => {
+            fs::write(sibling(".tmp"), text).expect("temp");
+            std::thread::sleep(gap);
+            fs::rename(sibling(".tmp"), file).expect("rename");
+        }
+        // vim with `backupcopy=no`: the original becomes the backup, a new
+        // file is written, the backup goes.
+        "vim" => {
+            fs::rename(file, sibling("~")).expect("backup");
+            std::thread::sleep(gap);
+            fs::write(file, text).expect("write");
+            fs::remove_file(sibling("~")).expect("drop backup");
+        }
+        "delete" => {
+            fs::remove_file(file).expect("delete");
+            std::thread::sleep(gap);
+            fs::write(file, text).expect("re-create");
+        }
+        "truncate" => {
+            let mut out = fs::File::create(file).expect("truncate");
+            std::thread::sleep(gap);
+            out.write_all(text.as_bytes()).expect("write");
+        }
+        _ => unreachable!("{style}"),
+    }
+}
+
+/// Three rounds of each style with 8 readers, waiting for each save to show.
+/// `BRIEFING_SAVE_SOAK=SECONDS` runs it that long instead, with 200 readers
+/// and a save every 50 ms, whether or not the last one has shown yet.
+#[test]
+fn readers_see_no_missing_or_half_saved_page_while_an_editor_saves() {
+    readers_during_saves(&[]);
+}
+
+#[test]
+fn readers_see_no_missing_or_half_saved_page_when_polling_either() {
+    readers_during_saves(&["--poll"]);
+}
+
+fn readers_during_saves(extra: &[&str]) {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    let soak = std::env::var("BRIEFING_SAVE_SOAK")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .map(|secs| Instant::now() + Duration::from_secs(secs));
+    let site = fixture("crosslinks");
+    let server = serve(&site.root, extra);
+    let addr = server.addr.clone();
+    // A briefing nothing links to: deleting a linked one is a broken link,
+    // an error that keeps the last good site whatever the watcher does.
+    let file = site.root.join("content/briefings/2025-09-04-extra.md");
+    let page = |n: usize| briefing(&format!("Save {n}")) + "\nLast line.\n";
+    fs::write(&file, page(0)).expect("write");
+    until(&addr, "/briefings/extra/", 200, "Save 0");
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let reads = Arc::new(AtomicUsize::new(0));
+    let bad = Arc::new(Mutex::new(Vec::new()));
+    let deadline = soak.unwrap_or_else(Instant::now) + Duration::from_secs(60);
+    let readers: Vec<_> = (0..if soak.is_some() { 200 } else { 8 })
+        .map(|_| {
+            let (addr, stop, reads, bad) = (addr.clone(), stop.clone(), reads.clone(), bad.clone());
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) && Instant::now() < deadline {
+                    let (code, body) = fetch(&addr, "/briefings/extra/");
+                    reads.fetch_add(1, Ordering::Relaxed);
+                    if code != 200 || !body.contains("Last line.") {
+                        if let Ok(mut bad) = bad.lock() {
+                            bad.push(format!("{code}: {:.80}", body.lines().next().unwrap_or("")));
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+
+    let styles = ["rename", "vim", "delete", "truncate"];
+    let mut n = 0;
+    loop {
+        let style = styles[n % styles.len()];
+        n += 1;
+        save(style, &file, &page(n), Duration::from_millis(100));
+        match soak {
+            Some(end) if Instant::now() < end => std::thread::sleep(Duration::from_millis(50)),
+            Some(_) => break,
+            None => {
+                until(&addr, "/briefings/extra/", 200, &format!("Save {n}"));
+                if n == 3 * styles.len() {
+                    break;
+                }
+            }
+        }
+    }
+    until(&addr, "/briefings/extra/", 200, &format!("Save {n}"));
+    stop.store(true, Ordering::Relaxed);
+    for reader in readers {
+        reader.join().expect("reader");
+    }
+    let bad = bad.lock().expect("results");
+    let reads = reads.load(Ordering::Relaxed);
+    println!("{n} saves, {reads} reads");
+    assert!(reads > 0);
+    assert!(
+        bad.is_empty(),
+        "{} of {reads} reads were not the whole page: {:?}",
+        bad.len(),
+        &bad[..bad.len().min(5)]
+    );
+}
+
+#[test]
+fn a_save_that_crashes_the_rebuild_keeps_the_last_good_site_served() {
+    let site = fixture("crosslinks");
+    let server = serve(&site.root, &[]);
+    let addr = server.addr.clone();
+    let mut events = TcpStream::connect(&addr).expect("connect");
+    events
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    write!(
+        events,
+        "GET /__briefing/events HTTP/1.1\r\nHost: {addr}\r\n\r\n"
+    )
+    .expect("subscribe");
+    let mut seen = String::new();
+    let mut buf = [0; 4096];
+    let mut read_until = |text: &str| {
+        while !seen.contains(text) {
+            let n = events.read(&mut buf).expect("event stream open");
+            assert!(n > 0, "event stream closed; got {seen:?}");
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    };
+    read_until("retry:");
+
+    // A date cut inside a character once panicked the rebuild, and with it
+    // the whole preview.
+    let file = site.root.join("content/briefings/2025-08-31-summit.md");
+    let original = fs::read_to_string(&file).expect("read");
+    fs::write(
+        &file,
+        original.replace("date: 2025-08-31", "date: \"2025-09-0é\""),
+    )
+    .expect("break");
+    read_until("event: build-error");
+    until(
+        &addr,
+        "/briefings/summit/",
+        200,
+        "More than twenty leaders attend.",
+    );
+
+    fs::write(
+        &file,
+        original.replace("More than twenty leaders attend.", "Fixed after a crash."),
+    )
+    .expect("fix");
+    until(&addr, "/briefings/summit/", 200, "Fixed after a crash.");
+    until(&addr, "/briefings/talks/", 200, "");
+}

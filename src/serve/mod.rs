@@ -8,14 +8,17 @@ pub mod reload;
 pub mod watch;
 
 use std::collections::BTreeSet;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
-use std::sync::mpsc;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, RwLock};
+use std::time::Instant;
 
 use crate::error::Error;
 use crate::BuildOptions;
 use http::Files;
+use notify_debouncer_full::DebounceEventResult;
 use preview::{url_path, Preview};
 use reload::{Hub, Message, Reload};
 use watch::{classify, Change, SourceWatcher};
@@ -67,17 +70,15 @@ impl State {
 
 /// Bind, build, serve, watch; returns only on a fatal error.
 pub fn serve(options: &ServeOptions) -> Result<(), Error> {
-    let server =
-        tiny_http::Server::http(SocketAddr::new(options.bind, options.port)).map_err(|e| {
-            Error::new(format!(
-                "cannot listen on {}:{}: {e} (try another --port, or --port 0 for any free one)",
-                options.bind, options.port
-            ))
-        })?;
-    let addr = server
-        .server_addr()
-        .to_ip()
-        .ok_or_else(|| Error::new("the server has no IP address"))?;
+    let listener = TcpListener::bind(SocketAddr::new(options.bind, options.port)).map_err(|e| {
+        Error::new(format!(
+            "cannot listen on {}:{}: {e} (try another --port, or --port 0 for any free one)",
+            options.bind, options.port
+        ))
+    })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error::new(format!("the server has no address: {e}")))?;
     // Links point at the address the browser uses; an unspecified bind
     // address is reached through the loopback one.
     let host = if addr.ip().is_unspecified() {
@@ -106,7 +107,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
         Err(errors) => {
             complain(format_args!("{errors}"));
             state.fail(errors.to_string());
-            Preview::empty(build)
+            Preview::empty(build.clone())
         }
     };
 
@@ -115,68 +116,72 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
     let mut watcher = SourceWatcher::start(&root, options.poll, tx)
         .map_err(|e| Error::new(format!("cannot watch {}: {e}", root.display())))?;
 
-    let http_state = state.clone();
-    let server = Arc::new(server);
-    for _ in 0..8 {
-        let server = server.clone();
-        let state = http_state.clone();
-        std::thread::spawn(move || {
-            while let Ok(request) = server.recv() {
-                http::handle(request, &state);
-            }
-        });
-    }
+    // Kept for as long as the preview runs: dropping it stops the server.
+    let _http = http::start(listener, state.clone())
+        .map_err(|e| Error::new(format!("cannot start the server: {e}")))?;
     say(format_args!(
         "Serving {} at {base_url} (Ctrl+C to stop)",
         options.root.display()
     ));
 
     let output = root.join("site");
-    for result in rx {
-        let events = match result {
-            Ok(events) => events,
-            Err(errors) => {
-                for e in errors {
-                    complain(format_args!("watch error: {e}"));
+    // A rebuild's result not yet given to browsers; see `Held`.
+    let mut held: Option<Held> = None;
+    loop {
+        let mut batch = Batch::default();
+        match &mut held {
+            None => match rx.recv() {
+                Ok(result) => batch.add(result, &root, &output, &mut watcher),
+                Err(_) => return Ok(()),
+            },
+            Some(waiting) => match rx.recv_timeout(watch::RECHECK) {
+                Ok(result) => {
+                    waiting.quiet = Instant::now();
+                    batch.add(result, &root, &output, &mut watcher);
                 }
-                continue;
-            }
-        };
-        let mut changes = BTreeSet::new();
-        let mut paths = BTreeSet::new();
-        for event in events.iter().filter(|e| watch::is_edit(&e.kind)) {
-            for path in &event.paths {
-                let change = classify(&root, &output, path);
-                if change != Change::Ignore {
-                    paths.insert(
-                        path.strip_prefix(&root)
-                            .unwrap_or(path)
-                            .display()
-                            .to_string(),
-                    );
-                    changes.insert(change);
+                Err(RecvTimeoutError::Disconnected) => return Ok(()),
+                // Back, with or without an event: a polling watcher may
+                // only ever look while it is gone. Read it again now.
+                Err(RecvTimeoutError::Timeout) if !waiting.mid_save(&root) => {
+                    batch.resume(&waiting.sources);
                 }
-                // A source folder created while running gets watched too.
-                if path.parent() == Some(root.as_path()) && path.is_dir() {
-                    watcher.add_source(path);
+                // Missing for a whole grace period with no event since: a
+                // real removal (or a file really left empty). Or held long
+                // enough, under a stream of saves or of ignored events.
+                Err(RecvTimeoutError::Timeout)
+                    if waiting.quiet.elapsed() >= watch::GRACE
+                        || waiting.since.elapsed() >= watch::MAX_HOLD =>
+                {
+                    if let Some(held) = held.take() {
+                        held.release(&state, preview.files());
+                    }
+                    continue;
                 }
-            }
+                Err(RecvTimeoutError::Timeout) => continue,
+            },
         }
-        if changes.is_empty() {
+        if batch.changes.is_empty() {
             continue;
         }
-        let changes: Vec<Change> = changes.into_iter().collect();
-        let what = describe(&paths);
-        match preview.rebuild(&changes) {
-            Ok(rebuilt) if rebuilt.changed.is_empty() && !state.hub.has_error() => {}
+        let changes: Vec<Change> = batch.changes.iter().cloned().collect();
+        let what = describe(&batch.paths);
+        let mut outcome = held.take().unwrap_or_else(Held::new);
+        outcome.sources.extend(batch.changes);
+        // Looked at before and after: a file back by the time the rebuild
+        // ends may have been missing when it was read.
+        let missing_before = outcome.mid_save(&root);
+        // A bug in a rebuild must not take the preview down: it is reported
+        // like a failed build, and the next save rebuilds from scratch.
+        let result =
+            catch_unwind(AssertUnwindSafe(|| preview.rebuild(&changes))).unwrap_or_else(|panic| {
+                preview = Preview::empty(build.clone());
+                Err(crate::error::Errors::from(Error::new(format!(
+                    "internal error while rebuilding: {}",
+                    panic_text(panic.as_ref())
+                ))))
+            });
+        match result {
             Ok(rebuilt) => {
-                state.publish(preview.files());
-                let css_only = !rebuilt.changed.is_empty()
-                    && rebuilt.changed.iter().all(|p| p.ends_with(".css"));
-                state.hub.send(&Message::Reload(Reload {
-                    pages: rebuilt.changed.iter().map(|p| url_path(p)).collect(),
-                    css_only,
-                }));
                 let t = &rebuilt.timings;
                 say(format_args!(
                     "{what} changed · {} pages rendered, {} files changed · {} ms (load {} · link {} · render {} · swap {})",
@@ -188,16 +193,138 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
                     t.render.as_millis(),
                     t.write.as_millis(),
                 ));
+                outcome.changed.extend(rebuilt.changed);
+                outcome.error = None;
             }
             Err(errors) => {
-                complain(format_args!(
-                    "{what} changed · build failed, still serving the last good site:\n{errors}"
-                ));
-                state.fail(errors.to_string());
+                outcome.error = Some((what, errors.to_string()));
+            }
+        }
+        // An editor saving by rename, or by delete and re-create, leaves the
+        // file missing (or empty) for a moment, and the rebuild may have
+        // read it then: giving that to browsers would serve a 404 (or show
+        // an error) until the next event. It waits for the file to return.
+        if (missing_before || outcome.mid_save(&root)) && outcome.since.elapsed() < watch::MAX_HOLD
+        {
+            held = Some(outcome);
+        } else {
+            outcome.release(&state, preview.files());
+        }
+    }
+}
+
+/// What rebuilds made since browsers were last told.
+struct Held {
+    since: Instant,
+    /// When the watcher last reported anything.
+    quiet: Instant,
+    /// The sources those rebuilds were for.
+    sources: BTreeSet<Change>,
+    /// Output paths that changed.
+    changed: BTreeSet<String>,
+    /// The last rebuild's error, if it failed: what changed, and the error.
+    error: Option<(String, String)>,
+}
+
+impl Held {
+    fn new() -> Held {
+        Held {
+            since: Instant::now(),
+            quiet: Instant::now(),
+            sources: BTreeSet::new(),
+            changed: BTreeSet::new(),
+            error: None,
+        }
+    }
+
+    /// Whether a source is, for now, missing or empty.
+    fn mid_save(&self, root: &Path) -> bool {
+        self.sources.iter().any(|c| watch::mid_save(root, c))
+    }
+
+    /// Serve the site rebuilt and tell browsers what changed, or what broke.
+    fn release(self, state: &State, files: Arc<Files>) {
+        // A reload message also takes away an error shown before.
+        if !self.changed.is_empty() || (self.error.is_none() && state.hub.has_error()) {
+            state.publish(files);
+            let css_only =
+                !self.changed.is_empty() && self.changed.iter().all(|p| p.ends_with(".css"));
+            state.hub.send(&Message::Reload(Reload {
+                pages: self.changed.iter().map(|p| url_path(p)).collect(),
+                css_only,
+            }));
+        }
+        if let Some((what, errors)) = self.error {
+            complain(format_args!(
+                "{what} changed · build failed, still serving the last good site:\n{errors}"
+            ));
+            state.fail(errors);
+        }
+    }
+}
+
+/// The changes the watcher reported since the last rebuild.
+#[derive(Default)]
+struct Batch {
+    changes: BTreeSet<Change>,
+    /// Source paths, relative to the root, for the terminal.
+    paths: BTreeSet<String>,
+}
+
+impl Batch {
+    /// The sources of a held result, to be read again.
+    fn resume(&mut self, sources: &BTreeSet<Change>) {
+        for change in sources {
+            if let Change::Content(path) = change {
+                self.paths.insert(path.display().to_string());
+            }
+            self.changes.insert(change.clone());
+        }
+    }
+
+    fn add(
+        &mut self,
+        result: DebounceEventResult,
+        root: &Path,
+        output: &Path,
+        watcher: &mut SourceWatcher,
+    ) {
+        let events = match result {
+            Ok(events) => events,
+            Err(errors) => {
+                for e in errors {
+                    complain(format_args!("watch error: {e}"));
+                }
+                return;
+            }
+        };
+        for event in events.iter().filter(|e| watch::is_edit(&e.kind)) {
+            for path in &event.paths {
+                let change = classify(root, output, path);
+                if change != Change::Ignore {
+                    self.paths.insert(
+                        path.strip_prefix(root)
+                            .unwrap_or(path)
+                            .display()
+                            .to_string(),
+                    );
+                    self.changes.insert(change);
+                }
+                // A source folder created while running gets watched too.
+                if path.parent() == Some(root) && path.is_dir() {
+                    watcher.add_source(path);
+                }
             }
         }
     }
-    Ok(())
+}
+
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("a panic")
 }
 
 /// A line for the terminal. A preview must outlive its terminal: when

@@ -1,15 +1,30 @@
 //! Telling open browsers that pages changed, over server-sent events, and
 //! the small script every served HTML page carries to listen.
 
-use std::io::{self, Read};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Mutex;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use serde::Serialize;
+use tokio::sync::mpsc::{self, Receiver, Sender};
+use tokio::time::{sleep, Instant, Sleep};
 
 /// The path browsers listen on.
 pub const EVENTS_PATH: &str = "/__briefing/events";
+
+/// Messages a listener may fall behind by. One that falls further (a tab
+/// that stopped reading) is dropped; browsers reconnect by themselves.
+const BACKLOG: usize = 64;
+
+/// Listeners at once. A new one past this many ends the oldest stream (a
+/// browser reconnects by itself), so streams, which may stay open for
+/// hours, never take every connection the server allows.
+const MAX_LISTENERS: usize = 64;
+
+/// A comment sent when nothing else was, so a closed connection is noticed.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 /// What a rebuild changed, as the browser sees it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -57,23 +72,28 @@ struct HubState {
 impl Hub {
     /// A new stream, told at once of the current build error, if any.
     pub fn subscribe(&self) -> EventStream {
-        let (tx, rx) = mpsc::channel();
+        let (tx, rx) = mpsc::channel(BACKLOG);
         let mut start = String::from("retry: 500\n\n");
         if let Ok(mut inner) = self.inner.lock() {
             if let Some(message) = &inner.error {
                 start.push_str(&message.to_sse());
             }
+            inner.clients.retain(|c| !c.is_closed());
+            if inner.clients.len() >= MAX_LISTENERS {
+                inner.clients.remove(0);
+            }
             inner.clients.push(tx);
         }
         EventStream {
             rx,
-            pending: start.into_bytes(),
-            offset: 0,
+            first: Some(start),
+            quiet: None,
         }
     }
 
     /// Tell every browser; a build error is also kept for those that
-    /// connect later, until a reload message clears it.
+    /// connect later, until a reload message clears it. Never waits: the
+    /// rebuild loop calls it, and a listener that is not reading is dropped.
     pub fn send(&self, message: &Message) {
         let text = message.to_sse();
         if let Ok(mut inner) = self.inner.lock() {
@@ -81,7 +101,7 @@ impl Hub {
                 Message::BuildError(_) => Some(message.clone()),
                 Message::Reload(_) => None,
             };
-            inner.clients.retain(|c| c.send(text.clone()).is_ok());
+            inner.clients.retain(|c| c.try_send(text.clone()).is_ok());
         }
     }
 
@@ -97,28 +117,35 @@ impl Hub {
     }
 }
 
-/// A never-ending response body: blocks until the next message, and sends
-/// a comment now and then so a closed connection is noticed and dropped.
+/// One listener's never-ending stream of event text: its first bytes, then
+/// each message as it comes, and a comment after each quiet spell.
 pub struct EventStream {
     rx: Receiver<String>,
-    pending: Vec<u8>,
-    offset: usize,
+    first: Option<String>,
+    /// Made on first use: a timer needs the runtime, the hub does not.
+    quiet: Option<Pin<Box<Sleep>>>,
 }
 
-impl Read for EventStream {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        while self.offset >= self.pending.len() {
-            match self.rx.recv_timeout(Duration::from_secs(15)) {
-                Ok(text) => self.pending = text.into_bytes(),
-                Err(RecvTimeoutError::Timeout) => self.pending = b": keep-alive\n\n".to_vec(),
-                Err(RecvTimeoutError::Disconnected) => return Ok(0),
-            }
-            self.offset = 0;
+impl EventStream {
+    /// The next text to send; None once the hub has dropped this listener.
+    pub fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<String>> {
+        if let Some(first) = self.first.take() {
+            return Poll::Ready(Some(first));
         }
-        let n = buf.len().min(self.pending.len() - self.offset);
-        buf[..n].copy_from_slice(&self.pending[self.offset..self.offset + n]);
-        self.offset += n;
-        Ok(n)
+        let quiet = self
+            .quiet
+            .get_or_insert_with(|| Box::pin(sleep(KEEP_ALIVE)));
+        if let Poll::Ready(next) = self.rx.poll_recv(cx) {
+            quiet.as_mut().reset(Instant::now() + KEEP_ALIVE);
+            return Poll::Ready(next);
+        }
+        match quiet.as_mut().poll(cx) {
+            Poll::Ready(()) => {
+                quiet.as_mut().reset(Instant::now() + KEEP_ALIVE);
+                Poll::Ready(Some(": keep-alive\n\n".to_string()))
+            }
+            Poll::Pending => Poll::Pending,
+        }
     }
 }
 
@@ -202,11 +229,14 @@ mod tests {
             pages: vec!["/".into()],
             css_only: false,
         }));
-        let mut buf = vec![0; 4096];
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
         let mut text = String::new();
         while !text.contains("event: reload") {
-            let n = stream.read(&mut buf).unwrap();
-            text.push_str(std::str::from_utf8(&buf[..n]).unwrap());
+            let next = runtime.block_on(std::future::poll_fn(|cx| stream.poll_next(cx)));
+            text.push_str(&next.unwrap());
         }
         assert!(
             text.contains("event: build-error\ndata: \"a.md:3: bad\"\n\n"),
@@ -214,5 +244,31 @@ mod tests {
         );
         assert!(text.contains("event: reload\ndata: {\"pages\":[\"/\"],\"css_only\":false}\n\n"));
         assert_eq!(hub.clients(), 1);
+    }
+
+    #[test]
+    fn a_new_listener_past_the_limit_ends_the_oldest_stream() {
+        let hub = Hub::default();
+        let mut streams: Vec<EventStream> = (0..=MAX_LISTENERS).map(|_| hub.subscribe()).collect();
+        assert_eq!(hub.clients(), MAX_LISTENERS);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        let oldest = &mut streams[0];
+        let first = runtime.block_on(std::future::poll_fn(|cx| oldest.poll_next(cx)));
+        assert_eq!(first.as_deref(), Some("retry: 500\n\n"));
+        let then = runtime.block_on(std::future::poll_fn(|cx| oldest.poll_next(cx)));
+        assert_eq!(then, None);
+    }
+
+    #[test]
+    fn a_listener_that_stops_reading_is_dropped() {
+        let hub = Hub::default();
+        let _stream = hub.subscribe();
+        for _ in 0..=BACKLOG {
+            hub.send(&Message::BuildError("x".into()));
+        }
+        assert_eq!(hub.clients(), 0);
     }
 }

@@ -83,6 +83,37 @@ pub fn is_edit(kind: &EventKind) -> bool {
     )
 }
 
+/// How long a Markdown source must stay missing or empty, with no event in
+/// between, before the preview serves it so. Editors that save by rename or
+/// by delete and re-create (vim's backup, sync tools) leave such a gap, and
+/// a file's events may arrive in different batches; a re-creation within
+/// this time means browsers never see the gap.
+pub const GRACE: Duration = Duration::from_millis(750);
+
+/// How often a held result looks whether its missing source is back. The
+/// watcher may not say: a polling one whose looks fall in step with an
+/// editor's saves sees the file missing every time.
+pub const RECHECK: Duration = Duration::from_millis(25);
+
+/// How long a stream of saves may hold a rebuild's result back, when each
+/// rebuild finds a file missing again.
+pub const MAX_HOLD: Duration = Duration::from_secs(5);
+
+/// Whether `change` may be an editor's save under way: a Markdown source
+/// that is, for now, missing or empty.
+pub fn mid_save(root: &Path, change: &Change) -> bool {
+    let Change::Content(rel) = change else {
+        return false;
+    };
+    if rel.extension().is_none_or(|e| e != "md") {
+        return false;
+    }
+    match std::fs::metadata(root.join(rel)) {
+        Ok(meta) => meta.is_file() && meta.len() == 0,
+        Err(_) => true,
+    }
+}
+
 /// The watcher, kept alive as long as the preview runs.
 pub enum SourceWatcher {
     Native(Debouncer<notify::RecommendedWatcher, RecommendedCache>),
@@ -159,6 +190,23 @@ mod tests {
         assert!(is_edit(&EventKind::Modify(ModifyKind::Metadata(
             MetadataKind::WriteTime
         ))));
+    }
+
+    #[test]
+    fn a_missing_or_empty_markdown_file_is_a_save_under_way() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content/briefings")).unwrap();
+        std::fs::write(root.join("content/briefings/full.md"), "---\n").unwrap();
+        std::fs::write(root.join("content/briefings/empty.md"), "").unwrap();
+        let content = |p: &str| Change::Content(PathBuf::from(p));
+        assert!(mid_save(root, &content("content/briefings/gone.md")));
+        assert!(mid_save(root, &content("content/briefings/empty.md")));
+        assert!(!mid_save(root, &content("content/briefings/full.md")));
+        // A temp file or a folder that went away is not waited for.
+        assert!(!mid_save(root, &content("content/briefings/x.tmp")));
+        assert!(!mid_save(root, &content("content/briefings")));
+        assert!(!mid_save(root, &Change::Template));
     }
 
     fn c(path: &str) -> Change {
