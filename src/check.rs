@@ -99,6 +99,29 @@ pub fn warnings(site: &Site) -> Vec<Error> {
             ));
         }
     }
+    // A day with an edition whose briefings the editions left out.
+    let edition_days: HashMap<chrono::NaiveDate, &crate::graph::Edition> = site
+        .editions
+        .iter()
+        .rev()
+        .map(|e| (e.date.instant.date_naive(), e))
+        .collect();
+    for b in site.briefings.iter().rev() {
+        if let Some(edition) = edition_days.get(&b.date.instant.date_naive()) {
+            if b.editions.is_empty() && !b.draft {
+                warnings.push(
+                    Error::at(
+                        &b.path,
+                        format!(
+                            "no edition carries this briefing, though {} is the edition of its day: add it there, or to another edition",
+                            edition.path.display()
+                        ),
+                    )
+                    .on_line(b.lines.title),
+                );
+            }
+        }
+    }
     let mut titles: HashMap<&str, &std::path::Path> = HashMap::new();
     // Oldest first, so the later briefing is the one flagged.
     for b in site.briefings.iter().rev() {

@@ -163,6 +163,11 @@ impl Driver {
         &self.config
     }
 
+    /// The site as last linked without error.
+    pub(crate) fn site(&self) -> Option<&Site> {
+        self.site.as_ref()
+    }
+
     /// Re-read what `changes` touched: static files, or only the bodies of
     /// briefings when nothing else changed, which is patched into the site
     /// held. `Ok(Some(changed briefings))` when it was patched.

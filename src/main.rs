@@ -82,7 +82,13 @@ enum Command {
     /// Start a briefing: content/briefings/YYYY-MM-DD-<slug>.md with its front-matter
     New {
         /// The briefing's title
-        title: String,
+        #[arg(required_unless_present = "edition")]
+        title: Option<String>,
+        /// Write an edition instead: the day's published briefings, the
+        /// newest as its lead, for you to reorder (YYYY-MM-DD; today if
+        /// left out)
+        #[arg(long, value_name = "DAY", num_args = 0..=1, default_missing_value = "today", conflicts_with_all = ["topics", "people"])]
+        edition: Option<String>,
         /// A topic it covers (repeat for more)
         #[arg(long = "topic")]
         topics: Vec<String>,
@@ -189,11 +195,18 @@ fn run(cli: Cli) -> ExitCode {
             Err(e) => fail(&e, term),
         },
         Command::New {
+            edition: Some(day),
+            root,
+            ..
+        } => new_edition(&root, &day, term),
+        Command::New {
             title,
             topics,
             people,
             root,
+            ..
         } => {
+            let title = title.unwrap_or_default();
             let transliterate = briefing::Config::load(&root)
                 .map(|c| c.slugs.transliterate)
                 .unwrap_or(true);
@@ -216,6 +229,35 @@ fn run(cli: Cli) -> ExitCode {
             let mut options = BuildOptions::new(site.root);
             options.drafts = site.drafts;
             check(&options, format, term)
+        }
+    }
+}
+
+fn new_edition(root: &Path, day: &str, term: Terminal) -> ExitCode {
+    let now = briefing::scaffold::now();
+    let day = if day == "today" {
+        now.date_naive()
+    } else {
+        match chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d") {
+            Ok(day) => day,
+            Err(_) => {
+                let error = briefing::Error::new(format!(
+                    "'{day}' is not a day: write --edition 2025-09-03, or --edition alone for today"
+                ));
+                return fail(&error, term);
+            }
+        }
+    };
+    match briefing::scaffold::new_edition(&BuildOptions::new(root), day, now) {
+        Ok(path) => {
+            println!("Created {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            for e in &errors.0 {
+                term.print(Level::Error, e, root);
+            }
+            ExitCode::FAILURE
         }
     }
 }

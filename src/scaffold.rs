@@ -4,11 +4,11 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, FixedOffset, Local};
+use chrono::{DateTime, FixedOffset, Local, NaiveDate};
 use serde::Serialize;
 
 use crate::config::CONFIG_FILE;
-use crate::error::Error;
+use crate::error::{Error, Errors};
 use crate::slug::slugify;
 
 /// Create a new site in `dir`: config, one briefing, one topic, one person,
@@ -143,6 +143,71 @@ pub fn new_briefing(
         people: people.to_vec(),
     }) + "\n";
     // create_new: a file appearing meanwhile is not overwritten either.
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| Error::io(&rel, &e))?;
+    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| Error::io(&rel, &e))?;
+    Ok(rel)
+}
+
+/// Write `content/editions/YYYY-MM-DD.md` in the site of `options`: an
+/// edition of `day` carrying that day's published briefings in time order,
+/// the newest as its lead, for the editor to reorder. Refuses to overwrite.
+pub fn new_edition(
+    options: &crate::BuildOptions,
+    day: NaiveDate,
+    now: DateTime<FixedOffset>,
+) -> Result<PathBuf, Errors> {
+    let rel = PathBuf::from(format!("content/editions/{}.md", day.format("%Y-%m-%d")));
+    let path = options.root.join(&rel);
+    if path.exists() {
+        return Err(Error::at(
+            &rel,
+            "already exists: not overwritten (edit that file, or remove it first)",
+        )
+        .into());
+    }
+    let mut driver = crate::driver::Driver::open(options)?;
+    driver.link(&crate::driver::Changes::everything(), None)?;
+    let site = driver.site().ok_or_else(Errors::default)?;
+    // Newest first in the site; the day as its briefings' own clocks say.
+    let mut briefings: Vec<&crate::graph::Briefing> = site
+        .briefings
+        .iter()
+        .filter(|b| !b.draft && b.date.instant.date_naive() == day)
+        .collect();
+    let Some(lead) = briefings.first().copied() else {
+        return Err(Error::new(format!(
+            "no published briefing is dated {day}: write the day's briefings first"
+        ))
+        .into());
+    };
+    briefings.remove(0);
+    briefings.reverse();
+    let date = if now.date_naive() == day {
+        now
+    } else {
+        lead.date.instant
+    };
+    let reference = |b: &crate::graph::Briefing| format!("\"@/{}\"", b.key);
+    let mut text = format!(
+        "---\ntitle: {}\ndate: {}\nlead: {}\nbriefings:\n",
+        yaml_string(&format!("The briefing of {}", day.format("%-d %B %Y"))),
+        date.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        reference(lead),
+    );
+    if briefings.is_empty() {
+        text = text.replace("briefings:\n", "briefings: []\n");
+    }
+    for b in briefings {
+        text.push_str(&format!("  - {}\n", reference(b)));
+    }
+    text.push_str("---\n");
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
+    }
     let mut file = fs::OpenOptions::new()
         .write(true)
         .create_new(true)

@@ -46,3 +46,24 @@ fn the_search_page_finds_briefings_by_title_summary_topic_and_person() {
     assert!(ok, "{text}");
     assert!(text.contains("search: 4 passed, 0 failed"), "{text}");
 }
+
+#[test]
+fn the_example_editions_email_reads_in_every_client_at_320_and_600_px() {
+    let site = common::example();
+    site.build_ok();
+    let emails: Vec<std::path::PathBuf> = std::fs::read_dir(site.out().join("editions"))
+        .expect("editions")
+        .filter_map(Result::ok)
+        .map(|entry| entry.path().join("email.html"))
+        .filter(|path| path.is_file())
+        .collect();
+    assert_eq!(emails.len(), 5, "the example has five editions");
+    for email in &emails {
+        let size = std::fs::metadata(email).expect("email").len();
+        assert!(size < 102 * 1024, "{}: {size} bytes", email.display());
+    }
+    let args: Vec<&std::ffi::OsStr> = emails.iter().map(|p| p.as_os_str()).collect();
+    let (ok, text) = node("email.mjs", &args);
+    assert!(ok, "{text}");
+    assert!(text.contains("email: 15 passed, 0 failed"), "{text}");
+}

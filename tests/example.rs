@@ -7,31 +7,6 @@ use std::path::{Path, PathBuf};
 
 use common::links;
 
-/// The repository's own site (config, content, theme) in a temp dir.
-fn example_site() -> (tempfile::TempDir, PathBuf) {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = tempfile::tempdir().expect("temp dir");
-    let root = dir.path().join("example");
-    fs::create_dir_all(&root).expect("mkdir");
-    fs::copy(repo.join("briefing.yaml"), root.join("briefing.yaml")).expect("config");
-    for sub in ["content", "themes"] {
-        copy_tree(&repo.join(sub), &root.join(sub));
-    }
-    (dir, root)
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.path().strip_prefix(from).expect("prefix"));
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).expect("mkdir");
-        } else {
-            fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
-
 fn html_files(dir: &Path) -> Vec<PathBuf> {
     walkdir::WalkDir::new(dir)
         .into_iter()
@@ -100,7 +75,8 @@ fn check_links(out: &Path, origin: &str, base_path: &str) -> usize {
 
 #[test]
 fn every_internal_link_of_the_example_resolves() {
-    let (_dir, root) = example_site();
+    let example = common::example();
+    let root = example.root.clone();
     let mut options = briefing::BuildOptions::new(&root);
     options.base_url = Some("https://example.org/briefing/".into());
     let report = briefing::build(&options).unwrap_or_else(|e| panic!("{e}"));
@@ -112,7 +88,8 @@ fn every_internal_link_of_the_example_resolves() {
 
 #[test]
 fn the_example_covers_the_people_and_topics_it_promises() {
-    let (_dir, root) = example_site();
+    let example = common::example();
+    let root = example.root.clone();
     briefing::build(&briefing::BuildOptions::new(&root)).unwrap_or_else(|e| panic!("{e}"));
     let out = root.join("site");
     for page in [

@@ -144,7 +144,15 @@ fn resolve(
             None
         }
     };
-    let Some(listed) = loaded.meta.briefings.as_ref() else {
+    // `briefings:` written with nothing under it is an edition of one.
+    let written = loaded.keys.iter().any(|(key, _, _)| key == "briefings");
+    let none = Vec::new();
+    let listed = match loaded.meta.briefings.as_ref() {
+        Some(listed) => Some(listed),
+        None if written => Some(&none),
+        None => None,
+    };
+    let Some(listed) = listed else {
         errors.push(loaded.error_at(
             "briefings",
             "'briefings' is required: the rest of the edition in order, as a list of `\"@/briefings/<file>.md\"`",

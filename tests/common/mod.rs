@@ -20,6 +20,19 @@ pub fn fixture(name: &str) -> TestSite {
     from_dir(&fixtures().join(name))
 }
 
+/// The repository's own example site (config, content, theme) in a temp dir.
+pub fn example() -> TestSite {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("example");
+    fs::create_dir_all(&root).expect("mkdir");
+    fs::copy(repo.join("briefing.yaml"), root.join("briefing.yaml")).expect("config");
+    for sub in ["content", "themes"] {
+        copy_dir(&repo.join(sub), &root.join(sub));
+    }
+    TestSite { _dir: dir, root }
+}
+
 pub fn from_dir(source: &Path) -> TestSite {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = dir.path().join("site-root");
