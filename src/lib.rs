@@ -14,6 +14,7 @@ pub mod error;
 pub(crate) mod graph;
 pub mod markdown;
 pub(crate) mod output;
+mod path_filter;
 mod publish;
 pub(crate) mod render;
 pub mod scaffold;

@@ -10,8 +10,8 @@ use include_dir::{include_dir, Dir};
 use walkdir::WalkDir;
 
 use crate::config::Config;
-use crate::content::is_ignored;
 use crate::error::Error;
+use crate::path_filter::is_ignored;
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 

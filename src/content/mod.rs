@@ -19,6 +19,7 @@ use walkdir::WalkDir;
 
 use crate::config::{Config, Limits};
 use crate::error::{Error, Errors};
+use crate::path_filter::is_ignored;
 pub use cache::{load_cached, reload_bodies, ContentCache};
 pub use front_matter_cache::FrontMatterCache;
 pub use model::{
@@ -415,29 +416,9 @@ pub fn is_markdown(name: &str) -> bool {
             .is_some_and(|ext| ext.eq_ignore_ascii_case(".md"))
 }
 
-/// Hidden files and the temp and backup files editors leave beside the one
-/// being edited.
-pub fn is_ignored(name: &str) -> bool {
-    name.starts_with('.')
-        || name.ends_with('~')
-        || (name.starts_with('#') && name.ends_with('#'))
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name.ends_with(".bak")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn editor_files_are_ignored() {
-        for name in [".x.md.swp", "x.md~", "#x.md#", "x.md.tmp", ".DS_Store"] {
-            assert!(is_ignored(name), "{name}");
-        }
-        assert!(!is_ignored("2025-09-02-talks.md"));
-    }
 
     #[test]
     fn markdown_is_md_in_any_case() {

@@ -14,7 +14,7 @@ use notify_debouncer_full::{
 };
 
 use crate::config::CONFIG_FILE;
-use crate::content::is_ignored;
+use crate::path_filter::is_ignored;
 
 /// What a changed path means for the site.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
