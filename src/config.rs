@@ -28,6 +28,10 @@ pub struct Config {
     /// How many briefings the front page lists.
     #[serde(default = "default_home_briefings")]
     pub home_briefings: usize,
+    /// Briefings per page of the lists that grow with the archive (topic,
+    /// person, month): a number for all, or one per list.
+    #[serde(default)]
+    pub paginate: Paginate,
     /// How many related briefings a briefing page shows.
     #[serde(default = "default_related")]
     pub related_briefings: usize,
@@ -48,6 +52,53 @@ pub struct Config {
     /// Top-level keys with the line and column of their value, for errors.
     #[serde(skip)]
     pub keys: Vec<(String, usize, usize)>,
+}
+
+/// `paginate: 30`, or `paginate: {default: 30, month: 100}`. 0 puts a
+/// whole list on one page.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Paginate {
+    Every(usize),
+    ByList(PaginateLists),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaginateLists {
+    #[serde(default = "default_paginate")]
+    pub default: usize,
+    pub topic: Option<usize>,
+    pub person: Option<usize>,
+    pub month: Option<usize>,
+}
+
+fn default_paginate() -> usize {
+    30
+}
+
+impl Default for Paginate {
+    fn default() -> Self {
+        Paginate::Every(default_paginate())
+    }
+}
+
+impl Paginate {
+    /// Briefings per page of `list` (`topic`, `person`, `month`); `None`
+    /// for no limit.
+    pub fn per_page(&self, list: &str) -> Option<usize> {
+        let n = match self {
+            Paginate::Every(n) => *n,
+            Paginate::ByList(lists) => match list {
+                "topic" => lists.topic,
+                "person" => lists.person,
+                "month" => lists.month,
+                _ => None,
+            }
+            .unwrap_or(lists.default),
+        };
+        (n > 0).then_some(n)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

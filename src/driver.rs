@@ -269,7 +269,7 @@ impl Driver {
         let site = self.site.as_ref()?;
         let renderer = Renderer::new(&self.config, site, &self.templates);
         let mut reuse = Reuse::new(&renderer, &self.memory.prints);
-        let jobs = PageJob::all(site);
+        let jobs = PageJob::all(&self.config, site);
         let owners = FeedOwner::all(site);
         let stale_jobs = reuse.pages(&jobs, has).into_iter().collect();
         let stale_owners = reuse.feeds(&owners, has).into_iter().collect();
@@ -296,7 +296,7 @@ impl Driver {
         let site = self.site.as_ref()?;
         let briefings = std::mem::take(&mut self.memory.briefings);
         let renderer = Renderer::updated(&self.config, site, &self.templates, briefings, changed);
-        let jobs = PageJob::all(site);
+        let jobs = PageJob::all(&self.config, site);
         let owners = FeedOwner::all(site);
         let before = &self.memory.in_order;
         let now = InOrder::of(&renderer, &jobs, &owners);

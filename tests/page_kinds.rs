@@ -38,6 +38,13 @@ fn dumping_site() -> TestSite {
             &format!("<!-- {template} -->\n{{{{ __tera_context | safe }}}}\n"),
         );
     }
+    // Lists split into pages of one briefing: every later page is a page
+    // whose list part moves with each edit.
+    let config = std::fs::read_to_string(site.root.join("briefing.yaml")).expect("config");
+    site.write(
+        "briefing.yaml",
+        &format!("{config}paginate: 1\nhome_briefings: 1\n"),
+    );
     // An edition and a running story, so their kinds have pages too.
     site.write(
         EDITION,
@@ -327,4 +334,45 @@ fn the_stories_index_lists_running_stories_newest_first() {
         common::links(crumbs).contains(&"/stories/".to_string()),
         "{crumbs}"
     );
+}
+
+#[test]
+fn long_lists_are_split_into_linked_pages() {
+    let site = fixture("editions");
+    std::fs::remove_dir_all(site.root.join("content/editions")).expect("no editions");
+    site.write(
+        "briefing.yaml",
+        "title: Pages\nbase_url: https://example.org/news/\npaginate: {default: 30, topic: 1}\nhome_briefings: 3\n",
+    );
+    site.build_ok();
+    // Energy has two briefings: one a page.
+    let first = site.page("topics/energy/index.html");
+    let second = site.page("topics/energy/page/2/index.html");
+    assert!(!site.out().join("topics/energy/page/3").exists());
+    assert!(
+        first.contains("<link rel=\"canonical\" href=\"https://example.org/news/topics/energy/\">")
+    );
+    assert!(second.contains(
+        "<link rel=\"canonical\" href=\"https://example.org/news/topics/energy/page/2/\">"
+    ));
+    assert!(first.contains("<link rel=\"next\" href=\"/news/topics/energy/page/2/\">"));
+    assert!(!first.contains("rel=\"prev\""));
+    assert!(second.contains("<link rel=\"prev\" href=\"/news/topics/energy/\">"));
+    assert!(second.contains("Page 2 of 2"));
+    assert!(second.contains("<title>Energy · page 2 · Pages</title>"));
+    // The newest on page 1, the older on page 2.
+    assert!(first.contains("A pipeline memorandum") && !first.contains("Putin and Xi hold talks"));
+    assert!(
+        second.contains("Putin and Xi hold talks") && !second.contains("A pipeline memorandum")
+    );
+    // The month uses the default of 30: one page. The home page lists
+    // `home_briefings` a page, over every briefing.
+    assert!(!site.out().join("archive/2025/09/page").exists());
+    let home_2 = site.page("page/2/index.html");
+    assert!(home_2.contains("Page 2 of 2"), "{home_2}");
+    assert!(home_2.contains("Putin and Xi hold talks"));
+    // Every page is in the sitemap.
+    let sitemap = site.page("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.org/news/topics/energy/page/2/</loc>"));
+    assert!(sitemap.contains("<loc>https://example.org/news/page/2/</loc>"));
 }

@@ -45,11 +45,43 @@ pub enum Kind {
     NotFound,
 }
 
-/// One page: its kind and, for kinds with many pages, which one.
+/// One page: its kind, for kinds with many pages which one, and for a
+/// list split over pages, which page of it (0 for the first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PageJob {
     pub kind: Kind,
     pub index: usize,
+    pub page: usize,
+}
+
+/// The briefings a list page shows, before they are split into pages.
+pub enum Listed<'a> {
+    Some(&'a [usize]),
+    /// Every briefing, newest first.
+    All(usize),
+}
+
+impl<'a> Listed<'a> {
+    fn len(&self) -> usize {
+        match self {
+            Listed::Some(list) => list.len(),
+            Listed::All(n) => *n,
+        }
+    }
+
+    fn part(self, range: std::ops::Range<usize>) -> Cow<'a, [usize]> {
+        match self {
+            Listed::Some(list) => Cow::Borrowed(&list[range]),
+            Listed::All(_) => Cow::Owned(range.collect()),
+        }
+    }
+}
+
+/// A list that grows with the archive: what it lists, and its name in
+/// briefing.yaml's `paginate` (`home` follows `home_briefings`).
+pub struct Paginated {
+    list: for<'a> fn(&'a Site, usize) -> Listed<'a>,
+    name: &'static str,
 }
 
 /// Where a page comes from, for an error about its address.
@@ -77,7 +109,10 @@ pub struct PageKind {
     /// When page `i` last changed, for the sitemap; `None` keeps the kind
     /// out of the sitemap.
     lastmod: Option<LastmodFn>,
-    /// Everything the template sees but `site`, `url` and `permalink`.
+    /// For a list split into pages: `briefings` (the page's part) and
+    /// `paginator` are its template's too.
+    paginated: Option<Paginated>,
+    /// Everything else the template sees but `site`, `url` and `permalink`.
     fields: FieldsFn,
     /// What is done to the rendered text before it is written.
     finish: Option<FinishFn>,
@@ -100,14 +135,15 @@ pub static KINDS: &[PageKind] = &[
         section: None,
         origin: none,
         lastmod: Some(|site, _| newest_of_all(site)),
+        // A list of every briefing while there is no edition to show.
+        paginated: Some(Paginated {
+            list: |site, _| match site.editions.is_empty() {
+                true => Listed::All(site.briefings.len()),
+                false => Listed::Some(&[]),
+            },
+            name: "home",
+        }),
         fields: |shared, _, f| {
-            let latest: Vec<usize> = (0..shared
-                .site
-                .briefings
-                .len()
-                .min(shared.config.home_briefings))
-                .collect();
-            f.cards("briefings", latest);
             f.data("title", &shared.config.title);
             // With editions, the front page is the latest one.
             if !shared.site.editions.is_empty() {
@@ -130,6 +166,7 @@ pub static KINDS: &[PageKind] = &[
             })
         },
         lastmod: Some(|site, i| Some(modified(site, i))),
+        paginated: None,
         fields: briefing_fields,
         finish: None,
     },
@@ -141,6 +178,7 @@ pub static KINDS: &[PageKind] = &[
         section: Some("topics/"),
         origin: none,
         lastmod: Some(|site, _| newest_of_all(site)),
+        paginated: None,
         fields: |shared, _, f| {
             f.data(
                 "subjects",
@@ -158,6 +196,10 @@ pub static KINDS: &[PageKind] = &[
         section: None,
         origin: |site, i| subject_origin(&site.topics[i]),
         lastmod: Some(|site, i| newest(site, &site.topics[i].briefings)),
+        paginated: Some(Paginated {
+            list: |site, i| Listed::Some(&site.topics[i].briefings),
+            name: "topic",
+        }),
         fields: |shared, i, f| subject_fields(shared, FeedOwner::Topic(i), f),
         finish: None,
     },
@@ -169,6 +211,7 @@ pub static KINDS: &[PageKind] = &[
         section: Some("people/"),
         origin: none,
         lastmod: Some(|site, _| newest_of_all(site)),
+        paginated: None,
         fields: |shared, _, f| {
             f.data(
                 "subjects",
@@ -186,6 +229,10 @@ pub static KINDS: &[PageKind] = &[
         section: None,
         origin: |site, i| subject_origin(&site.people[i]),
         lastmod: Some(|site, i| newest(site, &site.people[i].briefings)),
+        paginated: Some(Paginated {
+            list: |site, i| Listed::Some(&site.people[i].briefings),
+            name: "person",
+        }),
         fields: |shared, i, f| subject_fields(shared, FeedOwner::Person(i), f),
         finish: None,
     },
@@ -197,6 +244,7 @@ pub static KINDS: &[PageKind] = &[
         section: Some("archive/"),
         origin: none,
         lastmod: Some(|site, _| newest_of_all(site)),
+        paginated: None,
         fields: |shared, _, f| {
             let months: Vec<MonthLink> = shared
                 .site
@@ -217,12 +265,15 @@ pub static KINDS: &[PageKind] = &[
         section: None,
         origin: none,
         lastmod: Some(|site, i| newest(site, &site.months[i].briefings)),
+        paginated: Some(Paginated {
+            list: |site, i| Listed::Some(&site.months[i].briefings),
+            name: "month",
+        }),
         fields: |shared, i, f| {
             let month = &shared.site.months[i];
             let link = MonthLink::new(shared.config, month);
             f.data("title", link.label.clone());
             f.data("month", link);
-            f.cards("briefings", &month.briefings[..]);
         },
         finish: None,
     },
@@ -234,6 +285,7 @@ pub static KINDS: &[PageKind] = &[
         section: Some("stories/"),
         origin: none,
         lastmod: Some(|site, _| newest_of_all(site)),
+        paginated: None,
         fields: |shared, _, f| {
             f.data("stories", story_entries(shared.config, shared.site));
             f.data("title", "Stories");
@@ -248,6 +300,7 @@ pub static KINDS: &[PageKind] = &[
         section: None,
         origin: none,
         lastmod: Some(|site, i| newest(site, &site.stories[i].briefings)),
+        paginated: None,
         fields: |shared, i, f| {
             let story = &shared.site.stories[i];
             f.data("title", &story.name);
@@ -270,6 +323,7 @@ pub static KINDS: &[PageKind] = &[
         section: Some("editions/"),
         origin: none,
         lastmod: Some(|site, _| site.editions.first().map(|e| e.date.instant)),
+        paginated: None,
         fields: |shared, _, f| {
             f.data("editions", edition_entries(shared.config, shared.site));
             f.data(
@@ -288,6 +342,7 @@ pub static KINDS: &[PageKind] = &[
         section: None,
         origin: edition_origin,
         lastmod: Some(|site, i| Some(site.editions[i].date.instant)),
+        paginated: None,
         fields: |shared, i, f| {
             edition_fields(shared, i, f);
             let link =
@@ -307,6 +362,7 @@ pub static KINDS: &[PageKind] = &[
         section: None,
         origin: edition_origin,
         lastmod: None,
+        paginated: None,
         fields: |shared, i, f| {
             edition_fields(shared, i, f);
             f.data("title", &shared.site.editions[i].title);
@@ -321,6 +377,7 @@ pub static KINDS: &[PageKind] = &[
         section: None,
         origin: edition_origin,
         lastmod: None,
+        paginated: None,
         fields: |shared, i, f| {
             edition_fields(shared, i, f);
             let edition = &shared.site.editions[i];
@@ -342,6 +399,7 @@ pub static KINDS: &[PageKind] = &[
             })
         },
         lastmod: Some(|site, _| newest_of_all(site)),
+        paginated: None,
         fields: |shared, i, f| {
             let page = &shared.site.pages[i];
             f.data("title", &page.title);
@@ -365,6 +423,7 @@ pub static KINDS: &[PageKind] = &[
         section: Some("search/"),
         origin: none,
         lastmod: Some(|site, _| newest_of_all(site)),
+        paginated: None,
         fields: |shared, _, f| {
             f.data("title", "Search");
             f.data("search_index", shared.config.url(search::INDEX_FILE));
@@ -379,6 +438,7 @@ pub static KINDS: &[PageKind] = &[
         section: None,
         origin: none,
         lastmod: None,
+        paginated: None,
         fields: |_, _, f| f.data("title", "Page not found"),
         finish: None,
     },
@@ -393,20 +453,32 @@ impl Kind {
 
 impl PageJob {
     /// Every page of the site, kind by kind in table order.
-    pub fn all(site: &Site) -> Vec<PageJob> {
+    pub fn all(config: &Config, site: &Site) -> Vec<PageJob> {
         let mut jobs = Vec::new();
         for entry in KINDS {
-            jobs.extend((0..(entry.count)(site)).map(|index| PageJob {
-                kind: entry.kind,
-                index,
-            }));
+            for index in 0..(entry.count)(site) {
+                let pages = entry.paginated.as_ref().map_or(1, |p| {
+                    let len = (p.list)(site, index).len();
+                    per_page(config, p.name).map_or(1, |n| len.div_ceil(n).max(1))
+                });
+                jobs.extend((0..pages).map(|page| PageJob {
+                    kind: entry.kind,
+                    index,
+                    page,
+                }));
+            }
         }
         jobs
     }
 
-    /// Site-relative URL path of the page (`""` for home).
+    /// Site-relative URL path of the page (`""` for home); later pages of
+    /// a list are under it, at `page/N/`.
     pub fn url_path(self, site: &Site) -> Cow<'_, str> {
-        (self.kind.entry().url)(site, self.index)
+        let first = (self.kind.entry().url)(site, self.index);
+        match self.page {
+            0 => first,
+            n => Cow::Owned(format!("{first}page/{}/", n + 1)),
+        }
     }
 
     /// Where the page is written: pretty URLs, `<path>/index.html`, unless
@@ -448,8 +520,55 @@ impl PageJob {
         let url = self.url_path(shared.site);
         fields.data("url", shared.config.url(&url));
         fields.data("permalink", shared.config.permalink(&url));
+        if let Some(paginated) = &self.kind.entry().paginated {
+            let list = (paginated.list)(shared.site, self.index);
+            let size = per_page(shared.config, paginated.name).unwrap_or(list.len().max(1));
+            let start = (self.page * size).min(list.len());
+            let end = (start + size).min(list.len());
+            let total = list.len().div_ceil(size).max(1);
+            let page_url = |page: usize| {
+                let job = PageJob { page, ..self };
+                shared.config.url(&job.url_path(shared.site))
+            };
+            fields.data(
+                "paginator",
+                Paginator {
+                    current: self.page + 1,
+                    total,
+                    first: page_url(0),
+                    last: page_url(total - 1),
+                    previous: self.page.checked_sub(1).map(page_url),
+                    next: (self.page + 1 < total).then(|| page_url(self.page + 1)),
+                    count: list.len(),
+                },
+            );
+            fields.cards("briefings", list.part(start..end));
+        }
         (self.kind.entry().fields)(shared, self.index, &mut fields);
         fields
+    }
+}
+
+/// Where a list page is in its list, for templates: `current` and `total`
+/// count from 1; `previous` and `next` are URLs, when there is one.
+#[derive(Serialize)]
+struct Paginator {
+    current: usize,
+    total: usize,
+    first: String,
+    last: String,
+    previous: Option<String>,
+    next: Option<String>,
+    /// Briefings in the whole list.
+    count: usize,
+}
+
+/// Briefings per page of the list named `name` in `paginate`; `None`
+/// puts the whole list on one page.
+fn per_page(config: &Config, name: &str) -> Option<usize> {
+    match name {
+        "home" => Some(config.home_briefings).filter(|&n| n > 0),
+        name => config.paginate.per_page(name),
     }
 }
 
@@ -494,6 +613,7 @@ pub fn check_addresses(config: &Config, site: &Site, statics: &[Output]) -> Resu
             let job = PageJob {
                 kind: Kind::Page,
                 index: i,
+                page: 0,
             };
             errors.push(place(Some(job), format!(
                 "a page cannot be published at /{}: that address belongs to the site; set another 'slug'",
@@ -517,7 +637,7 @@ pub fn check_addresses(config: &Config, site: &Site, statics: &[Output]) -> Resu
             claims.insert(path, what);
         }
     };
-    for job in PageJob::all(site) {
+    for job in PageJob::all(config, site) {
         claim(&mut claims, job.file(site), Claim::Page(job));
     }
     for owner in FeedOwner::all(site) {
@@ -628,7 +748,6 @@ fn subject_fields<'a>(shared: &Shared<'a>, owner: FeedOwner, f: &mut Fields<'a>)
     f.data("page_feeds", feeds::feed_links(config, site, owner));
     f.data("page", SubjectPage::new(config, subject));
     f.html("content", &subject.note.html, subject.note.html_hash);
-    f.cards("briefings", &subject.briefings[..]);
     f.cards("mentioned_in", &subject.mentioned_in[..]);
     f.data("title", &subject.name);
 }
