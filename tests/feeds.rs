@@ -264,3 +264,35 @@ fn the_search_index_holds_every_briefing() {
     );
     assert!(site.page("search/index.html").contains("search-index.json"));
 }
+
+#[test]
+fn the_news_sitemap_lists_at_most_the_newest_1000() {
+    let site = fixture("crosslinks");
+    for i in 0..1_005 {
+        let minutes = i;
+        site.write(
+            &format!("content/briefings/n{i:04}.md"),
+            &format!(
+                "---\ntitle: Note {i}\ndate: 2025-09-02T{:02}:{:02}:00Z\n---\nText.\n",
+                minutes / 60,
+                minutes % 60
+            ),
+        );
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .args(["build", "-q", "--root"])
+        .arg(&site.root)
+        .env("SOURCE_DATE_EPOCH", "1756857600") // 3 September 2025, 00:00 UTC
+        .output()
+        .expect("run briefing");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let news = site.page("news-sitemap.xml");
+    assert_eq!(news.matches("<url>").count(), 1_000);
+    // The newest is in, the oldest of the day left out.
+    assert!(news.contains("/briefings/n1004/"));
+    assert!(!news.contains("/briefings/n0000/"));
+}

@@ -637,7 +637,8 @@ pub fn check_addresses(config: &Config, site: &Site, statics: &[Output]) -> Resu
             claims.insert(path, what);
         }
     };
-    for job in PageJob::all(config, site) {
+    let jobs = PageJob::all(config, site);
+    for &job in &jobs {
         claim(&mut claims, job.file(site), Claim::Page(job));
     }
     for owner in FeedOwner::all(site) {
@@ -647,6 +648,11 @@ pub fn check_addresses(config: &Config, site: &Site, statics: &[Output]) -> Resu
     }
     for path in INDEX_FILES {
         claim(&mut claims, path.to_string(), Claim::Index);
+    }
+    // A large site's sitemap is an index of numbered files.
+    let sitemap_entries = sitemap::entries(config, site, &jobs);
+    for path in sitemap::file_names(&sitemap_entries).into_iter().skip(1) {
+        claim(&mut claims, path, Claim::Index);
     }
     for file in statics {
         // A site's own file may stand in for one the site makes of itself

@@ -117,8 +117,14 @@ impl<'a> Reuse<'a> {
             || sitemap::entries(config, site, jobs),
             || search::entries(config, site),
         );
-        if !self.kept(sitemap::SITEMAP.into(), digest_of(&entries), keep) {
-            files.push(sitemap::sitemap(&entries)?);
+        // The sitemap and its numbered files, kept or written together.
+        let print = digest_of(&entries);
+        let mut all_kept = true;
+        for name in sitemap::file_names(&entries) {
+            all_kept &= self.kept(name, print, keep);
+        }
+        if !all_kept {
+            files.extend(sitemap::sitemaps(config, &entries)?);
         }
         if !self.kept(search::INDEX_FILE.into(), digest_of(&search), keep) {
             files.push(search::index(&search)?);

@@ -51,10 +51,102 @@ fn io_error(file: &str) -> impl Fn(io::Error) -> Error + '_ {
     move |e| Error::new(format!("writing {file}: {e}"))
 }
 
-pub fn sitemap(entries: &[Entry]) -> Result<Output, Error> {
+/// The protocol's limits for one sitemap file.
+const MAX_URLS: usize = 50_000;
+const MAX_BYTES: usize = 50 * 1024 * 1024;
+/// Google News reads at most this many URLs from a news sitemap.
+const MAX_NEWS_URLS: usize = 1_000;
+
+/// How `entries` are split into files: one range each. One file while the
+/// protocol's limits allow, else as many as they need, in order. Sizes are
+/// counted as written (the XML around a URL, its escaped address and date).
+fn chunks(entries: &[Entry]) -> Vec<std::ops::Range<usize>> {
+    // The declaration and the <urlset> around the URLs.
+    const FRAME: usize = 200;
+    let mut chunks = Vec::new();
+    let (mut start, mut bytes) = (0, FRAME);
+    for (i, entry) in entries.iter().enumerate() {
+        let size =
+            64 + escaped_len(&entry.loc) + entry.lastmod.as_ref().map_or(0, |d| d.len() + 30);
+        if i > start && (i - start == MAX_URLS || bytes + size > MAX_BYTES) {
+            chunks.push(start..i);
+            (start, bytes) = (i, FRAME);
+        }
+        bytes += size;
+    }
+    chunks.push(start..entries.len());
+    chunks
+}
+
+fn escaped_len(text: &str) -> usize {
+    text.chars()
+        .map(|c| match c {
+            '&' => 5,
+            '<' | '>' => 4,
+            '"' | '\'' => 6,
+            c => c.len_utf8(),
+        })
+        .sum()
+}
+
+/// The names of the sitemap files for `entries`: `sitemap.xml`, and when
+/// it must be an index, `sitemap-1.xml`, `sitemap-2.xml`… beside it.
+pub fn file_names(entries: &[Entry]) -> Vec<String> {
+    let chunks = chunks(entries);
+    let mut names = vec![SITEMAP.to_string()];
+    if chunks.len() > 1 {
+        names.extend((1..=chunks.len()).map(|n| format!("sitemap-{n}.xml")));
+    }
+    names
+}
+
+/// `sitemap.xml`: every page, or past the protocol's limits a sitemap
+/// index of numbered files that hold them.
+pub fn sitemaps(config: &Config, entries: &[Entry]) -> Result<Vec<Output>, Error> {
+    let chunks = chunks(entries);
+    if chunks.len() == 1 {
+        return Ok(vec![urlset(SITEMAP, entries)?]);
+    }
+    let names = file_names(entries);
+    let mut files = Vec::with_capacity(names.len());
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))
         .map_err(io_error(SITEMAP))?;
+    w.create_element("sitemapindex")
+        .with_attribute(("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"))
+        .write_inner_content(|w| {
+            for (name, range) in names[1..].iter().zip(&chunks) {
+                let newest = entries[range.clone()]
+                    .iter()
+                    .filter_map(|e| e.lastmod.as_deref())
+                    .max();
+                w.create_element("sitemap").write_inner_content(|w| {
+                    w.create_element("loc")
+                        .write_text_content(BytesText::new(&config.permalink(name)))?;
+                    if let Some(date) = newest {
+                        w.create_element("lastmod")
+                            .write_text_content(BytesText::new(date))?;
+                    }
+                    Ok(())
+                })?;
+            }
+            Ok(())
+        })
+        .map_err(io_error(SITEMAP))?;
+    files.push(Output {
+        path: SITEMAP.into(),
+        bytes: finish(w),
+    });
+    for (name, range) in names[1..].iter().zip(chunks) {
+        files.push(urlset(name, &entries[range])?);
+    }
+    Ok(files)
+}
+
+fn urlset(name: &str, entries: &[Entry]) -> Result<Output, Error> {
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))
+        .map_err(io_error(name))?;
     w.create_element("urlset")
         .with_attribute(("xmlns", "http://www.sitemaps.org/schemas/sitemap/0.9"))
         .write_inner_content(|w| {
@@ -71,14 +163,15 @@ pub fn sitemap(entries: &[Entry]) -> Result<Output, Error> {
             }
             Ok(())
         })
-        .map_err(io_error(SITEMAP))?;
+        .map_err(io_error(name))?;
     Ok(Output {
-        path: SITEMAP.into(),
+        path: name.into(),
         bytes: finish(w),
     })
 }
 
-/// Briefings published in the two days before `now`, as Google News asks.
+/// Briefings published in the two days before `now`, as Google News asks,
+/// at most the newest 1,000.
 pub fn news_sitemap(config: &Config, site: &Site, now: DateTime<Utc>) -> Result<Output, Error> {
     let since = now - Duration::days(2);
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
@@ -91,11 +184,12 @@ pub fn news_sitemap(config: &Config, site: &Site, now: DateTime<Utc>) -> Result<
             "http://www.google.com/schemas/sitemap-news/0.9",
         ))
         .write_inner_content(|w| {
-            for b in &site.briefings {
+            let recent = site.briefings.iter().filter(|b| {
                 let published = b.date.instant.with_timezone(&Utc);
-                if published > now || published <= since {
-                    continue;
-                }
+                published <= now && published > since
+            });
+            // Newest first, as the site lists them: the newest are kept.
+            for b in recent.take(MAX_NEWS_URLS) {
                 w.create_element("url").write_inner_content(|w| {
                     w.create_element("loc")
                         .write_text_content(BytesText::new(&config.permalink(&b.url_path)))?;
@@ -142,4 +236,108 @@ fn finish(w: Writer<Vec<u8>>) -> Vec<u8> {
     let mut bytes = w.into_inner();
     bytes.push(b'\n');
     bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(n: usize, loc_len: usize) -> Vec<Entry> {
+        (0..n)
+            .map(|i| Entry {
+                loc: format!("https://example.org/{i:0>width$}/", width = loc_len),
+                lastmod: Some(format!("2025-09-{:02}T10:00:00+08:00", i % 28 + 1)),
+            })
+            .collect()
+    }
+
+    fn config() -> Config {
+        let mut config: Config =
+            serde_yaml::from_str("title: T\nbase_url: https://example.org/\n").expect("config");
+        config.set_base_url("https://example.org/");
+        config
+    }
+
+    /// The root element and the `<loc>`s of a sitemap file.
+    fn read(file: &Output) -> (String, Vec<String>) {
+        let text = String::from_utf8(file.bytes.clone()).expect("utf-8");
+        let mut reader = quick_xml::Reader::from_str(&text);
+        let (mut root, mut locs, mut in_loc) = (String::new(), Vec::new(), false);
+        loop {
+            match reader.read_event().expect("well-formed XML") {
+                Event::Start(e) => {
+                    let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                    if root.is_empty() {
+                        root = name.clone();
+                    }
+                    in_loc = name == "loc";
+                }
+                Event::Text(t) if in_loc => locs.push(t.decode().expect("text").into_owned()),
+                Event::End(_) => in_loc = false,
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        (root, locs)
+    }
+
+    #[test]
+    fn a_small_site_has_one_sitemap() {
+        let files = sitemaps(&config(), &entries(49_999, 5)).expect("sitemap");
+        assert_eq!(files.len(), 1);
+        let (root, locs) = read(&files[0]);
+        assert_eq!((root.as_str(), locs.len()), ("urlset", 49_999));
+    }
+
+    #[test]
+    fn past_50000_urls_the_sitemap_is_an_index_of_files_within_the_limits() {
+        let all = entries(120_001, 5);
+        let files = sitemaps(&config(), &all).expect("sitemaps");
+        assert_eq!(
+            files.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(),
+            [
+                "sitemap.xml",
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap-3.xml"
+            ]
+        );
+        let (root, locs) = read(&files[0]);
+        assert_eq!(root, "sitemapindex");
+        assert_eq!(
+            locs,
+            [
+                "https://example.org/sitemap-1.xml",
+                "https://example.org/sitemap-2.xml",
+                "https://example.org/sitemap-3.xml"
+            ]
+        );
+        let mut listed = Vec::new();
+        for file in &files[1..] {
+            let (root, locs) = read(file);
+            assert_eq!(root, "urlset");
+            assert!(locs.len() <= MAX_URLS);
+            assert!(file.bytes.len() <= MAX_BYTES);
+            listed.extend(locs);
+        }
+        let expected: Vec<String> = all.iter().map(|e| e.loc.clone()).collect();
+        assert_eq!(listed, expected, "every URL once, in order");
+        assert_eq!(file_names(&all).len(), files.len());
+    }
+
+    #[test]
+    fn long_addresses_split_by_size_before_50000() {
+        // About 1.2 KB a URL: 50 MB holds fewer than 50,000 of them.
+        let all = entries(45_000, 1_200);
+        let files = sitemaps(&config(), &all).expect("sitemaps");
+        assert!(files.len() >= 3, "{} files", files.len());
+        for file in &files[1..] {
+            assert!(
+                file.bytes.len() <= MAX_BYTES,
+                "{}: {}",
+                file.path,
+                file.bytes.len()
+            );
+        }
+    }
 }
