@@ -754,7 +754,10 @@ fn subject_fields<'a>(shared: &Shared<'a>, owner: FeedOwner, f: &mut Fields<'a>)
     f.data("page_feeds", feeds::feed_links(config, site, owner));
     f.data("page", SubjectPage::new(config, subject));
     f.html("content", &subject.note.html, subject.note.html_hash);
-    f.cards("mentioned_in", &subject.mentioned_in[..]);
+    // The newest few: the list grows with the archive, and a page must not.
+    let mentioned = &subject.mentioned_in[..subject.mentioned_in.len().min(MENTIONED)];
+    f.cards("mentioned_in", mentioned);
+    f.data("mentioned_count", subject.mentioned_in.len());
     f.data("title", &subject.name);
 }
 
@@ -859,6 +862,10 @@ fn edition_entries<'a>(config: &Config, site: &'a Site) -> Vec<EditionEntry<'a>>
         })
         .collect()
 }
+
+/// How many of the briefings that mention a topic or person without
+/// listing it its page shows.
+const MENTIONED: usize = 20;
 
 fn subject_origin(s: &crate::graph::Subject) -> Option<Origin> {
     Some(Origin {
