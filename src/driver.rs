@@ -8,15 +8,17 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
 use crate::config::Config;
 use crate::content::{self, Content, ContentCache, FrontMatterCache};
 use crate::error::{Error, Errors};
-use crate::graph::{self, BodyCache, LinkOptions, RelatedMemo, Site};
+use crate::graph::{self, BodyCache, LinkOptions, Patched, RelatedMemo, Site};
 use crate::output::Output;
 use crate::render::context::BriefingDigests;
 use crate::render::kinds::check_addresses;
-use crate::render::reuse::{InOrder, Reuse};
-use crate::render::{FeedOwner, PageJob, Renderer, Templates};
+use crate::render::reuse::{feed_digest, InOrder, Reuse};
+use crate::render::{FeedOwner, Kind, PageJob, Renderer, Templates};
 use crate::theme::{Theme, ThemeFile};
 use crate::{BuildOptions, Timings};
 
@@ -171,7 +173,7 @@ impl Driver {
     /// Re-read what `changes` touched: static files, or only the bodies of
     /// briefings when nothing else changed, which is patched into the site
     /// held. `Ok(Some(changed briefings))` when it was patched.
-    pub fn reload(&mut self, changes: &Changes) -> Result<Option<Vec<usize>>, Errors> {
+    pub fn reload(&mut self, changes: &Changes) -> Result<Option<Patched>, Errors> {
         if changes.statics {
             self.statics = static_files(&self.theme)?;
         }
@@ -287,40 +289,76 @@ impl Driver {
         })
     }
 
-    /// After a patch of `changed` briefings: the site lists the same pages
-    /// and feeds in the same order, so digests compare by position with the
-    /// last render's and no path is built for a page that did not change.
-    /// None when the last render left nothing to compare with.
-    pub(crate) fn plan_patched(&mut self, changed: &[usize]) -> Option<Plan> {
+    /// After a patch: the site lists the same pages and feeds in the same
+    /// order, so digests compare by position with the last render's. Only
+    /// pages that show a patched briefing, or whose lists the patch moved,
+    /// have their digest taken again, and no path is built for a page that
+    /// did not change. None when the last render left nothing to compare with.
+    pub(crate) fn plan_patched(&mut self, patched: &Patched) -> Option<Plan> {
         let started = Instant::now();
         let site = self.site.as_ref()?;
         let briefings = std::mem::take(&mut self.memory.briefings);
-        let renderer = Renderer::updated(&self.config, site, &self.templates, briefings, changed);
+        let renderer = Renderer::updated(
+            &self.config,
+            site,
+            &self.templates,
+            briefings,
+            &patched.briefings,
+        );
         let jobs = PageJob::all(&self.config, site);
         let owners = FeedOwner::all(site);
-        let before = &self.memory.in_order;
-        let now = InOrder::of(&renderer, &jobs, &owners);
-        let fits = now.pages.len() == before.pages.len() && now.feeds.len() == before.feeds.len();
+        let mut now = std::mem::take(&mut self.memory.in_order);
+        let fits = now.pages.len() == jobs.len()
+            && now.page_shows.len() == jobs.len()
+            && now.feeds.len() == owners.len()
+            && now.feed_shows.len() == owners.len();
+        if !fits {
+            self.memory.briefings = renderer.into_digests();
+            return None;
+        }
+        let changed: HashSet<u32> = patched.briefings.iter().map(|&i| i as u32).collect();
+        let shows_changed = |shows: &[u32]| shows.iter().any(|i| changed.contains(i));
+        let moved = |job: &PageJob| match job.kind {
+            Kind::Briefing => patched.backlinks.contains(&job.index),
+            Kind::Topic => patched.topics.contains(&job.index),
+            Kind::Person => patched.people.contains(&job.index),
+            _ => false,
+        };
+        let again: Vec<usize> = (0..jobs.len())
+            .filter(|&p| moved(&jobs[p]) || shows_changed(&now.page_shows[p]))
+            .collect();
+        let digests: Vec<(u64, Vec<u32>)> = again
+            .par_iter()
+            .map(|&p| renderer.page_digest(jobs[p]))
+            .collect();
         let mut prints = HashMap::new();
         let mut stale_jobs = HashSet::new();
-        let mut stale_owners = HashSet::new();
-        for (i, &job) in jobs.iter().enumerate() {
-            if !fits || now.pages[i] != before.pages[i] {
-                prints.insert(job.file(site), now.pages[i]);
-                stale_jobs.insert(job);
+        for (p, (print, shows)) in again.into_iter().zip(digests) {
+            now.page_shows[p] = shows;
+            if now.pages[p] != print {
+                now.pages[p] = print;
+                prints.insert(jobs[p].file(site), print);
+                stale_jobs.insert(jobs[p]);
             }
         }
-        for (i, &owner) in owners.iter().enumerate() {
-            if !fits || now.feeds[i] != before.feeds[i] {
+        let mut stale_owners = HashSet::new();
+        for (f, &owner) in owners.iter().enumerate() {
+            if !shows_changed(&now.feed_shows[f]) {
+                continue;
+            }
+            let (print, shows) = feed_digest(&renderer, owner);
+            now.feed_shows[f] = shows;
+            if now.feeds[f] != print {
+                now.feeds[f] = print;
                 for path in owner.files(&self.config, site) {
-                    prints.insert(path, now.feeds[i]);
+                    prints.insert(path, print);
                 }
                 stale_owners.insert(owner);
             }
         }
         self.memory.briefings = renderer.into_digests();
         self.timings.render += started.elapsed();
-        fits.then_some(Plan {
+        Some(Plan {
             jobs,
             owners,
             stale_jobs,

@@ -23,7 +23,7 @@ use crate::error::{Error, Errors};
 use crate::slug::{check_written, slugify, strip_date_prefix};
 pub use bodies::{BodyCache, Html, Note};
 pub use editions::Edition;
-pub use patch::patch_bodies;
+pub use patch::{patch_bodies, Patched};
 pub use related::RelatedMemo;
 pub use subjects::{Directory, Person, Subject, Topic};
 
@@ -123,6 +123,9 @@ pub struct Site {
     pub months: Vec<Month>,
     /// Newest first.
     pub editions: Vec<Edition>,
+    /// When any briefing last changed (its `updated`, else its date): what
+    /// the lists of everything last changed with.
+    pub last_modified: Option<chrono::DateTime<chrono::FixedOffset>>,
     pub warnings: Vec<Error>,
     /// The rendered bodies, for the next link pass over a changed site.
     pub bodies: BodyCache,
@@ -237,6 +240,7 @@ pub fn link_all(config: &Config, mut content: Content, options: &LinkOptions) ->
         stories,
         months: Vec::new(),
         editions: Vec::new(),
+        last_modified: None,
         warnings: content.warnings,
         bodies: BodyCache::default(),
         related: RelatedMemo::default(),
@@ -501,6 +505,14 @@ fn check_unique_pages(pages: &[Page], errors: &mut Errors) {
 
 fn build_indexes(config: &Config, site: &mut Site, previous: &RelatedMemo) {
     let count = site.briefings.len();
+    site.last_modified = site
+        .briefings
+        .iter()
+        .map(|b| match &b.updated {
+            Some(u) if u.instant > b.date.instant => u.instant,
+            _ => b.date.instant,
+        })
+        .max();
     let mut months: BTreeMap<(i32, u32), Vec<usize>> = BTreeMap::new();
     for (i, b) in site.briefings.iter().enumerate() {
         for &t in &b.topics {

@@ -17,14 +17,25 @@ use super::Site;
 use crate::config::Config;
 use crate::content::{FrontMatter, Loaded};
 
+/// What a patch changed: the briefings whose bodies it took, and those
+/// whose backlinks and the topics and people whose "also mentioned in"
+/// lists moved with them.
+#[derive(Debug, Default)]
+pub struct Patched {
+    pub briefings: Vec<usize>,
+    pub backlinks: Vec<usize>,
+    pub topics: Vec<usize>,
+    pub people: Vec<usize>,
+}
+
 /// Patch `site` for `edited`, briefings as now loaded whose front-matter the
-/// caller found unchanged. The indices of the briefings patched, or None,
-/// with `site` untouched, when the full link stage must run instead.
+/// caller found unchanged. What changed, or None, with `site` untouched,
+/// when the full link stage must run instead.
 pub fn patch_bodies(
     config: &Config,
     site: &mut Site,
     edited: &[Loaded<FrontMatter>],
-) -> Option<Vec<usize>> {
+) -> Option<Patched> {
     let index_of = site.index_by_key();
     let renderer = BodyRenderer::new(config, site, site.bodies.urls.clone());
     let mut patches = Vec::new();
@@ -85,10 +96,13 @@ pub fn patch_bodies(
     }
     drop(renderer);
 
-    let mut patched = Vec::new();
+    let mut patched = Patched::default();
     for patch in patches {
         let i = patch.index;
         let (before, after) = &patch.links;
+        for &to in before.symmetric_difference(after) {
+            patched.backlinks.push(to);
+        }
         for &to in before.difference(after) {
             remove(&mut site.briefings[to].backlinks, i);
         }
@@ -96,6 +110,12 @@ pub fn patch_bodies(
             insert(&mut site.briefings[to].backlinks, i);
         }
         let (before, after) = &patch.mentions;
+        for &(kind, index) in before.symmetric_difference(after) {
+            match kind {
+                Kind::Topic => patched.topics.push(index),
+                Kind::Person => patched.people.push(index),
+            }
+        }
         for &(kind, index) in before.difference(after) {
             remove(&mut subject(site, kind, index).mentioned_in, i);
         }
@@ -106,7 +126,7 @@ pub fn patch_bodies(
             .body
             .show_in(&mut site.briefings[i], patch.summary_given);
         site.bodies.briefings.insert(patch.key, patch.body);
-        patched.push(i);
+        patched.briefings.push(i);
     }
     Some(patched)
 }

@@ -146,9 +146,18 @@ pub fn render(config: &Config, site: &Site, owner: FeedOwner) -> Result<Vec<Outp
     Ok(files)
 }
 
-/// A digest of everything `owner`'s feeds are written from.
-pub fn digest(config: &Config, site: &Site, owner: FeedOwner) -> u64 {
-    crate::digest::digest_of(&Feed::new(config, site, owner))
+/// A digest of everything `owner`'s feeds are written from, and the
+/// briefings they show.
+pub fn digest(config: &Config, site: &Site, owner: FeedOwner) -> (u64, Vec<u32>) {
+    let feed = Feed::new(config, site, owner);
+    let mut shown: Vec<u32> = feed
+        .items
+        .iter()
+        .flat_map(|i| i.shows.iter().copied())
+        .collect();
+    shown.sort_unstable();
+    shown.dedup();
+    (crate::digest::digest_of(&feed), shown)
 }
 
 /// One owner's feeds as they are written, in all three formats: nothing
@@ -190,6 +199,9 @@ struct Item<'a> {
     summary: &'a str,
     body: Body<'a>,
     topics: Vec<&'a str>,
+    /// The briefings the item is made from (one, or an edition's).
+    #[serde(skip)]
+    shows: Vec<u32>,
 }
 
 /// An item's HTML. Its digest stands for it in the feed's digest, so
@@ -217,6 +229,7 @@ impl<'a> Item<'a> {
                 .iter()
                 .map(|&t| site.topics[t].name.as_str())
                 .collect(),
+            shows: vec![i as u32],
         }
     }
 
@@ -236,6 +249,7 @@ impl<'a> Item<'a> {
                 html: Cow::Owned(html),
             },
             topics: Vec::new(),
+            shows: edition.carried().map(|i| i as u32).collect(),
         }
     }
 }

@@ -29,6 +29,8 @@ enum Field<'a> {
         html: &'a str,
         digest: u64,
     },
+    /// A briefing's own HTML.
+    Body(usize),
 }
 
 /// A serializable value of any type.
@@ -74,6 +76,33 @@ impl<'a> Fields<'a> {
         self.list.push((name, Field::Memo(memo, briefing)));
     }
 
+    pub fn body(&mut self, name: &'static str, briefing: usize) {
+        self.list.push((name, Field::Body(briefing)));
+    }
+
+    /// The briefings whose values the fields show (cards, memos, bodies):
+    /// a page whose fields show none of the briefings a save changed
+    /// cannot have changed with it.
+    pub fn briefings(&self) -> Vec<u32> {
+        let mut shown = Vec::new();
+        for (_, field) in &self.list {
+            match field {
+                Field::Card(i) => shown.extend(i.map(|i| i as u32)),
+                Field::Cards(list) => shown.extend(list.iter().map(|&i| i as u32)),
+                Field::Groups(groups) => {
+                    for (_, list) in groups {
+                        shown.extend(list.iter().map(|&i| i as u32));
+                    }
+                }
+                Field::Memo(_, i) | Field::Body(i) => shown.push(*i as u32),
+                Field::Data(_) | Field::Html { .. } => {}
+            }
+        }
+        shown.sort_unstable();
+        shown.dedup();
+        shown
+    }
+
     pub fn html(&mut self, name: &'static str, html: &'a str, digest: u64) {
         self.list.push((name, Field::Html { html, digest }));
     }
@@ -102,6 +131,7 @@ impl<'a> Fields<'a> {
                 }
                 Field::Memo(memo, i) => digest.add(shared.memo_digest(*memo, *i)),
                 Field::Html { digest: d, .. } => digest.add(d),
+                Field::Body(i) => digest.add(shared.site.briefings[*i].html_hash),
             }
         }
     }
@@ -125,6 +155,7 @@ impl<'a> Fields<'a> {
                     .into(),
                 Field::Memo(memo, i) => memo.value(shared, i),
                 Field::Html { html, .. } => Value::safe_string(html),
+                Field::Body(i) => Value::safe_string(&shared.site.briefings[i].html),
             };
             context.insert_value(name, value);
         }

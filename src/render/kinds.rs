@@ -718,7 +718,7 @@ fn briefing_fields<'a>(shared: &Shared<'a>, i: usize, f: &mut Fields<'a>) {
     let b = &site.briefings[i];
     f.memo("page", Memo::Page, i);
     f.memo("json_ld", Memo::JsonLd, i);
-    f.html("content", &b.html, b.html_hash);
+    f.body("content", i);
     f.data("title", &b.title);
     let editions: Vec<EditionLink> = b
         .editions
@@ -880,7 +880,7 @@ fn newest(site: &Site, list: &[usize]) -> Option<DateTime<FixedOffset>> {
 
 /// Lists of everything, and free pages, which carry no date of their own.
 fn newest_of_all(site: &Site) -> Option<DateTime<FixedOffset>> {
-    (0..site.briefings.len()).map(|i| modified(site, i)).max()
+    site.last_modified
 }
 
 fn modified(site: &Site, i: usize) -> DateTime<FixedOffset> {

@@ -22,7 +22,7 @@ use crate::graph::Site;
 use crate::output::Output;
 use context::{BriefingDigests, Shared};
 pub use feeds::FeedOwner;
-pub use kinds::PageJob;
+pub use kinds::{Kind, PageJob};
 pub use templates::Templates;
 
 pub struct Renderer<'a> {
@@ -65,11 +65,14 @@ impl<'a> Renderer<'a> {
     }
 
     /// A digest of everything page `job`'s template sees.
-    pub fn page_digest(&self, job: PageJob) -> u64 {
+    /// A digest of everything page `job`'s template sees, and the
+    /// briefings it shows.
+    pub fn page_digest(&self, job: PageJob) -> (u64, Vec<u32>) {
         let mut digest = Digest::default();
         digest.add(self.shared.site_digest());
-        job.fields(&self.shared).digest(&self.shared, &mut digest);
-        digest.finish()
+        let fields = job.fields(&self.shared);
+        fields.digest(&self.shared, &mut digest);
+        (digest.finish(), fields.briefings())
     }
 
     /// The feeds of `owners`, in parallel.

@@ -23,28 +23,20 @@ pub struct Reuse<'a> {
 }
 
 /// Every page's and feed owner's digest, in `PageJob::all` and
-/// `FeedOwner::all` order. A patched site lists the same pages in the same
-/// order, so its digests compare position by position, without a path.
+/// `FeedOwner::all` order, with the briefings each shows. A patched site
+/// lists the same pages in the same order, so its digests compare position
+/// by position, without a path; and only the pages that show a patched
+/// briefing need their digest taken again.
 #[derive(Debug, Clone, Default)]
 pub struct InOrder {
     pub pages: Vec<u64>,
     pub feeds: Vec<u64>,
-}
-
-impl InOrder {
-    pub fn of(renderer: &Renderer, jobs: &[PageJob], owners: &[FeedOwner]) -> InOrder {
-        InOrder {
-            pages: jobs
-                .par_iter()
-                .map(|&job| renderer.page_digest(job))
-                .collect(),
-            feeds: owners.iter().map(|&o| feed_digest(renderer, o)).collect(),
-        }
-    }
+    pub page_shows: Vec<Vec<u32>>,
+    pub feed_shows: Vec<Vec<u32>>,
 }
 
 /// A digest of what `owner`'s feeds are written from.
-pub fn feed_digest(renderer: &Renderer, owner: FeedOwner) -> u64 {
+pub fn feed_digest(renderer: &Renderer, owner: FeedOwner) -> (u64, Vec<u32>) {
     super::feeds::digest(renderer.config, renderer.site, owner)
 }
 
@@ -67,16 +59,19 @@ impl<'a> Reuse<'a> {
     /// The pages of `jobs` to render.
     pub fn pages(&mut self, jobs: &[PageJob], keep: &mut dyn FnMut(&str) -> bool) -> Vec<PageJob> {
         let (renderer, site) = (self.renderer, self.renderer.site);
-        let prints: Vec<(PageJob, String, u64)> = jobs
+        let prints: Vec<(PageJob, String, (u64, Vec<u32>))> = jobs
             .par_iter()
             .map(|&job| (job, job.file(site), renderer.page_digest(job)))
             .collect();
-        self.in_order.pages = prints.iter().map(|&(_, _, print)| print).collect();
-        prints
-            .into_iter()
-            .filter(|(_, path, print)| !self.kept(path.clone(), *print, keep))
-            .map(|(job, _, _)| job)
-            .collect()
+        let mut stale = Vec::new();
+        for (job, path, (print, shows)) in prints {
+            self.in_order.pages.push(print);
+            self.in_order.page_shows.push(shows);
+            if !self.kept(path, print, keep) {
+                stale.push(job);
+            }
+        }
+        stale
     }
 
     /// The owners of `owners` whose feeds to render (all their files, or none).
@@ -87,9 +82,14 @@ impl<'a> Reuse<'a> {
     ) -> Vec<FeedOwner> {
         let (config, site) = (self.renderer.config, self.renderer.site);
         let mut stale = Vec::new();
-        for &owner in owners {
-            let print = feed_digest(self.renderer, owner);
+        let renderer = self.renderer;
+        let prints: Vec<(u64, Vec<u32>)> = owners
+            .par_iter()
+            .map(|&owner| feed_digest(renderer, owner))
+            .collect();
+        for (&owner, (print, shows)) in owners.iter().zip(prints) {
             self.in_order.feeds.push(print);
+            self.in_order.feed_shows.push(shows);
             let mut all = true;
             for path in owner.files(config, site) {
                 // Once one file is missing, the others are rendered anyway.

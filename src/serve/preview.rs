@@ -88,7 +88,7 @@ impl Preview {
             files: Files::with_capacity(self.files.len()),
         };
         let patched = match driver.reload(&asked)? {
-            Some(changed) => driver.plan_patched(&changed),
+            Some(patched) => driver.plan_patched(&patched),
             None => None,
         };
         let was_patched = patched.is_some();
