@@ -7,6 +7,7 @@ mod atomic_file;
 pub(crate) mod build_cache;
 pub mod check;
 pub mod config;
+mod confine;
 pub mod content;
 pub(crate) mod digest;
 mod driver;
