@@ -25,11 +25,26 @@ const BIN: &str = env!("CARGO_BIN_EXE_briefing");
 const EPOCH: &str = "1757000000";
 const BRIEFINGS: usize = 300;
 const TOPICS: [&str; 7] = [
-    "Energy", "Trade", "Elections", "Climate", "Health", "Defence", "Space",
+    "Energy",
+    "Trade",
+    "Elections",
+    "Climate",
+    "Health",
+    "Defence",
+    "Space",
 ];
 const PEOPLE: [&str; 11] = [
-    "Ada Obi", "Ben Ruiz", "Chen Li", "Dana Roy", "Eli Stone", "Fay Wong", "Gus Park",
-    "Hana Sato", "Ivo Petrov", "Jana Novak", "Kofi Mensah",
+    "Ada Obi",
+    "Ben Ruiz",
+    "Chen Li",
+    "Dana Roy",
+    "Eli Stone",
+    "Fay Wong",
+    "Gus Park",
+    "Hana Sato",
+    "Ivo Petrov",
+    "Jana Novak",
+    "Kofi Mensah",
 ];
 
 /// Two versions of one site: `Before`, and `After`, in which a third of
@@ -54,7 +69,9 @@ fn write_content(root: &Path, content: Content) {
     .expect("config");
     let after = content == Content::After;
     let numbers: Vec<usize> = if after {
-        (0..BRIEFINGS - 20).chain(BRIEFINGS..BRIEFINGS + 20).collect()
+        (0..BRIEFINGS - 20)
+            .chain(BRIEFINGS..BRIEFINGS + 20)
+            .collect()
     } else {
         (0..BRIEFINGS).collect()
     };
@@ -102,7 +119,12 @@ fn listing(dir: &Path) -> BTreeMap<String, Entry> {
         .into_iter()
         .map(|e| e.expect("walk"))
         .map(|e| {
-            let rel = e.path().strip_prefix(dir).expect("prefix").display().to_string();
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .expect("prefix")
+                .display()
+                .to_string();
             let entry = if e.file_type().is_dir() {
                 Entry::Folder
             } else if e.file_type().is_file() {
@@ -145,7 +167,10 @@ fn command(root: &Path) -> Command {
 }
 
 fn build(root: &Path, env: &[(&str, &str)]) {
-    let out = command(root).envs(env.iter().copied()).output().expect("run briefing");
+    let out = command(root)
+        .envs(env.iter().copied())
+        .output()
+        .expect("run briefing");
     assert!(
         out.status.success(),
         "build failed: {}",
@@ -319,4 +344,37 @@ fn a_killed_build_through_a_staging_folder_is_repaired_by_the_next_build() {
         &["after-swap", "before-cache", "mid-cache"],
         0x2545_f491_4f6c_dd1d,
     );
+}
+
+#[test]
+fn two_builds_of_one_output_at_once_take_turns() {
+    let mut bench = Bench::new(vec![("BRIEFING_IN_PLACE_LIMIT", "0")]);
+    for round in 0..6 {
+        let next = bench.other();
+        write_content(&bench.root, next);
+        let children: Vec<_> = (0..2)
+            .map(|_| {
+                command(&bench.root)
+                    .envs(bench.env.iter().copied())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .expect("start briefing")
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().expect("wait");
+            assert!(
+                out.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        bench.now = next;
+        let want = match next {
+            Content::Before => &bench.fresh_before,
+            Content::After => &bench.fresh_after,
+        };
+        let diff = differences(&listing(&bench.root.join("site")), want);
+        assert!(diff.is_empty(), "round {round}: {diff:#?}");
+    }
 }
