@@ -378,3 +378,40 @@ fn two_builds_of_one_output_at_once_take_turns() {
         assert!(diff.is_empty(), "round {round}: {diff:#?}");
     }
 }
+
+#[test]
+fn what_killed_builds_left_is_removed_by_the_next_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("site-root");
+    write_content(&root, Content::Before);
+    build(&root, &[]);
+    // Left by builds killed part-way, of this version and of earlier ones.
+    let leftovers = [
+        ".site.staging/index.html",
+        ".site.old/index.html",
+        ".site.staging-4242/briefings/x/index.html",
+        ".site.old-4242/index.html",
+        "..site.cache-html.new-4242",
+        "site/.briefing-new/0",
+    ];
+    // Not ours: they stay.
+    let others = [".site.staging-x/keep", ".sites.old/keep", "notes.txt"];
+    for path in leftovers.iter().chain(&others) {
+        let path = root.join(path);
+        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        fs::write(path, "left over\n").expect("write");
+    }
+    build(&root, &[]);
+    for path in leftovers {
+        let top = path.split('/').next().expect("name");
+        let top = if top == "site" {
+            "site/.briefing-new"
+        } else {
+            top
+        };
+        assert!(!root.join(top).exists(), "{top} is still there");
+    }
+    for path in others {
+        assert!(root.join(path).exists(), "{path} was removed");
+    }
+}

@@ -89,15 +89,37 @@ pub fn legacy_cache(out: &Path) -> [PathBuf; 3] {
 /// across the rename that swaps the output.
 pub struct Lock {
     _folder: File,
+    /// Folders made to hold the output, deepest first: a build that wrote
+    /// nothing into them takes them away again.
+    made: Vec<PathBuf>,
 }
 
 impl Lock {
     pub fn take(output: &Path) -> Result<Lock, Error> {
         let (parent, _) = parent_and_name(&absolute(output));
+        let made: Vec<PathBuf> = parent
+            .ancestors()
+            .take_while(|folder| !folder.exists())
+            .map(Path::to_path_buf)
+            .collect();
         fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, &e))?;
         let folder = File::open(&parent).map_err(|e| Error::io(&parent, &e))?;
         lock(&folder, &parent, output)?;
-        Ok(Lock { _folder: folder })
+        Ok(Lock {
+            _folder: folder,
+            made,
+        })
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        // Only an empty folder goes: one that holds the output stays.
+        for folder in &self.made {
+            if fs::remove_dir(folder).is_err() {
+                break;
+            }
+        }
     }
 }
 
@@ -146,18 +168,29 @@ pub fn clear_leftovers(output: &Path) {
     };
     for entry in entries.flatten() {
         let file_name = entry.file_name();
-        let Some(rest) = file_name
-            .to_str()
-            .and_then(|n| n.strip_prefix('.'))
-            .and_then(|n| n.strip_prefix(name.as_str()))
-        else {
+        let Some(file_name) = file_name.to_str() else {
             continue;
         };
-        if is_leftover(rest) {
-            let path = entry.path();
+        let path = entry.path();
+        let ours = file_name
+            .strip_prefix('.')
+            .and_then(|n| n.strip_prefix(name.as_str()))
+            .is_some_and(is_leftover);
+        if ours {
             let _ = fs::remove_dir_all(&path).or_else(|_| fs::remove_file(&path));
+        } else if is_old_cache_temp(file_name, &name) {
+            let _ = fs::remove_file(&path);
         }
     }
+}
+
+/// A temporary file of a cache write that earlier versions, which kept the
+/// cache beside the output, left when killed: `..site.cache-html.new-PID`.
+fn is_old_cache_temp(file_name: &str, name: &str) -> bool {
+    file_name.starts_with(&format!("..{name}.cache"))
+        && file_name
+            .rsplit_once(".new-")
+            .is_some_and(|(_, pid)| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// `.staging`, `.old`, and those with `-<digits>` after them.
@@ -176,7 +209,16 @@ fn is_leftover(rest: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_leftover;
+    use super::{is_leftover, is_old_cache_temp};
+
+    #[test]
+    fn old_cache_temporaries_are_recognised() {
+        assert!(is_old_cache_temp("..site.cache-html.new-4242", "site"));
+        assert!(is_old_cache_temp("..site.cache.new-1", "site"));
+        assert!(!is_old_cache_temp("..site.cache", "site"));
+        assert!(!is_old_cache_temp("..other.cache.new-1", "site"));
+        assert!(!is_old_cache_temp("..site.cache.new-x", "site"));
+    }
 
     #[test]
     fn only_our_own_leftovers_are_recognised() {
