@@ -285,7 +285,9 @@ impl Bench {
             }
         }
         let last = if revert { self.now } else { next };
-        write_content(&self.root, last);
+        if revert {
+            write_content(&self.root, last);
+        }
         build(&self.root, &self.env);
         self.now = last;
         let want = match last {
