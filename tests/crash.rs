@@ -403,7 +403,10 @@ fn what_killed_builds_left_is_removed_by_the_next_one() {
         fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
         fs::write(path, "left over\n").expect("write");
     }
+    // Empty folders, as a killed update can leave: a fresh build has none.
+    fs::create_dir_all(root.join("site/briefings/gone/deeper")).expect("mkdir");
     build(&root, &[]);
+    assert!(!root.join("site/briefings/gone").exists());
     for path in leftovers {
         let top = path.split('/').next().expect("name");
         let top = if top == "site" {

@@ -25,8 +25,9 @@ pub struct InPlace {
     output: PathBuf,
     /// Files in the output, relative to it, with `/`.
     existing: HashSet<String>,
-    /// Folders in the output, relative to it.
-    folders: Vec<String>,
+    /// Folders in the output with nothing in them, relative to it: a
+    /// fresh build makes none.
+    empty: Vec<String>,
     /// Anything else (a link, a socket): never kept, always removed.
     strays: Vec<String>,
     kept: HashSet<String>,
@@ -44,7 +45,7 @@ impl InPlace {
             mark: Mark::read(&output),
             output,
             existing: HashSet::new(),
-            folders: Vec::new(),
+            empty: Vec::new(),
             strays: Vec::new(),
             kept: HashSet::new(),
         };
@@ -52,8 +53,16 @@ impl InPlace {
             .min_depth(1)
             .into_iter()
             .filter_entry(|e| e.depth() != 1 || e.file_name() != NEW_FILES);
+        // The walk is depth first: a folder's first entry comes right
+        // after it, so a folder followed by anything else is empty.
+        let mut folder: Option<(usize, String)> = None;
         for entry in walk {
             let entry = entry.ok()?;
+            if let Some((depth, rel)) = folder.take() {
+                if entry.depth() <= depth {
+                    scan.empty.push(rel);
+                }
+            }
             let rel = entry.path().strip_prefix(&scan.output).ok()?;
             let rel: Vec<&str> = rel
                 .components()
@@ -62,7 +71,7 @@ impl InPlace {
             let rel = rel.join("/");
             let kind = entry.file_type();
             if kind.is_dir() {
-                scan.folders.push(rel);
+                folder = Some((entry.depth(), rel));
             } else if rel == MARK {
                 continue;
             } else if kind.is_file() {
@@ -71,6 +80,7 @@ impl InPlace {
                 scan.strays.push(rel);
             }
         }
+        scan.empty.extend(folder.map(|(_, rel)| rel));
         Some(scan)
     }
 
@@ -100,16 +110,6 @@ impl InPlace {
             .filter(|path| !made.contains(path.as_str()) && !self.kept.contains(*path))
             .chain(&self.strays)
             .collect();
-        let needed = folders_of(
-            made.iter()
-                .copied()
-                .chain(self.kept.iter().map(String::as_str)),
-        );
-        let mut empty: Vec<&String> = self
-            .folders
-            .iter()
-            .filter(|f| !needed.contains(f.as_str()))
-            .collect();
         let to_write: Vec<&Output> = files
             .par_iter()
             .filter(|file| !same_bytes(&output.join(&file.path), &file.bytes))
@@ -124,7 +124,8 @@ impl InPlace {
             changed: to_write.len(),
         };
         let committed = Mark::Committed(generation);
-        if gone.is_empty() && to_write.is_empty() && empty.is_empty() && self.mark == committed {
+        if gone.is_empty() && to_write.is_empty() && self.empty.is_empty() && self.mark == committed
+        {
             return Ok(report);
         }
 
@@ -161,12 +162,22 @@ impl InPlace {
             rename_over(temp, &target).map_err(unfinished)?;
         }
         remove_files(output, &after).map_err(unfinished)?;
-        // Deepest first, so a folder is empty when its turn comes.
-        empty.sort_by_key(|f| std::cmp::Reverse(f.matches('/').count()));
-        for folder in empty {
+        // Folders that held only what went, or nothing, go too, as in a
+        // fresh build: deepest first, so each is empty when its turn comes;
+        // one that still holds something stays.
+        let gone_or_empty = before.iter().chain(&after).copied().chain(&self.empty);
+        let mut folders: Vec<&str> = folders_of(gone_or_empty.map(String::as_str))
+            .into_iter()
+            .chain(self.empty.iter().map(String::as_str))
+            .collect();
+        folders.sort_unstable_by_key(|f| (std::cmp::Reverse(f.matches('/').count()), *f));
+        folders.dedup();
+        for folder in folders {
             let path = output.join(folder);
             match fs::remove_dir(&path) {
-                Err(e) if !replaced(&e) => return Err(unfinished(Error::io(&path, &e))),
+                Err(e) if !replaced(&e) && !still_holds(&e) => {
+                    return Err(unfinished(Error::io(&path, &e)))
+                }
                 _ => {}
             }
         }
@@ -243,6 +254,11 @@ fn remove_files(output: &Path, paths: &[&String]) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// Whether removing a folder failed because something is in it.
+fn still_holds(e: &io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(libc::ENOTEMPTY | libc::EEXIST))
 }
 
 /// Whether removing an entry failed only because it is no longer there as
