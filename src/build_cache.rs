@@ -1,10 +1,12 @@
-//! What a build leaves for the next one, beside its output
-//! (`.site.cache` next to `site/`): the rendered bodies, the related lists,
-//! and a digest of every page's and feed's template context. The next build
-//! of an unchanged page links the file it wrote last time instead of
-//! rendering it again. The cache is only used when the config, the
-//! templates and this program are the ones that wrote it; a cache that
-//! cannot be read is ignored, never trusted.
+//! What a build leaves for the next one, in the site root
+//! (`.briefing/<output>-<digest>/`, one folder per output): the rendered
+//! bodies, the related lists, and a digest of every page's and feed's
+//! template context. The next build of an unchanged page links the file it
+//! wrote last time instead of rendering it again. The cache is only used
+//! when the config, the templates and this program are the ones that wrote
+//! it, and when the output's mark names the generation the cache saw
+//! committed (see `output`); a cache that cannot be read is ignored, never
+//! trusted.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -25,6 +27,8 @@ pub struct BuildCache {
     pub related: RelatedMemo,
     /// Output path → digest of what produced the file there.
     pub prints: HashMap<String, u64>,
+    /// The output generation these prints describe: see `generation`.
+    generation: u64,
     /// `@/` key and byte length of each body's HTML in the blob file.
     html_index: Vec<(String, usize)>,
 }
@@ -51,13 +55,90 @@ pub fn setup(
     ))
 }
 
-/// Where the cache of an output folder lives: beside it, hidden.
-pub fn path_for(output: &Path) -> PathBuf {
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "site".into());
-    output.with_file_name(format!(".{name}.cache"))
+/// The files of one output's cache.
+pub struct CacheFiles {
+    folder: PathBuf,
+    /// The cache itself (JSON).
+    pub index: PathBuf,
+    /// The bodies' HTML, which the index points into.
+    html: PathBuf,
+    /// Briefings' front-matter as parsed (`FrontMatterCache`).
+    pub front_matter: PathBuf,
+}
+
+/// The folder in the site root that holds every cache.
+pub const FOLDER: &str = ".briefing";
+
+impl CacheFiles {
+    /// Where the cache of `output` (absolute) lives: in the site root, one
+    /// folder per output, named after it and a digest of its path (relative
+    /// to the root when inside it, so a moved site keeps its cache).
+    pub fn of(root: &Path, output: &Path) -> CacheFiles {
+        let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        let key = output.strip_prefix(&root).unwrap_or(output);
+        let name: String = output
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default()
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let folder = root
+            .join(FOLDER)
+            .join(format!("{name}-{:08x}", hash_of(key) as u32));
+        CacheFiles {
+            index: folder.join("cache"),
+            html: folder.join("cache-html"),
+            front_matter: folder.join("cache-meta"),
+            folder,
+        }
+    }
+
+    /// Create the cache's folder; the folder of all caches gets a
+    /// `.gitignore` that ignores it whole.
+    pub fn create(&self) -> std::io::Result<()> {
+        if let Some(all) = self.folder.parent() {
+            if !all.is_dir() {
+                std::fs::create_dir_all(all)?;
+                std::fs::write(all.join(".gitignore"), "# Caches of briefing builds.\n*\n")?;
+            }
+        }
+        std::fs::create_dir_all(&self.folder)
+    }
+
+    /// Remove the temporary files of a write that was killed. Call with
+    /// the build's lock held.
+    pub fn clear_leftovers(&self) {
+        let Ok(entries) = std::fs::read_dir(&self.folder) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+/// The generation of an output whose files were produced from `prints`
+/// under `setup`: equal prints, equal generation, so two builds of the same
+/// content mark their outputs alike. A sum of one digest per file, so no
+/// sort of every path is needed.
+pub fn generation(setup: u64, prints: &HashMap<String, u64>) -> u64 {
+    // One-shot hashes: a no-change build of 10k briefings sums 33k of them.
+    let sum = prints.iter().fold(0u64, |sum, (path, print)| {
+        sum.wrapping_add(xxhash_rust::xxh3::xxh3_64_with_seed(
+            path.as_bytes(),
+            *print,
+        ))
+    });
+    hash_of((setup, sum, prints.len()))
 }
 
 impl BuildCache {
@@ -72,12 +153,15 @@ impl BuildCache {
             bodies,
             related,
             prints,
+            generation: 0,
             html_index: Vec::new(),
         }
     }
 
-    /// The cache at `path`, if it was written for this `setup`; else empty.
-    pub fn read(path: &Path, setup: u64) -> BuildCache {
+    /// The cache in `files`, if it was written for this `setup` and saw
+    /// the generation the output holds committed; else empty.
+    pub fn read(files: &CacheFiles, setup: u64, committed: Option<u64>) -> BuildCache {
+        let path = &files.index;
         let fresh = BuildCache {
             setup,
             ..BuildCache::default()
@@ -88,8 +172,11 @@ impl BuildCache {
         let Ok(mut cache) = serde_json::from_slice::<BuildCache>(&bytes) else {
             return fresh;
         };
-        let blob = std::fs::read(blob_path(path)).unwrap_or_default();
-        if cache.setup != setup || !cache.bodies.restore_html(&cache.html_index, blob) {
+        if cache.setup != setup || Some(cache.generation) != committed {
+            return fresh;
+        }
+        let blob = std::fs::read(&files.html).unwrap_or_default();
+        if !cache.bodies.restore_html(&cache.html_index, blob) {
             return fresh;
         }
         cache
@@ -102,37 +189,33 @@ impl BuildCache {
         prints.sort_unstable();
         hash_of((
             self.setup,
+            self.generation,
             self.bodies.digest(),
             self.related.digest(),
             prints,
         ))
     }
 
-    /// Write it whole or not at all: the blob first, then the index that
-    /// describes it, each through a temporary file renamed into place.
-    pub fn write(&mut self, path: &Path) {
+    /// Record that the output holds `generation`, as this cache describes.
+    pub fn committed(&mut self, generation: u64) {
+        self.generation = generation;
+    }
+
+    /// Write it whole or not at all: the old index goes, then the blob,
+    /// then the new index that describes it, each through a temporary file
+    /// renamed into place. An old index must never meet a new blob: its
+    /// lengths could fit text that is not what it saw.
+    pub fn write(&mut self, files: &CacheFiles) -> std::io::Result<()> {
         let (index, blob) = self.bodies.html_blob();
         self.html_index = index;
-        let Ok(bytes) = serde_json::to_vec(&*self) else {
-            return;
-        };
-        // The index goes first, so a crash between the two leaves an index
-        // that does not fit the blob, which `read` rejects.
-        let _ = std::fs::remove_file(path);
-        if atomic_file::write(&blob_path(path), &blob).is_ok() {
-            let _ = atomic_file::write(path, &bytes);
+        let bytes = serde_json::to_vec(&*self).map_err(std::io::Error::other)?;
+        files.create()?;
+        match std::fs::remove_file(&files.index) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
         }
+        atomic_file::write(&files.html, &blob)?;
+        crate::output::crash_point("mid-cache");
+        atomic_file::write(&files.index, &bytes)
     }
-}
-
-impl BuildCache {
-    /// Remove the cache at `path` and its HTML.
-    pub fn remove(path: &Path) {
-        let _ = std::fs::remove_file(path);
-        let _ = std::fs::remove_file(blob_path(path));
-    }
-}
-
-fn blob_path(path: &Path) -> PathBuf {
-    path.with_extension("cache-html")
 }

@@ -119,6 +119,9 @@ pub struct Driver {
     /// The template files as read, for the build cache's setup digest.
     pub(crate) template_files: std::collections::BTreeMap<String, ThemeFile>,
     pub(crate) statics: Vec<Output>,
+    /// Links out of the site left alone in templates and in static files.
+    template_warnings: Vec<Error>,
+    static_warnings: Vec<Error>,
     /// The content as last read (the preview's), so a save re-reads only
     /// the files it touched.
     contents: Option<ContentCache>,
@@ -133,9 +136,11 @@ impl Driver {
     pub fn open(options: &BuildOptions) -> Result<Driver, Errors> {
         let config = crate::configure(options)?;
         let theme = Theme::resolve(&config)?;
-        let template_files = theme.templates()?;
+        let mut template_warnings = Vec::new();
+        let template_files = theme.templates(&mut template_warnings)?;
         let templates = Templates::load(&template_files)?;
-        let statics = static_files(&theme)?;
+        let mut static_warnings = Vec::new();
+        let statics = static_files(&theme, &mut static_warnings)?;
         Ok(Driver {
             options: options.clone(),
             config,
@@ -143,6 +148,8 @@ impl Driver {
             templates,
             template_files,
             statics,
+            template_warnings,
+            static_warnings,
             contents: None,
             memory: Memory::default(),
             site: None,
@@ -175,7 +182,9 @@ impl Driver {
     /// held. `Ok(Some(changed briefings))` when it was patched.
     pub fn reload(&mut self, changes: &Changes) -> Result<Option<Patched>, Errors> {
         if changes.statics {
-            self.statics = static_files(&self.theme)?;
+            let mut warnings = Vec::new();
+            self.statics = static_files(&self.theme, &mut warnings)?;
+            self.static_warnings = warnings;
         }
         let (Some(site), Some(contents)) = (&mut self.site, &mut self.contents) else {
             return Ok(None);
@@ -235,8 +244,10 @@ impl Driver {
                 None => std::mem::take(&mut self.memory.related),
             },
         };
-        let (site, mut errors) = graph::link_all(&self.config, content, &options);
+        let (mut site, mut errors) = graph::link_all(&self.config, content, &options);
         drop(options);
+        site.warnings.extend(self.template_warnings.iter().cloned());
+        site.warnings.extend(self.static_warnings.iter().cloned());
         if errors.is_empty() {
             let addresses = check_addresses(&self.config, &site, &self.statics);
             if let Err(e) = addresses {
@@ -451,9 +462,9 @@ fn time<T>(stage: &mut Duration, f: impl FnOnce() -> T) -> T {
 }
 
 /// The theme's static files, with the site's own over them.
-pub(crate) fn static_files(theme: &Theme) -> Result<Vec<Output>, Error> {
+pub(crate) fn static_files(theme: &Theme, warnings: &mut Vec<Error>) -> Result<Vec<Output>, Error> {
     Ok(theme
-        .static_files()?
+        .static_files(warnings)?
         .into_iter()
         .map(|(name, file)| Output {
             path: name,

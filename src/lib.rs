@@ -7,6 +7,7 @@ mod atomic_file;
 pub(crate) mod build_cache;
 pub mod check;
 pub mod config;
+mod confine;
 pub mod content;
 pub(crate) mod digest;
 mod driver;
@@ -30,6 +31,7 @@ use std::time::Duration;
 pub use config::Config;
 pub use error::{Error, Errors};
 pub use output::Output;
+pub use publish::{Failure, OutputLeft};
 
 /// What `briefing build` is asked to do.
 #[derive(Debug, Clone)]
@@ -91,17 +93,20 @@ pub fn configure(options: &BuildOptions) -> Result<Config, Error> {
 }
 
 /// `briefing build`: the whole pipeline, ending in an update of the output
-/// that a failed build never leaves half done (see `output`).
+/// that a kill at any instant cannot leave half trusted (see `output`).
 pub fn build(options: &BuildOptions) -> Result<Report, Errors> {
-    publish::build(options, &mut |_, _| {})
+    publish::build(options, false, &mut |_, _| {}).map_err(|f| f.errors)
 }
 
-/// `build`, calling `progress(pages done, pages in all)` after each batch.
-pub fn build_with_progress(
+/// `build`, calling `progress(pages done, pages in all)` after each batch;
+/// with `force`, into a folder briefing did not write. A failure says what
+/// it left in the output.
+pub fn build_with(
     options: &BuildOptions,
+    force: bool,
     progress: &mut dyn FnMut(usize, usize),
-) -> Result<Report, Errors> {
-    publish::build(options, progress)
+) -> Result<Report, Failure> {
+    publish::build(options, force, progress)
 }
 
 /// The templates a theme must have: one for each kind of page.

@@ -58,6 +58,9 @@ enum Command {
         /// Print the time spent in each stage
         #[arg(long)]
         timings: bool,
+        /// Build into a non-empty folder briefing did not write, replacing everything in it
+        #[arg(long)]
+        force: bool,
     },
     /// Preview the site: serve it, rebuild on every save, reload the browser
     Serve {
@@ -152,6 +155,7 @@ fn run(cli: Cli) -> ExitCode {
             output,
             base_url,
             timings,
+            force,
         } => build(
             BuildOptions {
                 root: site.root,
@@ -159,6 +163,7 @@ fn run(cli: Cli) -> ExitCode {
                 drafts: site.drafts,
                 base_url,
             },
+            force,
             timings || cli.verbose,
             term,
         ),
@@ -267,7 +272,7 @@ fn fail(error: &briefing::Error, term: Terminal) -> ExitCode {
     ExitCode::FAILURE
 }
 
-fn build(options: BuildOptions, timings: bool, term: Terminal) -> ExitCode {
+fn build(options: BuildOptions, force: bool, timings: bool, term: Terminal) -> ExitCode {
     let started = Instant::now();
     // A bar only on a terminal, and only once a build turns out long.
     let bar = (term.is_terminal() && !term.quiet).then(|| {
@@ -285,7 +290,7 @@ fn build(options: BuildOptions, timings: bool, term: Terminal) -> ExitCode {
             bar.set_position(done as u64);
         }
     };
-    let result = briefing::build_with_progress(&options, &mut progress);
+    let result = briefing::build_with(&options, force, &mut progress);
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
@@ -321,16 +326,34 @@ fn build(options: BuildOptions, timings: bool, term: Terminal) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(errors) => {
-            for error in &errors.0 {
+        Err(failure) => {
+            for error in &failure.errors.0 {
                 term.print(Level::Error, error, &options.root);
             }
             eprintln!(
-                "build failed: {} error(s); the previous site was left as it was",
-                errors.0.len()
+                "build failed: {} error(s); {}",
+                failure.errors.0.len(),
+                left(&failure.output, &options.output_dir())
             );
             ExitCode::FAILURE
         }
+    }
+}
+
+/// What a failed build left in the output, as its last line says it.
+fn left(state: &briefing::OutputLeft, output: &Path) -> String {
+    use briefing::OutputLeft;
+    let output = output.display();
+    match state {
+        OutputLeft::AsItWas => "the previous site was left as it was".into(),
+        OutputLeft::NothingWritten => "nothing was written".into(),
+        OutputLeft::Unfinished => format!(
+            "{output} was left part-way through its update (some files new, others old); the next successful build repairs it"
+        ),
+        OutputLeft::MovedAside(old) => format!(
+            "the previous site was moved to {} and no site is at {output}; the next successful build writes it",
+            old.display()
+        ),
     }
 }
 

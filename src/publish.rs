@@ -1,15 +1,19 @@
 //! `briefing build`: the driver run into the output folder, with what the
-//! last build left beside it (`build_cache`). A change of few pages updates
-//! the output in place; a larger one is written to a staging folder and
-//! swapped in (see `output`).
+//! last build left in the site root (`build_cache`). A change of few pages
+//! updates the output in place; a larger one is written to a staging
+//! folder and swapped in. Either way the output's mark is the last thing
+//! changed, and the cache is trusted only for the generation it names
+//! (see `output`).
 
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::build_cache::{self, BuildCache};
+use crate::build_cache::{self, BuildCache, CacheFiles};
 use crate::content::FrontMatterCache;
 use crate::driver::{Changes, Driver, Sink, BATCH};
-use crate::error::Errors;
-use crate::output::{self, InPlace, Output, Staging, WriteReport};
+use crate::error::{Error, Errors};
+use crate::output::mark::Mark;
+use crate::output::{self, InPlace, Lock, Output, Staging, Stop, WriteReport};
 use crate::render::FeedOwner;
 use crate::{BuildOptions, Report};
 
@@ -18,17 +22,83 @@ use crate::{BuildOptions, Report};
 /// output in place.
 const IN_PLACE_LIMIT: usize = 2 * BATCH;
 
+/// `IN_PLACE_LIMIT`; in debug builds `BRIEFING_IN_PLACE_LIMIT` may set
+/// it, so a test can send a small site through the staging folder.
+fn in_place_limit() -> usize {
+    let set = || std::env::var("BRIEFING_IN_PLACE_LIMIT").ok()?.parse().ok();
+    match cfg!(debug_assertions).then(set).flatten() {
+        Some(limit) => limit,
+        None => IN_PLACE_LIMIT,
+    }
+}
+
+/// A build that failed, and what it left in the output folder.
+#[derive(Debug)]
+pub struct Failure {
+    pub errors: Errors,
+    pub output: OutputLeft,
+}
+
+/// The state a failed build left the output in, so its last line can say
+/// what is true.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutputLeft {
+    /// Byte for byte the site that was there before.
+    AsItWas,
+    /// There was no site, and none was written.
+    NothingWritten,
+    /// Part-way through an update: some files new, others old. The output's
+    /// mark says so, and the next build renders everything again.
+    Unfinished,
+    /// The previous site was moved aside, here, and the new one not moved in.
+    MovedAside(PathBuf),
+}
+
 /// `build`, calling `progress(pages done, pages in all)` after each batch,
-/// for a progress bar on long builds.
+/// for a progress bar on long builds. `force` lets it replace a folder that
+/// briefing did not write.
 pub fn build(
     options: &BuildOptions,
+    force: bool,
     progress: &mut dyn FnMut(usize, usize),
-) -> Result<Report, Errors> {
+) -> Result<Report, Failure> {
     let output_dir = options.output_dir();
-    output::check_output_dir(&options.root, &output_dir)?;
+    // Only a folder briefing wrote holds a previous site to speak of.
+    let had_site = output::holds_our_site(&output_dir);
+    run(options, &output_dir, force, progress).map_err(|stop| match stop {
+        Stop::Untouched(errors) => Failure {
+            errors,
+            output: if had_site {
+                OutputLeft::AsItWas
+            } else {
+                OutputLeft::NothingWritten
+            },
+        },
+        Stop::Unfinished(errors) => Failure {
+            errors,
+            output: OutputLeft::Unfinished,
+        },
+        Stop::Missing(errors, old) => Failure {
+            errors,
+            output: OutputLeft::MovedAside(old),
+        },
+    })
+}
+
+fn run(
+    options: &BuildOptions,
+    output_dir: &Path,
+    force: bool,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Report, Stop> {
+    output::check_output_dir(&options.root, output_dir, force)?;
     let mut driver = Driver::open(options)?;
-    let cache_path = build_cache::path_for(&output::absolute(&output_dir));
-    let front_matter_path = cache_path.with_extension("cache-meta");
+    let out = output::absolute(output_dir);
+    let _lock = Lock::take(&out)?;
+    output::clear_leftovers(&out);
+    let cache_files = CacheFiles::of(&options.root, &out);
+    cache_files.clear_leftovers();
+    let committed = Mark::read(&out).generation();
     let setup = build_cache::setup(options, driver.config(), &driver.template_files);
     // Reading the last build's cache and listing its output take a thread
     // each: done while the content loads, they cost little time of their own.
@@ -36,12 +106,12 @@ pub fn build(
     let ((cache, previous), (known, content)) = rayon::join(
         || {
             rayon::join(
-                || BuildCache::read(&cache_path, setup),
-                || InPlace::scan(&output_dir),
+                || BuildCache::read(&cache_files, setup, committed),
+                || InPlace::scan(&out),
             )
         },
         || {
-            let known = FrontMatterCache::read(&front_matter_path);
+            let known = FrontMatterCache::read(&cache_files.front_matter);
             let content = driver.load(&Changes::everything(), Some(&known));
             (known, content)
         },
@@ -59,9 +129,9 @@ pub fn build(
 
     let have = |path: &str| previous.as_ref().is_some_and(|p| p.has(path));
     let Some(plan) = driver.plan(&mut |path| have(path)) else {
-        return Err(Errors::default());
+        return Err(Errors::default().into());
     };
-    let written = match previous.filter(|_| plan.stale() <= IN_PLACE_LIMIT) {
+    let (written, generation) = match previous.filter(|_| plan.stale() <= in_place_limit()) {
         Some(in_place) => {
             let mut sink = Gather {
                 in_place,
@@ -69,62 +139,78 @@ pub fn build(
             };
             driver.render(plan, &mut sink, progress)?;
             let started = Instant::now();
-            // Until the new cache is written, the old one would vouch for
-            // files that may already have changed: it goes first.
-            let mut cache_gone = false;
-            let written = sink.in_place.apply(sink.files, || {
-                BuildCache::remove(&cache_path);
-                cache_gone = true;
-            })?;
+            let generation = build_cache::generation(setup, &driver.memory.prints);
+            let written = sink.in_place.apply(sink.files, generation)?;
             driver.timings.write += started.elapsed();
-            (written, cache_gone)
+            (written, generation)
         }
         None => {
-            let mut staging = Staging::begin(&output_dir)?;
+            let mut staging = Staging::begin(&out)?;
             driver.render(plan, &mut staging, progress)?;
             let started = Instant::now();
-            let written = staging.commit()?;
+            let generation = build_cache::generation(setup, &driver.memory.prints);
+            let written = staging.commit(generation)?;
             driver.timings.write += started.elapsed();
-            (written, false)
+            (written, generation)
         }
     };
-    let front_matter = front_matter_changed.then_some((front_matter, front_matter_path));
-    finish(
-        driver,
-        written,
-        (setup, cache_read),
-        &cache_path,
+    for legacy in output::legacy_cache(&out) {
+        let _ = std::fs::remove_file(legacy);
+    }
+    output::crash_point("before-cache");
+    let front_matter = front_matter_changed.then_some(front_matter);
+    let cache = Cache {
+        files: cache_files,
+        setup,
+        read: cache_read,
+        generation,
         front_matter,
-    )
+    };
+    Ok(finish(driver, written, cache))
 }
 
-/// Leave the cache for the next build and say what this one did.
-fn finish(
-    mut driver: Driver,
-    (written, cache_gone): (WriteReport, bool),
-    (setup, cache_read): (u64, u64),
-    cache_path: &std::path::Path,
-    front_matter: Option<(FrontMatterCache, std::path::PathBuf)>,
-) -> Result<Report, Errors> {
+/// What `finish` leaves for the next build.
+struct Cache {
+    files: CacheFiles,
+    setup: u64,
+    /// Digest of the cache as this build read it.
+    read: u64,
+    generation: u64,
+    front_matter: Option<FrontMatterCache>,
+}
+
+/// Leave the cache for the next build and say what this one did. The site
+/// is committed by now: a cache that cannot be written is a warning.
+fn finish(mut driver: Driver, written: WriteReport, next: Cache) -> Report {
+    let mut warnings = Vec::new();
     let Some(mut site) = driver.site.take() else {
-        return Err(Errors::default());
+        return Report::default();
     };
     let mut cache = BuildCache::new(
-        setup,
+        next.setup,
         std::mem::take(&mut site.bodies),
         std::mem::take(&mut site.related),
         std::mem::take(&mut driver.memory.prints),
     );
-    if cache_gone || cache.digest() != cache_read {
-        cache.write(cache_path);
+    cache.committed(next.generation);
+    if cache.digest() != next.read {
+        if let Err(e) = cache.write(&next.files) {
+            warnings.push(Error::at(
+                &next.files.index,
+                format!("the build cache could not be written ({e}): the site is complete, but the next build may render every page again"),
+            ));
+        }
     }
-    if let Some((front_matter, path)) = &front_matter {
-        front_matter.write(path);
+    if let Some(front_matter) = &next.front_matter {
+        if next.files.create().is_ok() {
+            front_matter.write(&next.files.front_matter);
+        }
     }
     let feeds = FeedOwner::all(&site)
         .iter()
         .map(|o| o.files(driver.config(), &site).len())
         .sum();
+    warnings.splice(0..0, std::mem::take(&mut site.warnings));
     let report = Report {
         briefings: site.briefings.len(),
         topics: site.topics.len(),
@@ -133,13 +219,14 @@ fn finish(
         feeds,
         files: written.files,
         changed: written.changed,
-        warnings: std::mem::take(&mut site.warnings),
+        warnings,
         timings: driver.timings.clone(),
     };
     // Freeing a large site takes a tenth of a no-change build: it happens
     // beside the caller, and a command that exits does not wait for it.
+    let front_matter = next.front_matter;
     std::thread::spawn(move || drop((site, cache, driver, front_matter)));
-    Ok(report)
+    report
 }
 
 /// The in-place update's sink: rendered files are held until every one is

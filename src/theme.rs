@@ -1,7 +1,8 @@
 //! Where templates and theme assets come from: `themes/<name>/` in the
 //! site, or the default theme compiled into the binary so a site with no
 //! `themes/` folder still builds. A site's own `templates/` and `static/`
-//! win over the theme's.
+//! win over the theme's. A symbolic link that leads outside the site is
+//! never followed: a warning names it.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -10,6 +11,7 @@ use include_dir::{include_dir, Dir};
 use walkdir::WalkDir;
 
 use crate::config::Config;
+use crate::confine::SiteRoot;
 use crate::error::Error;
 use crate::path_filter::is_ignored;
 
@@ -38,6 +40,17 @@ pub struct Theme {
 impl Theme {
     pub fn resolve(config: &Config) -> Result<Theme, Error> {
         let folder = config.root.join("themes").join(&config.theme);
+        if let Some(link) = SiteRoot::new(&config.root).link_out(&folder) {
+            return Err(config.error_at(
+                "theme",
+                format!(
+                    "theme '{}' is outside the site: {} is a symbolic link, not followed; put the theme in themes/{}/",
+                    config.theme,
+                    link.display(),
+                    config.theme
+                ),
+            ));
+        }
         let source = if folder.is_dir() {
             Source::Folder(folder)
         } else if config.theme == "default" {
@@ -57,25 +70,44 @@ impl Theme {
         })
     }
 
-    /// Templates by name: the theme's, then the site's `templates/` over them.
-    pub fn templates(&self) -> Result<BTreeMap<String, ThemeFile>, Error> {
-        let mut files = BTreeMap::new();
-        self.collect("templates", &mut files)?;
-        collect_folder(&self.root, &self.root.join("templates"), &mut files)?;
-        Ok(files)
+    /// Templates by name: the theme's, then the site's `templates/` over
+    /// them; a warning for each link out of the site.
+    pub fn templates(
+        &self,
+        warnings: &mut Vec<Error>,
+    ) -> Result<BTreeMap<String, ThemeFile>, Error> {
+        self.files("templates", warnings)
     }
 
     /// Static assets: the theme's `static/`, then the site's over them.
-    pub fn static_files(&self) -> Result<BTreeMap<String, ThemeFile>, Error> {
+    pub fn static_files(
+        &self,
+        warnings: &mut Vec<Error>,
+    ) -> Result<BTreeMap<String, ThemeFile>, Error> {
+        self.files("static", warnings)
+    }
+
+    fn files(
+        &self,
+        sub: &str,
+        warnings: &mut Vec<Error>,
+    ) -> Result<BTreeMap<String, ThemeFile>, Error> {
         let mut files = BTreeMap::new();
-        self.collect("static", &mut files)?;
-        collect_folder(&self.root, &self.root.join("static"), &mut files)?;
+        let site = SiteRoot::new(&self.root);
+        self.collect(&site, sub, &mut files, warnings)?;
+        collect_folder(&site, &self.root.join(sub), &mut files, warnings)?;
         Ok(files)
     }
 
-    fn collect(&self, sub: &str, files: &mut BTreeMap<String, ThemeFile>) -> Result<(), Error> {
+    fn collect(
+        &self,
+        site: &SiteRoot,
+        sub: &str,
+        files: &mut BTreeMap<String, ThemeFile>,
+        warnings: &mut Vec<Error>,
+    ) -> Result<(), Error> {
         match &self.source {
-            Source::Folder(folder) => collect_folder(&self.root, &folder.join(sub), files),
+            Source::Folder(folder) => collect_folder(site, &folder.join(sub), files, warnings),
             Source::BuiltIn => {
                 if let Some(dir) = DEFAULT_THEME.get_dir(sub) {
                     collect_built_in(dir, sub, files);
@@ -104,21 +136,38 @@ fn collect_built_in(dir: &Dir<'static>, sub: &str, files: &mut BTreeMap<String, 
 }
 
 fn collect_folder(
-    root: &Path,
+    site: &SiteRoot,
     folder: &Path,
     files: &mut BTreeMap<String, ThemeFile>,
+    warnings: &mut Vec<Error>,
 ) -> Result<(), Error> {
+    if let Some(link) = site.link_out(folder) {
+        warnings.push(site.not_followed(&link));
+        return Ok(());
+    }
     if !folder.is_dir() {
         return Ok(());
     }
-    for entry in WalkDir::new(folder).sort_by_file_name() {
-        let entry = entry
-            .map_err(|e| Error::at(folder.strip_prefix(root).unwrap_or(folder), e.to_string()))?;
+    // Links are followed only where they stay in the site; a loop of links
+    // is an error walkdir reports.
+    let walk = WalkDir::new(folder)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| {
+            let away = entry.depth() > 0 && entry.path_is_symlink() && !site.holds(entry.path());
+            if away {
+                warnings.push(site.not_followed(entry.path()));
+            }
+            !away
+        });
+    for entry in walk {
+        let entry = entry.map_err(|e| Error::at(site.relative(folder), e.to_string()))?;
         if !entry.file_type().is_file() || is_ignored(&entry.file_name().to_string_lossy()) {
             continue;
         }
         let path = entry.path();
-        let origin = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+        let origin = site.relative(path);
         let name = path
             .strip_prefix(folder)
             .unwrap_or(path)

@@ -18,8 +18,21 @@ fn fresh(site: &TestSite) -> BTreeMap<String, Vec<u8>> {
     briefing::build(&options).unwrap_or_else(|e| panic!("{e}"));
     let built = tree(&out);
     fs::remove_dir_all(&out).expect("clean");
-    let _ = fs::remove_file(site.root.join(".fresh-output.cache"));
     built
+}
+
+/// One of the files of the site's build cache, in the site root.
+fn cache_file(site: &TestSite, name: &str) -> std::path::PathBuf {
+    let caches = site.root.join(".briefing");
+    fs::read_dir(&caches)
+        .expect("the cache folder")
+        .map(|e| e.expect("entry").path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("site-"))
+        })
+        .expect("the cache of site/")
+        .join(name)
 }
 
 fn inode(site: &TestSite, path: &str) -> u64 {
@@ -30,7 +43,7 @@ fn inode(site: &TestSite, path: &str) -> u64 {
 fn edits_rebuilt_with_the_cache_equal_a_fresh_build() {
     let site = fixture("mentions");
     site.build_ok();
-    assert!(site.root.join(".site.cache").is_file());
+    assert!(cache_file(&site, "cache").is_file());
     let untouched = inode(&site, "briefings/off/index.html");
 
     // A body edit: its page changes, a page that does not show it is linked as it was.
@@ -84,12 +97,12 @@ fn edits_rebuilt_with_the_cache_equal_a_fresh_build() {
 fn a_corrupt_cache_is_ignored() {
     let site = fixture("mentions");
     site.build_ok();
-    fs::write(site.root.join(".site.cache"), "{ not json").expect("corrupt");
+    fs::write(cache_file(&site, "cache"), "{ not json").expect("corrupt");
     site.build_ok();
     assert_eq!(tree(&site.out()), fresh(&site));
     // The parsed front-matter kept beside it: unreadable, or from another
     // program's fields, it is parsed again.
-    let meta = site.root.join(".site.cache-meta");
+    let meta = cache_file(&site, "cache-meta");
     assert!(meta.is_file());
     fs::write(&meta, "{\"schema\": 1, \"entries\": {}}").expect("other schema");
     site.build_ok();

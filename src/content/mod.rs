@@ -163,6 +163,13 @@ struct Walk {
 fn walk(config: &Config, stamps: bool) -> Result<Walk, Errors> {
     let root = &config.root;
     let content_dir = config.content_dir();
+    if let Some(link) = crate::confine::SiteRoot::new(root).link_out(&content_dir) {
+        return Err(Error::at(
+            link,
+            "symbolic link to a place outside the site, not followed: content must be inside the site",
+        )
+        .into());
+    }
     if !content_dir.is_dir() {
         return Err(Error::at(
             "content",
@@ -193,7 +200,9 @@ fn walk(config: &Config, stamps: bool) -> Result<Walk, Errors> {
         if is_ignored(&name) {
             continue;
         }
-        if entry.path_is_symlink() {
+        // `content` itself may be a link within the site; below it, no
+        // link is followed.
+        if entry.depth() > 0 && entry.path_is_symlink() {
             walk.warnings.push(Error::at(
                 &rel,
                 "symbolic link not followed: content must be real files inside the site",

@@ -187,12 +187,16 @@ pub fn serve(root: &Path, extra: &[&str]) -> Server {
     panic!("briefing serve printed no address");
 }
 
-/// Every file under `dir`, by relative path, with its bytes.
+/// The mark a build leaves at the top of its output: not a page.
+pub const MARK: &str = ".briefing-output";
+
+/// Every file under `dir` but the build's mark, by relative path, with its
+/// bytes.
 pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
+        .filter(|e| e.file_type().is_file() && e.path() != dir.join(MARK))
         .map(|e| {
             let rel = e
                 .path()
