@@ -97,6 +97,12 @@ fn yaml_error(e: &serde_yaml::Error, path: &Path, first_line: usize, yaml: &str)
         });
     if let Some((_, line, column)) = named {
         error = error.on_line(line).on_column(column);
+    } else if let Some((line, column, open, close)) = unclosed(&raw) {
+        // libyaml notices a missing ']' only where the next key is read,
+        // lines later; the editor needs the line where the list opened.
+        error.message =
+            format!("this '{open}' is never closed: add '{close}' after its last item ({text})");
+        error = error.on_line(first_line + line - 1).on_column(column);
     } else if let Some(loc) = e.location() {
         error = error
             .on_line(first_line + loc.line() - 1)
@@ -107,6 +113,26 @@ fn yaml_error(e: &serde_yaml::Error, path: &Path, first_line: usize, yaml: &str)
         error = error.on_line(first_line + i);
     }
     error
+}
+
+/// Where a `[` or `{` that is never closed opened, from libyaml's context:
+/// "did not find expected ',' or ']' at line 5 column 1, while parsing a
+/// flow sequence at line 3 column 9". Line and column count from the YAML
+/// text's first line, from 1.
+fn unclosed(raw: &str) -> Option<(usize, usize, char, char)> {
+    let (open, close) = if raw.starts_with("did not find expected ',' or ']'") {
+        ('[', ']')
+    } else if raw.starts_with("did not find expected ',' or '}'") {
+        ('{', '}')
+    } else {
+        return None;
+    };
+    let (_, context) = raw.split_once(", while parsing a flow ")?;
+    let (_, place) = context.split_once(" at line ")?;
+    let (line, column) = place.split_once(" column ")?;
+    let line = line.trim().parse().ok().filter(|&l| l > 0)?;
+    let column = column.trim().parse().ok()?;
+    Some((line, column, open, close))
 }
 
 /// Index of the first line using a YAML alias (`*name`).

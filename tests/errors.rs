@@ -71,8 +71,34 @@ fn yaml_syntax_errors_name_the_file_line() {
         "content/briefings/x.md",
         "---\ntitle: X\ndate: 2025-09-01\ntopics: [SCO\n---\n",
     );
+    // libyaml notices the missing ']' at the closing '---', a line later;
+    // the error points where the list opened.
+    assert_eq!(
+        first_error(&site),
+        "content/briefings/x.md:4:9: this '[' is never closed: add ']' after its last item (did not find expected ',' or ']')"
+    );
+}
+
+#[test]
+fn an_unclosed_list_points_at_its_opening_line_not_the_keys_after_it() {
+    let site = fixture("crosslinks");
+    site.write(
+        "content/briefings/x.md",
+        "---\ntitle: X\ntopics: [SCO, Energy\npeople: [Xi]\ndate: 2025-09-01\nsummary: A summary.\n---\n",
+    );
+    assert_eq!(
+        first_error(&site),
+        "content/briefings/x.md:3:9: this '[' is never closed: add ']' after its last item (did not find expected ',' or ']')"
+    );
+    site.write(
+        "content/briefings/x.md",
+        "---\ntitle: X\nextra: {lead: a.jpg\ndate: 2025-09-01\n---\n",
+    );
     let error = first_error(&site);
-    assert!(error.starts_with("content/briefings/x.md:5:"), "{error}");
+    assert!(
+        error.starts_with("content/briefings/x.md:3:8: this '{' is never closed: add '}'"),
+        "{error}"
+    );
 }
 
 #[test]
