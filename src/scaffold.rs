@@ -12,7 +12,8 @@ use crate::error::{Error, Errors};
 use crate::slug::slugify;
 
 /// Create a new site in `dir`: config, one briefing, one topic, one person,
-/// an about page. Refuses a folder that already holds a site.
+/// an about page, and a `.gitignore` for what builds make. Refuses a folder
+/// that already holds a site.
 pub fn init(dir: &Path, now: DateTime<FixedOffset>) -> Result<Vec<PathBuf>, Error> {
     if dir.join(CONFIG_FILE).exists() {
         return Err(Error::at(
@@ -64,6 +65,13 @@ pub fn init(dir: &Path, now: DateTime<FixedOffset>) -> Result<Vec<PathBuf>, Erro
             "---\ntitle: About\n---\nWho writes this briefing, and how to reach them.\n".into(),
         ),
     ];
+    let mut files = files;
+    // What `build` writes is made from the sources, and would bury every
+    // edit in a commit of regenerated pages. A `.gitignore` already there
+    // (init in a folder under git) is the editor's: left alone.
+    if !dir.join(".gitignore").exists() {
+        files.push((PathBuf::from(".gitignore"), GITIGNORE.into()));
+    }
     let mut written = Vec::new();
     for (rel, text) in files {
         let path = dir.join(&rel);
@@ -75,6 +83,10 @@ pub fn init(dir: &Path, now: DateTime<FixedOffset>) -> Result<Vec<PathBuf>, Erro
     }
     Ok(written)
 }
+
+/// The built site and the build caches (`.briefing/` has its own
+/// `.gitignore` too, written on the first build; this covers it before).
+const GITIGNORE: &str = "/site/\n/.briefing/\n";
 
 #[derive(Serialize)]
 struct NewBriefing {

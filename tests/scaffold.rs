@@ -44,6 +44,37 @@ fn init_makes_a_site_that_builds_at_once() {
 }
 
 #[test]
+fn init_keeps_builds_out_of_git() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let files =
+        briefing::scaffold::init(dir.path(), at("2025-09-02T10:00:00+08:00")).expect("init");
+    assert!(
+        files.iter().any(|f| f.as_os_str() == ".gitignore"),
+        "{files:?}"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join(".gitignore")).expect(".gitignore"),
+        "/site/\n/.briefing/\n"
+    );
+}
+
+#[test]
+fn init_leaves_a_gitignore_already_there_alone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fs::write(dir.path().join(".gitignore"), "notes/\n").expect("write");
+    let files =
+        briefing::scaffold::init(dir.path(), at("2025-09-02T10:00:00+08:00")).expect("init");
+    assert!(
+        !files.iter().any(|f| f.as_os_str() == ".gitignore"),
+        "{files:?}"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join(".gitignore")).expect(".gitignore"),
+        "notes/\n"
+    );
+}
+
+#[test]
 fn init_refuses_an_existing_site() {
     let dir = tempfile::tempdir().expect("temp dir");
     briefing::scaffold::init(dir.path(), at("2025-09-02T10:00:00+08:00")).expect("first init");
