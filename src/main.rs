@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use std::path::Path;
 
-use briefing::terminal::{Level, Terminal};
+use briefing::terminal::{count, Level, Terminal};
 use briefing::BuildOptions;
 
 // Building a site allocates many small strings; mimalloc does that faster
@@ -174,7 +174,7 @@ fn run(cli: Cli) -> ExitCode {
             poll,
         } => {
             let options = briefing::serve::ServeOptions {
-                root: site.root,
+                root: site.root.clone(),
                 bind,
                 port,
                 drafts: site.drafts,
@@ -183,7 +183,7 @@ fn run(cli: Cli) -> ExitCode {
             match briefing::serve::serve(&options) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    term.print(Level::Error, &e, &site.root);
                     ExitCode::FAILURE
                 }
             }
@@ -303,13 +303,13 @@ fn build(options: BuildOptions, force: bool, timings: bool, term: Terminal) -> E
                 return ExitCode::SUCCESS;
             }
             println!(
-                "Built {} briefings, {} topics, {} people, {} pages, {} feeds: {} files ({} changed) in {} ms → {}",
-                report.briefings,
-                report.topics,
-                report.people,
-                report.pages,
-                report.feeds,
-                report.files,
+                "Built {}, {}, {}, {}, {}: {} ({} changed) in {} ms → {}",
+                count(report.briefings, "briefing", "briefings"),
+                count(report.topics, "topic", "topics"),
+                count(report.people, "person", "people"),
+                count(report.pages, "page", "pages"),
+                count(report.feeds, "feed", "feeds"),
+                count(report.files, "file", "files"),
                 report.changed,
                 started.elapsed().as_millis(),
                 options.output_dir().display()
@@ -331,8 +331,8 @@ fn build(options: BuildOptions, force: bool, timings: bool, term: Terminal) -> E
                 term.print(Level::Error, error, &options.root);
             }
             eprintln!(
-                "build failed: {} error(s); {}",
-                failure.errors.0.len(),
+                "build failed: {}; {}",
+                count(failure.errors.0.len(), "error", "errors"),
                 left(&failure.output, &options.output_dir())
             );
             ExitCode::FAILURE
@@ -340,11 +340,18 @@ fn build(options: BuildOptions, force: bool, timings: bool, term: Terminal) -> E
     }
 }
 
+/// Whether anything is at the output path (a site, or a file in its way).
+fn output_exists(output: &Path) -> bool {
+    output.symlink_metadata().is_ok()
+}
+
 /// What a failed build left in the output, as its last line says it.
-fn left(state: &briefing::OutputLeft, output: &Path) -> String {
+fn left(state: &briefing::OutputLeft, output_path: &Path) -> String {
     use briefing::OutputLeft;
-    let output = output.display();
+    let output = output_path.display();
     match state {
+        // With no site there before, there is no previous site to speak of.
+        OutputLeft::AsItWas if !output_exists(output_path) => "nothing was written".into(),
         OutputLeft::AsItWas => "the previous site was left as it was".into(),
         OutputLeft::NothingWritten => "nothing was written".into(),
         OutputLeft::Unfinished => format!(
@@ -362,19 +369,20 @@ fn check(options: &BuildOptions, format: Format, term: Terminal) -> ExitCode {
     match format {
         Format::Json => println!("{}", report.to_json()),
         Format::Text => {
-            let plain = Terminal::plain();
+            // The report goes to stdout, so colour follows stdout, not stderr.
+            let out = Terminal::detect_stdout(term.quiet, term.verbose);
             for error in &report.errors {
-                println!("{}", plain.describe(Level::Error, error, &options.root));
+                println!("{}", out.describe(Level::Error, error, &options.root));
             }
             if !term.quiet {
                 for warning in &report.warnings {
-                    println!("{}", plain.describe(Level::Warning, warning, &options.root));
+                    println!("{}", out.describe(Level::Warning, warning, &options.root));
                 }
             }
             println!(
-                "{} error(s), {} warning(s)",
-                report.errors.len(),
-                report.warnings.len()
+                "{}, {}",
+                count(report.errors.len(), "error", "errors"),
+                count(report.warnings.len(), "warning", "warnings")
             );
         }
     }

@@ -1,6 +1,8 @@
 //! How errors and warnings look in a terminal: coloured when the output is
-//! a terminal (and `NO_COLOR` is not set), plain when piped; with the line
-//! of the file they point at and a caret under the column, as compilers do.
+//! a terminal (and `NO_COLOR` is not set) or `CLICOLOR_FORCE` asks for it,
+//! plain when piped; with the line of the file they point at and a caret
+//! under the column, as compilers do. Every command prints its problems
+//! through here, so `build`, `check` and `serve` show them alike.
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -21,12 +23,21 @@ pub enum Level {
 }
 
 impl Terminal {
-    /// Colour only for a terminal on stderr, and never with `NO_COLOR`.
+    /// For problems printed to stderr, as `build` and `serve` print them:
+    /// colour only for a terminal there.
     pub fn detect(quiet: bool, verbose: bool) -> Terminal {
-        let color = std::io::stderr().is_terminal()
-            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
         Terminal {
-            color,
+            color: wants_colour(std::io::stderr().is_terminal()),
+            quiet,
+            verbose,
+        }
+    }
+
+    /// For a report printed to stdout, as `check` prints it: `check | less`
+    /// must stay plain even while stderr is a terminal.
+    pub fn detect_stdout(quiet: bool, verbose: bool) -> Terminal {
+        Terminal {
+            color: wants_colour(std::io::stdout().is_terminal()),
             quiet,
             verbose,
         }
@@ -66,6 +77,15 @@ impl Terminal {
             text.push_str(&snippet);
         }
         text
+    }
+
+    /// Several problems, one report after another.
+    pub fn describe_all(&self, level: Level, errors: &[Error], root: &Path) -> String {
+        errors
+            .iter()
+            .map(|e| self.describe(level, e, root))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     pub fn print(&self, level: Level, error: &Error, root: &Path) {
@@ -115,6 +135,23 @@ impl Terminal {
     }
 }
 
+/// `NO_COLOR` (any non-empty value) always wins, as no-color.org asks;
+/// `CLICOLOR_FORCE` (non-empty, not `0`) colours a pipe too, for tools that
+/// show colour themselves and for tests that check what a terminal gets.
+fn wants_colour(is_terminal: bool) -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    if set("NO_COLOR") {
+        return false;
+    }
+    let forced = std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0");
+    is_terminal || forced
+}
+
+/// "1 briefing", "2 briefings": a count with its noun agreeing.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,6 +175,14 @@ mod tests {
             Terminal::plain().describe(Level::Error, &error, dir.path()),
             "error: content/x.md:3:1: unknown key 'peple' (did you mean 'people'?)\n  |\n3 | peple: [Xi]\n  | ^"
         );
+    }
+
+    #[test]
+    fn counts_agree_with_their_nouns() {
+        assert_eq!(count(0, "error", "errors"), "0 errors");
+        assert_eq!(count(1, "error", "errors"), "1 error");
+        assert_eq!(count(2, "person", "people"), "2 people");
+        assert_eq!(count(1, "person", "people"), "1 person");
     }
 
     #[test]

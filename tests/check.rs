@@ -33,7 +33,7 @@ fn check_reports_three_errors_in_one_run_and_exits_1() {
         ],
         "{text}"
     );
-    assert!(text.ends_with("3 error(s), 5 warning(s)\n"), "{text}");
+    assert!(text.ends_with("3 errors, 5 warnings\n"), "{text}");
     // Nothing was written.
     assert!(!site.out().exists());
 }
@@ -70,7 +70,7 @@ fn check_with_only_warnings_exits_0() {
     }
     let (code, text) = run_check(&site, "text");
     assert_eq!(code, 0, "{text}");
-    assert!(text.ends_with("0 error(s), 5 warning(s)\n"), "{text}");
+    assert!(text.ends_with("0 errors, 5 warnings\n"), "{text}");
 }
 
 #[test]

@@ -75,6 +75,23 @@ fn init_leaves_a_gitignore_already_there_alone() {
 }
 
 #[test]
+fn one_of_each_is_counted_in_the_singular() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    briefing::scaffold::init(dir.path(), at("2025-09-02T10:00:00+08:00")).expect("init");
+    let out = Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .arg("build")
+        .arg("--root")
+        .arg(dir.path())
+        .output()
+        .expect("run build");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with("Built 1 briefing, 1 topic, 1 person, 1 page, "),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn init_refuses_an_existing_site() {
     let dir = tempfile::tempdir().expect("temp dir");
     briefing::scaffold::init(dir.path(), at("2025-09-02T10:00:00+08:00")).expect("first init");

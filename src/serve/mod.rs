@@ -15,7 +15,8 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
-use crate::error::Error;
+use crate::error::{Error, Errors};
+use crate::terminal::{Level, Terminal};
 use crate::BuildOptions;
 use http::Files;
 use notify_debouncer_full::DebounceEventResult;
@@ -105,7 +106,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
             preview
         }
         Err(errors) => {
-            complain(format_args!("{errors}"));
+            complain(format_args!("{}", terminal_text(&errors, &options.root)));
             state.fail(errors.to_string());
             Preview::empty(build.clone())
         }
@@ -197,7 +198,11 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
                 outcome.error = None;
             }
             Err(errors) => {
-                outcome.error = Some((what, errors.to_string()));
+                outcome.error = Some(Failed {
+                    what,
+                    page: errors.to_string(),
+                    terminal: terminal_text(&errors, &options.root),
+                });
             }
         }
         // An editor saving by rename, or by delete and re-create, leaves the
@@ -222,8 +227,19 @@ struct Held {
     sources: BTreeSet<Change>,
     /// Output paths that changed.
     changed: BTreeSet<String>,
-    /// The last rebuild's error, if it failed: what changed, and the error.
-    error: Option<(String, String)>,
+    /// The last rebuild's error, if it failed.
+    error: Option<Failed>,
+}
+
+/// A failed rebuild, as the terminal and the page overlay show it.
+struct Failed {
+    /// The files whose change set it off.
+    what: String,
+    /// For the overlay in the browser: plain text.
+    page: String,
+    /// For the terminal: as `build` prints it, with the source line, taken
+    /// when the rebuild read the file (it may change again before release).
+    terminal: String,
 }
 
 impl Held {
@@ -254,11 +270,12 @@ impl Held {
                 css_only,
             }));
         }
-        if let Some((what, errors)) = self.error {
+        if let Some(failed) = self.error {
             complain(format_args!(
-                "{what} changed · build failed, still serving the last good site:\n{errors}"
+                "{} changed · build failed, still serving the last good site:\n{}",
+                failed.what, failed.terminal
             ));
-            state.fail(errors);
+            state.fail(failed.page);
         }
     }
 }
@@ -336,6 +353,12 @@ fn say(line: std::fmt::Arguments<'_>) {
         .write_fmt(line)
         .and_then(|_| out.write_all(b"\n"))
         .and_then(|_| out.flush());
+}
+
+/// Errors as `build` prints them (the same text, the source line and a
+/// caret, coloured on a terminal), so a problem reads alike in every command.
+fn terminal_text(errors: &Errors, root: &Path) -> String {
+    Terminal::detect(false, false).describe_all(Level::Error, &errors.0, root)
 }
 
 fn complain(line: std::fmt::Arguments<'_>) {
