@@ -28,7 +28,7 @@ struct Cli {
     /// Print only errors
     #[arg(short, long, global = true)]
     quiet: bool,
-    /// Print more: stage timings, every file's problems in full
+    /// Print more: the time each stage of a build took (as `build --timings`)
     #[arg(short, long, global = true, conflicts_with = "quiet")]
     verbose: bool,
 }
