@@ -62,6 +62,11 @@ pub struct Rendered {
     /// Plain text of the first paragraph.
     pub first_paragraph: String,
     pub word_count: usize,
+    /// Byte offsets of table header cells with no text: a screen reader
+    /// reads a column's header out with each of its cells, so an empty one
+    /// leaves the column unnamed.
+    #[serde(default)]
+    pub empty_headers: Vec<usize>,
 }
 
 /// The one place where parser options are set.
@@ -119,10 +124,34 @@ pub fn render(
 
     let mut code_depth = 0usize;
     let mut image_depth = 0usize;
+    let mut in_table_head = false;
+    // The header cell being read: where it starts, and whether it has text.
+    let mut header_cell: Option<(usize, bool)> = None;
 
     for (event, range) in merged_events(source, options) {
         match &event {
+            Event::Start(Tag::TableHead) => in_table_head = true,
+            Event::End(TagEnd::TableHead) => in_table_head = false,
+            Event::Start(Tag::TableCell) if in_table_head => {
+                header_cell = Some((range.start, false))
+            }
+            Event::End(TagEnd::TableCell) => {
+                if let Some((offset, false)) = header_cell.take() {
+                    rendered.empty_headers.push(offset);
+                }
+            }
+            Event::Start(Tag::Image { .. }) => {
+                if let Some((_, text)) = &mut header_cell {
+                    *text = true;
+                }
+            }
+            _ => {}
+        }
+        match &event {
             Event::Text(t) | Event::Code(t) => {
+                if let Some((_, text)) = &mut header_cell {
+                    *text |= !t.trim().is_empty();
+                }
                 rendered.word_count += t.split_whitespace().count();
                 if paragraph_depth > 0 && !first_paragraph_done {
                     rendered.first_paragraph.push_str(t);
@@ -453,6 +482,16 @@ mod tests {
         assert_eq!(r.links[0].anchor.as_deref(), Some("talks"));
         assert!(!r.links[1].resolved);
         assert_eq!(r.links[1].offset, 36);
+    }
+
+    #[test]
+    fn empty_table_header_cells_are_found() {
+        let src = "| | A |\n|---|---|\n| x | |\n";
+        // The cell starts after the row's first `|`.
+        assert_eq!(md(src).empty_headers, [1]);
+        assert!(md("| Row | A |\n|---|---|\n| x | |\n")
+            .empty_headers
+            .is_empty());
     }
 
     #[test]

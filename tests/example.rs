@@ -121,3 +121,49 @@ fn the_example_covers_the_people_and_topics_it_promises() {
         );
     }
 }
+
+#[test]
+fn every_page_has_the_favicon_and_only_404_and_search_say_noindex() {
+    let site = common::example();
+    site.build_ok();
+    assert!(site.out().join("favicon.svg").is_file());
+    for file in html_files(&site.out()) {
+        let html = fs::read_to_string(&file).expect("page");
+        let name = file
+            .strip_prefix(site.out())
+            .expect("inside")
+            .display()
+            .to_string();
+        if name.ends_with("email.html") {
+            continue;
+        }
+        assert!(
+            html.contains(r#"<link rel="icon" href="/favicon.svg" type="image/svg+xml">"#),
+            "{name}"
+        );
+        let hidden = name == "404.html" || name == "search/index.html";
+        assert_eq!(
+            html.contains(r#"<meta name="robots" content="noindex">"#),
+            hidden,
+            "{name}"
+        );
+    }
+    let not_found = site.page("404.html");
+    assert!(not_found.contains(r#"action="/search/""#), "{not_found}");
+    assert!(not_found.contains(r#"name="q""#), "{not_found}");
+}
+
+#[test]
+fn every_table_header_cell_of_the_example_has_text() {
+    let site = common::example();
+    site.build_ok();
+    for file in html_files(&site.out()) {
+        let html = fs::read_to_string(&file).expect("page");
+        assert!(!html.contains("<th></th>"), "{}", file.display());
+        assert!(
+            !html.contains("<th style=\"text-align: left\"></th>"),
+            "{}",
+            file.display()
+        );
+    }
+}

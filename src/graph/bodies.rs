@@ -15,7 +15,7 @@ use super::{Briefing, Site};
 use crate::config::Config;
 use crate::digest::hash_of;
 use crate::error::{did_you_mean, Error, Errors};
-use crate::markdown::{self, InternalLink, LinkResolver, MarkdownOptions, NoMentions, Rendered};
+use crate::markdown::{self, LinkResolver, MarkdownOptions, NoMentions, Rendered};
 
 impl CachedBody {
     /// Give briefing `b` what its body makes: its HTML, word count and
@@ -388,9 +388,17 @@ pub(super) fn render_markdown(
     let check = |path: &Path,
                  body: &str,
                  body_line: usize,
-                 links: &[InternalLink],
+                 r: &markdown::Rendered,
                  errors: &mut Errors| {
-        for link in links {
+        for &offset in &r.empty_headers {
+            let (line, column) = markdown::line_and_column(body, offset);
+            errors.push(
+                Error::at(path, "a table header cell is empty: give every column a heading, which screen readers read out with each of its cells".to_string())
+                    .on_line(body_line + line - 1)
+                    .on_column(column),
+            );
+        }
+        for link in &r.links {
             let (line, column) = markdown::line_and_column(body, link.offset);
             let place = |message: String| {
                 Error::at(path, message)
@@ -430,10 +438,10 @@ pub(super) fn render_markdown(
         }
     };
     for (b, r) in site.briefings.iter().zip(&briefings) {
-        check(&b.path, &b.body, b.body_line, &r.links, errors);
+        check(&b.path, &b.body, b.body_line, r, errors);
     }
     for ((note, path, _), r) in all_notes.iter().zip(&notes) {
-        check(path, &note.body, note.body_line, &r.links, errors);
+        check(path, &note.body, note.body_line, r, errors);
     }
     drop(all_notes);
 
