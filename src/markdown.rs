@@ -82,6 +82,47 @@ fn parser(source: &str, options: MarkdownOptions) -> Parser<'_> {
     Parser::new_ext(source, opts)
 }
 
+/// Plain text (a title, summary or name) with the typographic quotes,
+/// dashes and ellipses a body gets from smart punctuation, by the same
+/// parser, so a title reads as its body does. The text is not Markdown:
+/// whatever else Markdown would read in it is escaped first, and the text
+/// comes back otherwise as written. Borrowed when nothing would change.
+pub fn typographic(text: &str, smart_punctuation: bool) -> std::borrow::Cow<'_, str> {
+    let smartens = |c: char| c == '\'' || c == '"' || c == '-' || c == '.';
+    if !smart_punctuation || !text.contains(smartens) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for (n, line) in text.split('\n').enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        // Leading spaces would make a code block; they are kept as written.
+        let body = line.trim_start();
+        out.push_str(&line[..line.len() - body.len()]);
+        let mut escaped = String::with_capacity(body.len() * 2);
+        let digits = body.len() - body.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        for (at, c) in body.char_indices() {
+            // Quotes, dashes and dots are what smart punctuation reads; a
+            // dash or dot that would start a list or rule is escaped too.
+            let starts_block = (at == 0 && (c == '-' || c == '+'))
+                || (at == digits && digits > 0 && (c == '.' || c == ')'));
+            if c.is_ascii_punctuation() && (!smartens(c) || starts_block) {
+                escaped.push('\\');
+            }
+            escaped.push(c);
+        }
+        for event in Parser::new_ext(&escaped, Options::ENABLE_SMART_PUNCTUATION) {
+            if let Event::Text(t) = event {
+                out.push_str(&t);
+            }
+        }
+        // Trailing spaces are dropped by the parser; keep them.
+        out.push_str(&body[body.trim_end().len()..]);
+    }
+    out.into()
+}
+
 /// The parser's events with runs of adjacent text merged into one, since
 /// text may be split mid-word (at smart quotes, say) and names are matched
 /// across the whole run.
@@ -482,6 +523,35 @@ mod tests {
         assert_eq!(r.links[0].anchor.as_deref(), Some("talks"));
         assert!(!r.links[1].resolved);
         assert_eq!(r.links[1].offset, 36);
+    }
+
+    #[test]
+    fn typographic_text_has_curly_quotes_and_dashes_and_nothing_else_changes() {
+        let t = |s| typographic(s, true).into_owned();
+        assert_eq!(
+            t(r#"Trump says Xi, Putin and Kim "conspire against" the US"#),
+            "Trump says Xi, Putin and Kim \u{201c}conspire against\u{201d} the US"
+        );
+        assert_eq!(
+            t("Putin's visit -- day one..."),
+            "Putin\u{2019}s visit \u{2013} day one\u{2026}"
+        );
+        for plain in [
+            "- not a list",
+            "1. not a list",
+            "# not a heading.",
+            "*not emphasis* and `code` &amp; <b>.",
+            "a \\ back [slash](x).",
+            "  spaced.  ",
+            "=== not a rule.",
+        ] {
+            assert_eq!(t(plain), plain);
+        }
+        assert!(matches!(
+            typographic("No quotes", true),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(typographic("\"as is\"", false), "\"as is\"");
     }
 
     #[test]

@@ -167,3 +167,33 @@ fn every_table_header_cell_of_the_example_has_text() {
         );
     }
 }
+
+#[test]
+fn titles_and_summaries_have_the_typographic_quotes_of_bodies_on_pages_and_in_feeds() {
+    let site = common::example();
+    site.build_ok();
+    let curly = "Kim \u{201c}conspire against\u{201d} the US";
+    let page = site.page("briefings/trump-post-on-parade/index.html");
+    assert!(page.contains(&format!("<title>Trump says Xi, Putin and {curly}")), "{page}");
+    assert!(page.contains(&format!("<h1>Trump says Xi, Putin and {curly}</h1>")), "{page}");
+    assert!(!page.contains("&quot;conspire"), "{page}");
+    let home = site.page("archive/2025/09/index.html");
+    assert!(home.contains(curly), "{home}");
+    for feed in ["rss.xml", "atom.xml", "feed.json"] {
+        let text = site.page(feed);
+        assert!(text.contains(curly), "{feed}");
+        assert!(!text.contains("Kim \"conspire") && !text.contains("Kim &quot;conspire"), "{feed}");
+    }
+}
+
+#[test]
+fn cards_show_the_reading_time_only_for_a_longer_read() {
+    let site = common::example();
+    site.build_ok();
+    let month = site.page("archive/2025/09/index.html");
+    for n in 1..3 {
+        assert!(!month.contains(&format!(">{n} min read<")), "{month}");
+    }
+    let page = site.page("briefings/trump-post-on-parade/index.html");
+    assert!(page.contains(" min read</span>"), "the briefing's own page has it: {page}");
+}

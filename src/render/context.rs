@@ -3,6 +3,7 @@
 //! lists it (Tera values are reference-counted), so a page's context costs
 //! what the page shows, not what the site holds.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use rayon::prelude::*;
@@ -63,20 +64,26 @@ pub fn day_and_time(date: &Date) -> String {
     format!("{}, {} {zone}", day(date), date.instant.format("%H:%M"))
 }
 
+/// A title, summary or name as pages show it: with the typographic
+/// punctuation its body gets (the stored text stays as written).
+pub fn typographic<'t>(config: &Config, text: &'t str) -> Cow<'t, str> {
+    crate::markdown::typographic(text, config.markdown.smart_punctuation)
+}
+
 /// A topic or person as a chip on a card: only what a link needs, so a
 /// briefing joining a topic changes no other briefing's card.
 #[derive(Serialize)]
 struct SubjectLink<'a> {
-    name: &'a str,
+    name: Cow<'a, str>,
     url: String,
 }
 
 /// A topic or person in the topic or people index.
 #[derive(Serialize)]
 pub struct IndexEntry<'a> {
-    pub name: &'a str,
+    pub name: Cow<'a, str>,
     pub url: String,
-    pub description: Option<&'a str>,
+    pub description: Option<Cow<'a, str>>,
     pub count: usize,
 }
 
@@ -88,9 +95,9 @@ pub fn index_entries<'a>(
     let mut entries: Vec<IndexEntry<'a>> = subjects
         .iter()
         .map(|s| IndexEntry {
-            name: &s.name,
+            name: typographic(config, &s.name),
             url: config.url(&s.path),
-            description: s.description.as_deref(),
+            description: s.description.as_deref().map(|d| typographic(config, d)),
             count: s.briefings.len(),
         })
         .collect();
@@ -103,13 +110,13 @@ pub fn index_entries<'a>(
 /// (Tera's maps do not serialize in a fixed order).
 #[derive(Serialize)]
 struct Card<'a, L> {
-    title: &'a str,
+    title: Cow<'a, str>,
     url: String,
     permalink: String,
     date: String,
     date_iso: String,
     day_iso: String,
-    summary: &'a str,
+    summary: Cow<'a, str>,
     reading_time: usize,
     topics: Vec<L>,
     people: Vec<L>,
@@ -197,7 +204,7 @@ impl<'a> Shared<'a> {
     ) -> Shared<'a> {
         let link = |s: &crate::graph::Subject| {
             Value::from_serializable(&SubjectLink {
-                name: &s.name,
+                name: typographic(config, &s.name),
                 url: config.url(&s.path),
             })
         };
@@ -294,7 +301,7 @@ impl<'a> Shared<'a> {
             Subject::Person => &self.site.people[i],
         };
         SubjectLink {
-            name: &s.name,
+            name: typographic(self.config, &s.name),
             url: self.config.url(&s.path),
         }
     }
@@ -331,13 +338,13 @@ fn card<'a, L>(
     link: impl Fn(Subject, usize) -> L,
 ) -> Card<'a, L> {
     Card {
-        title: &b.title,
+        title: typographic(config, &b.title),
         url: config.url(&b.url_path),
         permalink: config.permalink(&b.url_path),
         date: day(&b.date),
         date_iso: b.date.instant.to_rfc3339(),
         day_iso: day_iso(&b.date),
-        summary: &b.summary,
+        summary: typographic(config, &b.summary),
         reading_time: b.reading_time,
         topics: b.topics.iter().map(|&t| link(Subject::Topic, t)).collect(),
         people: b.people.iter().map(|&p| link(Subject::Person, p)).collect(),
@@ -400,7 +407,7 @@ pub struct SourceValue<'a> {
 
 #[derive(Serialize)]
 pub struct BriefingPage<'a, L> {
-    pub title: &'a str,
+    pub title: Cow<'a, str>,
     pub url: String,
     pub permalink: String,
     pub date: String,
@@ -408,7 +415,7 @@ pub struct BriefingPage<'a, L> {
     pub date_iso: String,
     pub updated: Option<String>,
     pub updated_iso: Option<String>,
-    pub summary: &'a str,
+    pub summary: Cow<'a, str>,
     pub word_count: usize,
     pub reading_time: usize,
     pub topics: Vec<L>,
@@ -427,7 +434,7 @@ impl<'a, L> BriefingPage<'a, L> {
         link: impl Fn(Subject, usize) -> L,
     ) -> Self {
         BriefingPage {
-            title: &b.title,
+            title: typographic(config, &b.title),
             url: config.url(&b.url_path),
             permalink: config.permalink(&b.url_path),
             date: day(&b.date),
@@ -435,7 +442,7 @@ impl<'a, L> BriefingPage<'a, L> {
             date_iso: b.date.instant.to_rfc3339(),
             updated: b.updated.as_ref().map(day),
             updated_iso: b.updated.as_ref().map(|d| d.instant.to_rfc3339()),
-            summary: &b.summary,
+            summary: typographic(config, &b.summary),
             word_count: b.word_count,
             reading_time: b.reading_time,
             topics: b.topics.iter().map(|&t| link(Subject::Topic, t)).collect(),
@@ -449,7 +456,7 @@ impl<'a, L> BriefingPage<'a, L> {
                 })
                 .collect(),
             story: b.story.map(|s| NavLink {
-                title: site.stories[s].name.clone(),
+                title: typographic(config, &site.stories[s].name).into_owned(),
                 url: config.url(&site.stories[s].url_path),
             }),
             extra: &b.extra,
@@ -460,10 +467,10 @@ impl<'a, L> BriefingPage<'a, L> {
 
 #[derive(Serialize)]
 pub struct SubjectPage<'a> {
-    pub name: &'a str,
+    pub name: Cow<'a, str>,
     pub url: String,
     pub permalink: String,
-    pub description: Option<&'a str>,
+    pub description: Option<Cow<'a, str>>,
     pub aliases: &'a [String],
     pub portrait: Option<String>,
     pub has_profile: bool,
@@ -474,10 +481,10 @@ pub struct SubjectPage<'a> {
 impl<'a> SubjectPage<'a> {
     pub fn new(config: &Config, s: &'a crate::graph::Subject) -> Self {
         SubjectPage {
-            name: &s.name,
+            name: typographic(config, &s.name),
             url: config.url(&s.path),
             permalink: config.permalink(&s.path),
-            description: s.description.as_deref(),
+            description: s.description.as_deref().map(|d| typographic(config, d)),
             aliases: &s.aliases,
             portrait: s.portrait.as_ref().map(|p| {
                 if p.contains("://") {
