@@ -81,6 +81,12 @@ fn topic_pages_list_briefings_newest_first_after_the_profile() {
 #[test]
 fn internal_links_resolve_to_the_target_url_and_anchor() {
     let site = fixture("crosslinks");
+    // A briefing between the two, so that neither is the other's previous
+    // or next, which a page links before its other lists.
+    site.write(
+        "content/briefings/2025-09-01-gap.md",
+        "---\ntitle: A day between\ndate: 2025-09-01\ntopics: [Weather]\n---\nNothing else.\n",
+    );
     site.build_ok();
     let page = site.page("briefings/talks/index.html");
     assert!(
@@ -106,11 +112,21 @@ fn previous_and_next_follow_the_dates() {
     assert!(!talks.contains("rel=\"next\""));
     let summit = site.page("briefings/summit/index.html");
     assert!(summit.contains(r#"<a rel="next" href="/briefings/talks/">"#));
+    // Talks links to the summit and shares Xi with it, but is its next
+    // briefing already: not again under "Linked from" or "Related".
+    assert!(!summit.contains("id=\"backlinks-h\""), "{summit}");
+    assert!(!summit.contains("id=\"related-h\""), "{summit}");
 }
 
 #[test]
 fn related_briefings_share_people_or_topics() {
     let site = fixture("crosslinks");
+    // A briefing between the two, so that neither is the other's previous
+    // or next, which a page links before its other lists.
+    site.write(
+        "content/briefings/2025-09-01-gap.md",
+        "---\ntitle: A day between\ndate: 2025-09-01\ntopics: [Weather]\n---\nNothing else.\n",
+    );
     site.build_ok();
     let talks = site.page("briefings/talks/index.html");
     assert!(section(&talks, "id=\"related-h\"").contains("/briefings/summit/"));

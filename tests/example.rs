@@ -169,6 +169,36 @@ fn every_table_header_cell_of_the_example_has_text() {
 }
 
 #[test]
+fn each_other_briefing_appears_once_in_a_briefing_pages_navigation() {
+    let site = common::example();
+    site.build_ok();
+    let mut pages = 0;
+    for file in html_files(&site.out().join("briefings")) {
+        let html = fs::read_to_string(&file).expect("page");
+        // The navigation: the rail and the foot, after the body.
+        let Some(start) = html
+            .find("<aside class=\"rail\"")
+            .or_else(|| html.find("<footer class=\"briefing-foot\""))
+        else {
+            continue;
+        };
+        let nav = &html[start..html.find("</article>").expect("end of the briefing")];
+        let mut seen = std::collections::HashSet::new();
+        for link in links(nav) {
+            if link.starts_with("/briefings/") {
+                assert!(
+                    seen.insert(link.clone()),
+                    "{}: {link} twice",
+                    file.display()
+                );
+            }
+        }
+        pages += 1;
+    }
+    assert!(pages > 10);
+}
+
+#[test]
 fn titles_and_summaries_have_the_typographic_quotes_of_bodies_on_pages_and_in_feeds() {
     let site = common::example();
     site.build_ok();

@@ -91,9 +91,19 @@ fn a_person_page_lists_briefings_that_only_mention_them() {
 #[test]
 fn backlinks_go_both_ways() {
     let site = fixture("mentions");
+    // A briefing outside the story, and next to none of it, that links
+    // to code: the story's timeline already links the others.
+    site.write(
+        "content/briefings/2025-09-05-later.md",
+        "---\ntitle: Later on\ndate: 2025-09-05\n---\nSee [the code](@/briefings/2025-09-01-code.md).\n",
+    );
+    site.write(
+        "content/briefings/2025-09-04-between.md",
+        "---\ntitle: In between\ndate: 2025-09-04\n---\nNothing else.\n",
+    );
     site.build_ok();
     let code = site.page("briefings/code/index.html");
-    assert!(links(section(&code, "id=\"backlinks-h\"")).contains(&"/briefings/links/".to_string()));
+    assert!(links(section(&code, "id=\"backlinks-h\"")).contains(&"/briefings/later/".to_string()));
     let linking = site.page("briefings/links/index.html");
     assert!(links(body(&linking)).contains(&"/briefings/code/".to_string()));
     assert!(
@@ -103,7 +113,7 @@ fn backlinks_go_both_ways() {
 }
 
 #[test]
-fn a_story_has_a_timeline_in_date_order_and_earlier_later_links() {
+fn a_story_has_a_timeline_in_date_order_that_links_each_of_its_briefings_once() {
     let site = fixture("mentions");
     site.build_ok();
     let story = site.page("stories/putin-in-china/index.html");
@@ -112,6 +122,21 @@ fn a_story_has_a_timeline_in_date_order_and_earlier_later_links() {
     let off = story.find("/briefings/off/").expect("off");
     assert!(code < links_at && links_at < off, "oldest first");
     let middle = site.page("briefings/links/index.html");
-    assert!(middle.contains(r#"<a rel="prev" class="earlier" href="/briefings/code/">Earlier in this story: Code and headings</a>"#), "{middle}");
-    assert!(middle.contains(r#"<a rel="next" class="later" href="/briefings/off/">Later in this story: Mentions off here</a>"#));
+    let rail = section(&middle, "id=\"story-h\"");
+    assert!(
+        rail.contains(r#"<a href="/briefings/code/">Code and headings</a>"#),
+        "{rail}"
+    );
+    assert!(
+        rail.contains(r#"<a href="/briefings/off/">Mentions off here</a>"#),
+        "{rail}"
+    );
+    // The timeline has them: previous, next and the lists below do not again.
+    let foot = &middle[middle
+        .find("<footer class=\"briefing-foot\"")
+        .expect("foot")..];
+    assert!(
+        !foot.contains("/briefings/code/") && !foot.contains("/briefings/off/"),
+        "{foot}"
+    );
 }

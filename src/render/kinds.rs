@@ -731,22 +731,30 @@ fn briefing_fields<'a>(shared: &Shared<'a>, i: usize, f: &mut Fields<'a>) {
         .map(|&e| edition_link(shared.config, &site.editions[e]))
         .collect();
     f.data("editions", editions);
-    f.card("previous", b.previous);
-    f.card("next", b.next);
-    f.cards("related", &b.related[..]);
-    f.cards("backlinks", &b.backlinks[..]);
+    // Each other briefing is linked once in the page's navigation, in the
+    // first place it has: the story's timeline (the story is why a reader
+    // came), then previous and next, then the briefings linking here (an
+    // editor's choice), then related ones (a guess). Links in the body
+    // stay as written.
+    let mut shown: Vec<usize> = vec![i];
     if let Some(s) = b.story {
         let story = &site.stories[s];
+        shown.extend(&story.briefings);
         f.cards("story_briefings", &story.briefings[..]);
-        // The timeline is oldest first: earlier is before this one.
-        let at = story.briefings.iter().position(|&x| x == i);
-        let earlier = at
-            .and_then(|p| p.checked_sub(1))
-            .map(|p| story.briefings[p]);
-        let later = at.and_then(|p| story.briefings.get(p + 1).copied());
-        f.card("story_earlier", earlier);
-        f.card("story_later", later);
     }
+    let mut once = |list: &mut dyn Iterator<Item = usize>| -> Vec<usize> {
+        let fresh: Vec<usize> = list.filter(|x| !shown.contains(x)).collect();
+        shown.extend(&fresh);
+        fresh
+    };
+    let previous = once(&mut b.previous.into_iter()).first().copied();
+    let next = once(&mut b.next.into_iter()).first().copied();
+    f.card("previous", previous);
+    f.card("next", next);
+    let backlinks = once(&mut b.backlinks.iter().copied());
+    let related = once(&mut b.related.iter().copied());
+    f.cards("backlinks", backlinks);
+    f.cards("related", related);
 }
 
 fn subject_fields<'a>(shared: &Shared<'a>, owner: FeedOwner, f: &mut Fields<'a>) {
