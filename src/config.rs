@@ -43,6 +43,10 @@ pub struct Config {
     pub slugs: Slugs,
     #[serde(default)]
     pub limits: Limits,
+    /// The picture a shared link shows when its page has none of its own
+    /// (`og:image`): a URL, or a path on the site.
+    #[serde(default)]
+    pub image: Option<String>,
     /// Free-form, handed to templates as `site.extra`.
     #[serde(default)]
     pub extra: BTreeMap<String, serde_yaml::Value>,
@@ -249,8 +253,22 @@ impl Config {
                 ..place()
             });
         }
+        if let Some(image) = &self.image {
+            // Pages put it in a meta tag, like a source's URL in a link.
+            crate::content::safe_url::check(image).map_err(|m| self.error_at("image", m))?;
+        }
         self.set_base_url(&self.base_url.clone());
         Ok(())
+    }
+
+    /// A URL or site path written in the config or front-matter, absolute,
+    /// as a social card needs it.
+    pub fn absolute(&self, url: &str) -> String {
+        if url.contains("://") {
+            url.to_string()
+        } else {
+            self.permalink(url)
+        }
     }
 
     /// Override the base URL (`--base-url`, or the preview server's own address).
@@ -312,6 +330,7 @@ impl Config {
             ("author", &self.author),
             ("theme", &self.theme),
         ];
+        texts.extend(self.image.as_deref().map(|i| ("image", i)));
         let mut values: Vec<&serde_yaml::Value> = self.extra.values().collect();
         texts.extend(self.extra.keys().map(|k| ("extra", k.as_str())));
         while let Some(value) = values.pop() {

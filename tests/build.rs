@@ -257,3 +257,76 @@ fn an_unchanged_rebuild_keeps_file_times() {
         .expect("mtime");
     assert_eq!(before, after);
 }
+
+/// The crosslinks fixture with `lines` added to the talks briefing's front-matter.
+fn talks_with(lines: &str) -> common::TestSite {
+    let site = fixture("crosslinks");
+    let path = "content/briefings/2025-09-02-talks.md";
+    let text = std::fs::read_to_string(site.root.join(path)).expect("talks");
+    site.write(path, &text.replacen("---\n", &format!("---\n{lines}"), 1));
+    site
+}
+
+#[test]
+fn a_briefings_image_is_its_social_card_and_the_sites_image_the_others() {
+    let site = talks_with("image: /images/talks.jpg\nimage_alt: Putin and Xi shake hands\n");
+    site.build_ok();
+    let talks = site.page("briefings/talks/index.html");
+    assert!(
+        talks.contains(
+            r#"<meta property="og:image" content="https://example.org/images/talks.jpg">"#
+        ),
+        "{talks}"
+    );
+    assert!(talks.contains(r#"<meta property="og:image:alt" content="Putin and Xi shake hands">"#));
+    assert!(talks.contains(r#"<meta name="twitter:card" content="summary_large_image">"#));
+    let summit = site.page("briefings/summit/index.html");
+    assert!(!summit.contains("og:image"), "{summit}");
+    assert!(summit.contains(r#"<meta name="twitter:card" content="summary">"#));
+
+    site.write(
+        "briefing.yaml",
+        "title: Crosslinks\nbase_url: https://example.org/news/\nimage: https://cdn.example.org/card.png\n",
+    );
+    site.build_ok();
+    let summit = site.page("briefings/summit/index.html");
+    assert!(
+        summit.contains(r#"<meta property="og:image" content="https://cdn.example.org/card.png">"#),
+        "{summit}"
+    );
+    assert!(summit.contains(r#"<meta name="twitter:card" content="summary_large_image">"#));
+    let talks = site.page("briefings/talks/index.html");
+    assert!(
+        talks.contains(r#"content="https://example.org/news/images/talks.jpg""#),
+        "{talks}"
+    );
+    assert!(site
+        .page("topics/index.html")
+        .contains("https://cdn.example.org/card.png"));
+}
+
+#[test]
+fn an_image_needs_words_and_a_safe_url() {
+    let site = talks_with("image: /images/talks.jpg\n");
+    let e = site.build_err().to_string();
+    assert!(
+        e.contains("2025-09-02-talks.md:2") && e.contains("'image' needs 'image_alt'"),
+        "{e}"
+    );
+    let site = talks_with("image: \"javascript:alert(1)\"\nimage_alt: x\n");
+    let e = site.build_err().to_string();
+    assert!(
+        e.contains("2025-09-02-talks.md:2") && e.contains("not allowed"),
+        "{e}"
+    );
+    let site = fixture("crosslinks");
+    site.write(
+        "briefing.yaml",
+        "title: C\nbase_url: https://example.org/\nimage: \"data:text/html,x\"\n",
+    );
+    let e = site.build_err().to_string();
+    assert!(
+        e.contains("briefing.yaml:3") && e.contains("not allowed"),
+        "{e}"
+    );
+}

@@ -204,15 +204,24 @@ fn titles_and_summaries_have_the_typographic_quotes_of_bodies_on_pages_and_in_fe
     site.build_ok();
     let curly = "Kim \u{201c}conspire against\u{201d} the US";
     let page = site.page("briefings/trump-post-on-parade/index.html");
-    assert!(page.contains(&format!("<title>Trump says Xi, Putin and {curly}")), "{page}");
-    assert!(page.contains(&format!("<h1>Trump says Xi, Putin and {curly}</h1>")), "{page}");
+    assert!(
+        page.contains(&format!("<title>Trump says Xi, Putin and {curly}")),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("<h1>Trump says Xi, Putin and {curly}</h1>")),
+        "{page}"
+    );
     assert!(!page.contains("&quot;conspire"), "{page}");
     let home = site.page("archive/2025/09/index.html");
     assert!(home.contains(curly), "{home}");
     for feed in ["rss.xml", "atom.xml", "feed.json"] {
         let text = site.page(feed);
         assert!(text.contains(curly), "{feed}");
-        assert!(!text.contains("Kim \"conspire") && !text.contains("Kim &quot;conspire"), "{feed}");
+        assert!(
+            !text.contains("Kim \"conspire") && !text.contains("Kim &quot;conspire"),
+            "{feed}"
+        );
     }
 }
 
@@ -225,5 +234,8 @@ fn cards_show_the_reading_time_only_for_a_longer_read() {
         assert!(!month.contains(&format!(">{n} min read<")), "{month}");
     }
     let page = site.page("briefings/trump-post-on-parade/index.html");
-    assert!(page.contains(" min read</span>"), "the briefing's own page has it: {page}");
+    assert!(
+        page.contains(" min read</span>"),
+        "the briefing's own page has it: {page}"
+    );
 }

@@ -26,6 +26,10 @@ pub struct FrontMatter {
     pub slug: Option<String>,
     pub story: Option<String>,
     pub link_mentions: Option<bool>,
+    /// The picture a link to the briefing shows when shared (`og:image`):
+    /// a URL, or a path on the site; with `image_alt`, what it shows.
+    pub image: Option<String>,
+    pub image_alt: Option<String>,
     pub extra: Option<BTreeMap<String, serde_yaml::Value>>,
 }
 

@@ -364,6 +364,8 @@ pub struct SiteValues<'a> {
     pub stylesheet: String,
     pub pages: Vec<NavLink>,
     pub extra: &'a std::collections::BTreeMap<String, serde_yaml::Value>,
+    /// The social-card picture of pages without their own, absolute.
+    pub image: Option<String>,
     pub briefing_count: usize,
     /// The site's own feeds, for every page's `<link rel="alternate">`.
     pub feeds: Vec<super::feeds::FeedLink>,
@@ -394,6 +396,7 @@ pub fn site_values<'a>(config: &'a Config, site: &Site) -> SiteValues<'a> {
             })
             .collect(),
         extra: &config.extra,
+        image: config.image.as_deref().map(|i| config.absolute(i)),
         briefing_count: site.briefings.len(),
         feeds: super::feeds::feed_links(config, site, super::feeds::FeedOwner::Site),
     }
@@ -403,6 +406,12 @@ pub fn site_values<'a>(config: &'a Config, site: &Site) -> SiteValues<'a> {
 pub struct SourceValue<'a> {
     pub title: &'a str,
     pub url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct ImageValue<'a> {
+    pub url: String,
+    pub alt: &'a str,
 }
 
 #[derive(Serialize)]
@@ -421,6 +430,8 @@ pub struct BriefingPage<'a, L> {
     pub topics: Vec<L>,
     pub people: Vec<L>,
     pub sources: Vec<SourceValue<'a>>,
+    /// Its own social-card picture, absolute.
+    pub image: Option<ImageValue<'a>>,
     pub story: Option<NavLink>,
     pub extra: &'a std::collections::BTreeMap<String, serde_yaml::Value>,
     pub draft: bool,
@@ -455,6 +466,10 @@ impl<'a, L> BriefingPage<'a, L> {
                     url: s.url.as_deref(),
                 })
                 .collect(),
+            image: b.image.as_ref().map(|i| ImageValue {
+                url: config.absolute(&i.url),
+                alt: &i.alt,
+            }),
             story: b.story.map(|s| NavLink {
                 title: typographic(config, &site.stories[s].name).into_owned(),
                 url: config.url(&site.stories[s].url_path),
