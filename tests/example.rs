@@ -239,3 +239,20 @@ fn cards_show_the_reading_time_only_for_a_longer_read() {
         "the briefing's own page has it: {page}"
     );
 }
+
+#[test]
+fn times_are_shown_in_the_sites_zone_and_machines_get_rfc_3339() {
+    let site = common::example();
+    site.build_ok();
+    let page = site.page("briefings/trump-post-on-parade/index.html");
+    // Written as 21:00 US Eastern time on 2 September: 09:00 on the 3rd in Beijing.
+    assert!(
+        page.contains(
+            r#"<time datetime="2025-09-02T21:00:00-04:00">3 September 2025, 09:00 CST</time>"#
+        ),
+        "{page}"
+    );
+    assert!(site
+        .page("rss.xml")
+        .contains("Tue, 2 Sep 2025 21:00:00 -0400"));
+}

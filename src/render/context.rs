@@ -50,10 +50,21 @@ pub fn day_iso(date: &Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
-/// `2 September 2025, 10:00 UTC+08:00`, or only the day when no time was written.
-pub fn day_and_time(date: &Date) -> String {
+/// `2 September 2025, 20:00 CST` in the site's `timezone`, with the zone's
+/// abbreviation; without one, in the offset the time was written with
+/// (`10:00 UTC+08:00`). Only the day when no time was written: a day has
+/// no instant to move into another zone.
+pub fn day_and_time(date: &Date, zone: Option<chrono_tz::Tz>) -> String {
     if date.date_only {
         return day(date);
+    }
+    if let Some(zone) = zone {
+        let local = date.instant.with_timezone(&zone);
+        let shown = Date {
+            instant: local.fixed_offset(),
+            date_only: false,
+        };
+        return format!("{}, {}", day(&shown), local.format("%H:%M %Z"));
     }
     let offset = date.instant.format("%:z").to_string();
     let zone = if offset == "+00:00" {
@@ -449,7 +460,7 @@ impl<'a, L> BriefingPage<'a, L> {
             url: config.url(&b.url_path),
             permalink: config.permalink(&b.url_path),
             date: day(&b.date),
-            date_time: day_and_time(&b.date),
+            date_time: day_and_time(&b.date, config.zone),
             date_iso: b.date.instant.to_rfc3339(),
             updated: b.updated.as_ref().map(day),
             updated_iso: b.updated.as_ref().map(|d| d.instant.to_rfc3339()),
@@ -518,6 +529,27 @@ impl<'a> SubjectPage<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_are_shown_in_the_sites_zone_with_its_abbreviation() {
+        let date = Date::parse("2025-09-02T21:00:00-04:00").expect("a date");
+        let shanghai: chrono_tz::Tz = "Asia/Shanghai".parse().expect("a zone");
+        assert_eq!(
+            day_and_time(&date, Some(shanghai)),
+            "3 September 2025, 09:00 CST"
+        );
+        let new_york: chrono_tz::Tz = "America/New_York".parse().expect("a zone");
+        assert_eq!(
+            day_and_time(&date, Some(new_york)),
+            "2 September 2025, 21:00 EDT"
+        );
+        assert_eq!(
+            day_and_time(&date, None),
+            "2 September 2025, 21:00 UTC-04:00"
+        );
+        let day_only = Date::parse("2025-09-02").expect("a date");
+        assert_eq!(day_and_time(&day_only, Some(shanghai)), "2 September 2025");
+    }
 
     #[test]
     fn days_read_as_chrono_writes_them() {
