@@ -20,8 +20,8 @@ pub trait LinkResolver {
 }
 
 /// Links the first mention of a briefing's people and topics. Called on
-/// each run of plain text that may carry a link (not in code, a heading or
-/// an existing link); returns the byte range in `text` of the next mention
+/// each run of plain text that may carry a link (not in code, a heading,
+/// bold or italic text or an existing link); returns the byte range in `text` of the next mention
 /// to link and its URL. `observe` sees the text where no link may go, so the
 /// linker can still note what the body mentions.
 pub trait MentionLinker {
@@ -165,6 +165,9 @@ pub fn render(
 
     let mut code_depth = 0usize;
     let mut image_depth = 0usize;
+    // Inside bold or italic: a label such as "**Trade:**" or a stressed
+    // word, where a link would read as a second emphasis.
+    let mut emphasis_depth = 0usize;
     let mut in_table_head = false;
     // The header cell being read: where it starts, and whether it has text.
     let mut header_cell: Option<(usize, bool)> = None;
@@ -203,6 +206,10 @@ pub fn render(
             }
             Event::Start(Tag::CodeBlock(_)) => code_depth += 1,
             Event::End(TagEnd::CodeBlock) => code_depth = code_depth.saturating_sub(1),
+            Event::Start(Tag::Strong | Tag::Emphasis) => emphasis_depth += 1,
+            Event::End(TagEnd::Strong | TagEnd::Emphasis) => {
+                emphasis_depth = emphasis_depth.saturating_sub(1)
+            }
             Event::Start(Tag::Image { .. }) => image_depth += 1,
             Event::End(TagEnd::Image) => image_depth = image_depth.saturating_sub(1),
             Event::Start(Tag::Paragraph) => paragraph_depth += 1,
@@ -304,7 +311,10 @@ pub fn render(
             }),
             Event::Html(html) | Event::InlineHtml(html) if !options.raw_html => Event::Text(html),
             Event::Text(text) if code_depth == 0 => {
-                let free = heading.is_none() && links_open.is_empty() && image_depth == 0;
+                let free = heading.is_none()
+                    && links_open.is_empty()
+                    && image_depth == 0
+                    && emphasis_depth == 0;
                 if !free {
                     mentions.observe(&text);
                     Event::Text(text)

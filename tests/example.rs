@@ -256,3 +256,28 @@ fn times_are_shown_in_the_sites_zone_and_machines_get_rfc_3339() {
         .page("rss.xml")
         .contains("Tue, 2 Sep 2025 21:00:00 -0400"));
 }
+
+#[test]
+fn mentions_link_names_as_written_not_common_words_or_labels() {
+    let site = common::example();
+    site.build_ok();
+    for file in html_files(&site.out().join("briefings")) {
+        let html = fs::read_to_string(&file).expect("page");
+        // A topic linked on a lowercase word ("state energy company").
+        for link in html.split("<a href=\"/topics/").skip(1) {
+            let text = &link[link.find("\">").map_or(0, |i| i + 2)..];
+            assert!(
+                !text.starts_with(|c: char| c.is_lowercase()),
+                "{}: {}",
+                file.display(),
+                &text[..text.len().min(40)]
+            );
+        }
+    }
+    // Named in the text and listed on the briefing: linked.
+    let talks = site.page("briefings/putin-xi-beijing-talks/index.html");
+    assert!(
+        talks.contains(r#"<a href="/people/alexei-miller/">Alexei Miller</a>"#),
+        "{talks}"
+    );
+}

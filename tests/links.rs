@@ -43,14 +43,19 @@ fn mentions_in_code_and_headings_and_inside_words_stay_plain() {
 }
 
 #[test]
-fn an_existing_link_is_not_linked_again_and_topics_match_any_case() {
+fn an_existing_link_is_not_linked_again_and_topics_match_as_written_outside_labels() {
     let site = fixture("mentions");
     site.build_ok();
     let page = site.page("briefings/links/index.html");
     let body = body(&page);
     assert!(body.contains(r#"<a href="https://example.com/">link about Putin</a> is left alone; <a href="/people/vladimir-putin/">Putin</a> later is linked."#), "{body}");
+    assert!(body.contains("about state energy firms."), "{body}");
     assert!(
-        body.contains(r#"about <a href="/topics/energy/">energy</a>."#),
+        body.contains("<strong>Energy:</strong> a bold label"),
+        "{body}"
+    );
+    assert!(
+        body.contains(r#"and <a href="/topics/energy/">Energy</a> as written is linked."#),
         "{body}"
     );
     // Xi Jinping is named but not listed: no link.
@@ -70,6 +75,19 @@ fn mentions_can_be_turned_off_per_briefing_and_per_site() {
     site.build_ok();
     let page = site.page("briefings/links/index.html");
     assert!(!body(&page).contains("/people/vladimir-putin/"));
+}
+
+#[test]
+fn a_topic_profile_can_keep_its_mentions_plain() {
+    let site = fixture("mentions");
+    site.write(
+        "content/topics/energy.md",
+        "---\nname: Energy\nlink_mentions: false\n---\n",
+    );
+    site.build_ok();
+    let page = site.page("briefings/links/index.html");
+    assert!(!body(&page).contains("/topics/energy/"), "{}", body(&page));
+    assert!(body(&page).contains("/people/vladimir-putin/"));
 }
 
 #[test]

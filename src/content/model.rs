@@ -49,6 +49,9 @@ pub struct TopicProfile {
     #[serde(default, deserialize_with = "names::aliases")]
     pub aliases: Option<Vec<String>>,
     pub slug: Option<String>,
+    /// `false`: its name in a briefing's text is never made a link (a topic
+    /// named by a word that is also common, such as Trade).
+    pub link_mentions: Option<bool>,
     pub extra: Option<BTreeMap<String, serde_yaml::Value>>,
 }
 

@@ -259,7 +259,11 @@ impl<'a> BodyRenderer<'a> {
         let (config, site) = (self.config, self.site);
         let link = config.markdown.link_mentions && b.link_mentions;
         let mut listed = HashMap::new();
-        for &t in &b.topics {
+        for &t in b
+            .topics
+            .iter()
+            .filter(|&&t| !site.topics[t].no_mention_links)
+        {
             listed.insert((Kind::Topic, t), config.url(&site.topics[t].path));
         }
         for &p in &b.people {
@@ -317,11 +321,11 @@ pub(super) fn render_markdown(
     let shared_inputs = {
         let mut urls: Vec<(&String, &String)> = addresses.urls.iter().collect();
         urls.sort_unstable();
-        let names: Vec<(&str, &[String])> = site
+        let names: Vec<(&str, &[String], bool)> = site
             .topics
             .iter()
             .chain(&site.people)
-            .map(|s| (s.name.as_str(), s.aliases.as_slice()))
+            .map(|s| (s.name.as_str(), s.aliases.as_slice(), s.no_mention_links))
             .collect();
         hash_of((
             urls,
