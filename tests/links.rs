@@ -140,6 +140,7 @@ fn a_story_has_a_timeline_in_date_order_that_links_each_of_its_briefings_once() 
     let off = story.find("/briefings/off/").expect("off");
     assert!(code < links_at && links_at < off, "oldest first");
     let middle = site.page("briefings/links/index.html");
+    assert!(middle.contains(r#"<li><a href="/stories/">Stories</a></li><li><a href="/stories/putin-in-china/">Putin in China</a></li></ol></nav>"#), "breadcrumbs: {middle}");
     let rail = section(&middle, "id=\"story-h\"");
     assert!(
         rail.contains(r#"<a href="/briefings/code/">Code and headings</a>"#),
