@@ -43,6 +43,17 @@ pub struct Config {
     pub slugs: Slugs,
     #[serde(default)]
     pub limits: Limits,
+    /// The picture a shared link shows when its page has none of its own
+    /// (`og:image`): a URL, or a path on the site.
+    #[serde(default)]
+    pub image: Option<String>,
+    /// The IANA time zone pages show times in (`Asia/Shanghai`); without
+    /// one, a time is shown in the offset it was written with.
+    #[serde(default)]
+    pub timezone: Option<String>,
+    /// `timezone`, read.
+    #[serde(skip)]
+    pub zone: Option<chrono_tz::Tz>,
     /// Free-form, handed to templates as `site.extra`.
     #[serde(default)]
     pub extra: BTreeMap<String, serde_yaml::Value>,
@@ -249,8 +260,31 @@ impl Config {
                 ..place()
             });
         }
+        if let Some(name) = &self.timezone {
+            let zone = name.trim().parse::<chrono_tz::Tz>().map_err(|_| {
+                self.error_at(
+                    "timezone",
+                    format!("'timezone' is '{name}', which is not an IANA time zone name such as Asia/Shanghai, Europe/London or UTC"),
+                )
+            })?;
+            self.zone = Some(zone);
+        }
+        if let Some(image) = &self.image {
+            // Pages put it in a meta tag, like a source's URL in a link.
+            crate::content::safe_url::check(image).map_err(|m| self.error_at("image", m))?;
+        }
         self.set_base_url(&self.base_url.clone());
         Ok(())
+    }
+
+    /// A URL or site path written in the config or front-matter, absolute,
+    /// as a social card needs it.
+    pub fn absolute(&self, url: &str) -> String {
+        if url.contains("://") {
+            url.to_string()
+        } else {
+            self.permalink(url)
+        }
     }
 
     /// Override the base URL (`--base-url`, or the preview server's own address).
@@ -312,6 +346,8 @@ impl Config {
             ("author", &self.author),
             ("theme", &self.theme),
         ];
+        texts.extend(self.image.as_deref().map(|i| ("image", i)));
+        texts.extend(self.timezone.as_deref().map(|z| ("timezone", z)));
         let mut values: Vec<&serde_yaml::Value> = self.extra.values().collect();
         texts.extend(self.extra.keys().map(|k| ("extra", k.as_str())));
         while let Some(value) = values.pop() {
@@ -385,6 +421,18 @@ mod tests {
         let e = config("title: T\nbase_url: https://e.org\nfeeds:\n  itmes: 3\n").unwrap_err();
         assert_eq!(e.line, Some(4));
         assert!(e.message.contains("'itmes' (did you mean 'items'?)"), "{e}");
+    }
+
+    #[test]
+    fn timezone_is_an_iana_name() {
+        let c = config("title: T\nbase_url: https://e.org\ntimezone: Asia/Shanghai\n").unwrap();
+        assert_eq!(c.zone, Some(chrono_tz::Asia::Shanghai));
+        assert_eq!(
+            config("title: T\nbase_url: https://e.org\n").unwrap().zone,
+            None
+        );
+        let e = config("title: T\nbase_url: https://e.org\ntimezone: Beijing\n").unwrap_err();
+        assert!(e.message.contains("not an IANA time zone name"), "{e}");
     }
 
     #[test]

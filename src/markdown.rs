@@ -20,8 +20,8 @@ pub trait LinkResolver {
 }
 
 /// Links the first mention of a briefing's people and topics. Called on
-/// each run of plain text that may carry a link (not in code, a heading or
-/// an existing link); returns the byte range in `text` of the next mention
+/// each run of plain text that may carry a link (not in code, a heading,
+/// bold or italic text or an existing link); returns the byte range in `text` of the next mention
 /// to link and its URL. `observe` sees the text where no link may go, so the
 /// linker can still note what the body mentions.
 pub trait MentionLinker {
@@ -62,6 +62,11 @@ pub struct Rendered {
     /// Plain text of the first paragraph.
     pub first_paragraph: String,
     pub word_count: usize,
+    /// Byte offsets of table header cells with no text: a screen reader
+    /// reads a column's header out with each of its cells, so an empty one
+    /// leaves the column unnamed.
+    #[serde(default)]
+    pub empty_headers: Vec<usize>,
 }
 
 /// The one place where parser options are set.
@@ -75,6 +80,47 @@ fn parser(source: &str, options: MarkdownOptions) -> Parser<'_> {
         opts |= Options::ENABLE_SMART_PUNCTUATION;
     }
     Parser::new_ext(source, opts)
+}
+
+/// Plain text (a title, summary or name) with the typographic quotes,
+/// dashes and ellipses a body gets from smart punctuation, by the same
+/// parser, so a title reads as its body does. The text is not Markdown:
+/// whatever else Markdown would read in it is escaped first, and the text
+/// comes back otherwise as written. Borrowed when nothing would change.
+pub fn typographic(text: &str, smart_punctuation: bool) -> std::borrow::Cow<'_, str> {
+    let smartens = |c: char| c == '\'' || c == '"' || c == '-' || c == '.';
+    if !smart_punctuation || !text.contains(smartens) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for (n, line) in text.split('\n').enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        // Leading spaces would make a code block; they are kept as written.
+        let body = line.trim_start();
+        out.push_str(&line[..line.len() - body.len()]);
+        let mut escaped = String::with_capacity(body.len() * 2);
+        let digits = body.len() - body.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        for (at, c) in body.char_indices() {
+            // Quotes, dashes and dots are what smart punctuation reads; a
+            // dash or dot that would start a list or rule is escaped too.
+            let starts_block = (at == 0 && (c == '-' || c == '+'))
+                || (at == digits && digits > 0 && (c == '.' || c == ')'));
+            if c.is_ascii_punctuation() && (!smartens(c) || starts_block) {
+                escaped.push('\\');
+            }
+            escaped.push(c);
+        }
+        for event in Parser::new_ext(&escaped, Options::ENABLE_SMART_PUNCTUATION) {
+            if let Event::Text(t) = event {
+                out.push_str(&t);
+            }
+        }
+        // Trailing spaces are dropped by the parser; keep them.
+        out.push_str(&body[body.trim_end().len()..]);
+    }
+    out.into()
 }
 
 /// The parser's events with runs of adjacent text merged into one, since
@@ -119,10 +165,37 @@ pub fn render(
 
     let mut code_depth = 0usize;
     let mut image_depth = 0usize;
+    // Inside bold or italic: a label such as "**Trade:**" or a stressed
+    // word, where a link would read as a second emphasis.
+    let mut emphasis_depth = 0usize;
+    let mut in_table_head = false;
+    // The header cell being read: where it starts, and whether it has text.
+    let mut header_cell: Option<(usize, bool)> = None;
 
     for (event, range) in merged_events(source, options) {
         match &event {
+            Event::Start(Tag::TableHead) => in_table_head = true,
+            Event::End(TagEnd::TableHead) => in_table_head = false,
+            Event::Start(Tag::TableCell) if in_table_head => {
+                header_cell = Some((range.start, false))
+            }
+            Event::End(TagEnd::TableCell) => {
+                if let Some((offset, false)) = header_cell.take() {
+                    rendered.empty_headers.push(offset);
+                }
+            }
+            Event::Start(Tag::Image { .. }) => {
+                if let Some((_, text)) = &mut header_cell {
+                    *text = true;
+                }
+            }
+            _ => {}
+        }
+        match &event {
             Event::Text(t) | Event::Code(t) => {
+                if let Some((_, text)) = &mut header_cell {
+                    *text |= !t.trim().is_empty();
+                }
                 rendered.word_count += t.split_whitespace().count();
                 if paragraph_depth > 0 && !first_paragraph_done {
                     rendered.first_paragraph.push_str(t);
@@ -133,6 +206,10 @@ pub fn render(
             }
             Event::Start(Tag::CodeBlock(_)) => code_depth += 1,
             Event::End(TagEnd::CodeBlock) => code_depth = code_depth.saturating_sub(1),
+            Event::Start(Tag::Strong | Tag::Emphasis) => emphasis_depth += 1,
+            Event::End(TagEnd::Strong | TagEnd::Emphasis) => {
+                emphasis_depth = emphasis_depth.saturating_sub(1)
+            }
             Event::Start(Tag::Image { .. }) => image_depth += 1,
             Event::End(TagEnd::Image) => image_depth = image_depth.saturating_sub(1),
             Event::Start(Tag::Paragraph) => paragraph_depth += 1,
@@ -234,7 +311,10 @@ pub fn render(
             }),
             Event::Html(html) | Event::InlineHtml(html) if !options.raw_html => Event::Text(html),
             Event::Text(text) if code_depth == 0 => {
-                let free = heading.is_none() && links_open.is_empty() && image_depth == 0;
+                let free = heading.is_none()
+                    && links_open.is_empty()
+                    && image_depth == 0
+                    && emphasis_depth == 0;
                 if !free {
                     mentions.observe(&text);
                     Event::Text(text)
@@ -453,6 +533,45 @@ mod tests {
         assert_eq!(r.links[0].anchor.as_deref(), Some("talks"));
         assert!(!r.links[1].resolved);
         assert_eq!(r.links[1].offset, 36);
+    }
+
+    #[test]
+    fn typographic_text_has_curly_quotes_and_dashes_and_nothing_else_changes() {
+        let t = |s| typographic(s, true).into_owned();
+        assert_eq!(
+            t(r#"Trump says Xi, Putin and Kim "conspire against" the US"#),
+            "Trump says Xi, Putin and Kim \u{201c}conspire against\u{201d} the US"
+        );
+        assert_eq!(
+            t("Putin's visit -- day one..."),
+            "Putin\u{2019}s visit \u{2013} day one\u{2026}"
+        );
+        for plain in [
+            "- not a list",
+            "1. not a list",
+            "# not a heading.",
+            "*not emphasis* and `code` &amp; <b>.",
+            "a \\ back [slash](x).",
+            "  spaced.  ",
+            "=== not a rule.",
+        ] {
+            assert_eq!(t(plain), plain);
+        }
+        assert!(matches!(
+            typographic("No quotes", true),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(typographic("\"as is\"", false), "\"as is\"");
+    }
+
+    #[test]
+    fn empty_table_header_cells_are_found() {
+        let src = "| | A |\n|---|---|\n| x | |\n";
+        // The cell starts after the row's first `|`.
+        assert_eq!(md(src).empty_headers, [1]);
+        assert!(md("| Row | A |\n|---|---|\n| x | |\n")
+            .empty_headers
+            .is_empty());
     }
 
     #[test]

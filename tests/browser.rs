@@ -1,5 +1,6 @@
 //! `briefing serve` in a real browser: headless Chromium, driven by
-//! playwright-core (tests/browser/live_reload.mjs), which .ci/run installs.
+//! playwright-core (tests/browser/live_reload.mjs), which .ci/run installs;
+//! and the example site checked for accessibility with axe-core.
 
 mod common;
 
@@ -66,4 +67,27 @@ fn the_example_editions_email_reads_in_every_client_at_320_and_600_px() {
     let (ok, text) = node("email.mjs", &args);
     assert!(ok, "{text}");
     assert!(text.contains("email: 15 passed, 0 failed"), "{text}");
+}
+
+#[test]
+fn every_page_of_the_example_passes_axe_at_390_and_1280_px_light_and_dark() {
+    let site = common::example();
+    site.build_ok();
+    let pages = walkdir::WalkDir::new(site.out())
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name()
+                .to_str()
+                .is_some_and(|n| n.ends_with(".html") && n != "email.html")
+        })
+        .count();
+    assert!(pages > 40, "{pages} pages");
+    let (ok, text) = node("axe.mjs", &[site.out().as_os_str()]);
+    assert!(ok, "{text}");
+    // Two widths, two colour schemes.
+    assert!(
+        text.contains(&format!("axe: {} passed, 0 failed", pages * 4)),
+        "{text}"
+    );
 }

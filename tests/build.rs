@@ -81,6 +81,12 @@ fn topic_pages_list_briefings_newest_first_after_the_profile() {
 #[test]
 fn internal_links_resolve_to_the_target_url_and_anchor() {
     let site = fixture("crosslinks");
+    // A briefing between the two, so that neither is the other's previous
+    // or next, which a page links before its other lists.
+    site.write(
+        "content/briefings/2025-09-01-gap.md",
+        "---\ntitle: A day between\ndate: 2025-09-01\ntopics: [Weather]\n---\nNothing else.\n",
+    );
     site.build_ok();
     let page = site.page("briefings/talks/index.html");
     assert!(
@@ -106,11 +112,21 @@ fn previous_and_next_follow_the_dates() {
     assert!(!talks.contains("rel=\"next\""));
     let summit = site.page("briefings/summit/index.html");
     assert!(summit.contains(r#"<a rel="next" href="/briefings/talks/">"#));
+    // Talks links to the summit and shares Xi with it, but is its next
+    // briefing already: not again under "Linked from" or "Related".
+    assert!(!summit.contains("id=\"backlinks-h\""), "{summit}");
+    assert!(!summit.contains("id=\"related-h\""), "{summit}");
 }
 
 #[test]
 fn related_briefings_share_people_or_topics() {
     let site = fixture("crosslinks");
+    // A briefing between the two, so that neither is the other's previous
+    // or next, which a page links before its other lists.
+    site.write(
+        "content/briefings/2025-09-01-gap.md",
+        "---\ntitle: A day between\ndate: 2025-09-01\ntopics: [Weather]\n---\nNothing else.\n",
+    );
     site.build_ok();
     let talks = site.page("briefings/talks/index.html");
     assert!(section(&talks, "id=\"related-h\"").contains("/briefings/summit/"));
@@ -240,4 +256,77 @@ fn an_unchanged_rebuild_keeps_file_times() {
         .and_then(|m| m.modified())
         .expect("mtime");
     assert_eq!(before, after);
+}
+
+/// The crosslinks fixture with `lines` added to the talks briefing's front-matter.
+fn talks_with(lines: &str) -> common::TestSite {
+    let site = fixture("crosslinks");
+    let path = "content/briefings/2025-09-02-talks.md";
+    let text = std::fs::read_to_string(site.root.join(path)).expect("talks");
+    site.write(path, &text.replacen("---\n", &format!("---\n{lines}"), 1));
+    site
+}
+
+#[test]
+fn a_briefings_image_is_its_social_card_and_the_sites_image_the_others() {
+    let site = talks_with("image: /images/talks.jpg\nimage_alt: Putin and Xi shake hands\n");
+    site.build_ok();
+    let talks = site.page("briefings/talks/index.html");
+    assert!(
+        talks.contains(
+            r#"<meta property="og:image" content="https://example.org/images/talks.jpg">"#
+        ),
+        "{talks}"
+    );
+    assert!(talks.contains(r#"<meta property="og:image:alt" content="Putin and Xi shake hands">"#));
+    assert!(talks.contains(r#"<meta name="twitter:card" content="summary_large_image">"#));
+    let summit = site.page("briefings/summit/index.html");
+    assert!(!summit.contains("og:image"), "{summit}");
+    assert!(summit.contains(r#"<meta name="twitter:card" content="summary">"#));
+
+    site.write(
+        "briefing.yaml",
+        "title: Crosslinks\nbase_url: https://example.org/news/\nimage: https://cdn.example.org/card.png\n",
+    );
+    site.build_ok();
+    let summit = site.page("briefings/summit/index.html");
+    assert!(
+        summit.contains(r#"<meta property="og:image" content="https://cdn.example.org/card.png">"#),
+        "{summit}"
+    );
+    assert!(summit.contains(r#"<meta name="twitter:card" content="summary_large_image">"#));
+    let talks = site.page("briefings/talks/index.html");
+    assert!(
+        talks.contains(r#"content="https://example.org/news/images/talks.jpg""#),
+        "{talks}"
+    );
+    assert!(site
+        .page("topics/index.html")
+        .contains("https://cdn.example.org/card.png"));
+}
+
+#[test]
+fn an_image_needs_words_and_a_safe_url() {
+    let site = talks_with("image: /images/talks.jpg\n");
+    let e = site.build_err().to_string();
+    assert!(
+        e.contains("2025-09-02-talks.md:2") && e.contains("'image' needs 'image_alt'"),
+        "{e}"
+    );
+    let site = talks_with("image: \"javascript:alert(1)\"\nimage_alt: x\n");
+    let e = site.build_err().to_string();
+    assert!(
+        e.contains("2025-09-02-talks.md:2") && e.contains("not allowed"),
+        "{e}"
+    );
+    let site = fixture("crosslinks");
+    site.write(
+        "briefing.yaml",
+        "title: C\nbase_url: https://example.org/\nimage: \"data:text/html,x\"\n",
+    );
+    let e = site.build_err().to_string();
+    assert!(
+        e.contains("briefing.yaml:3") && e.contains("not allowed"),
+        "{e}"
+    );
 }

@@ -121,3 +121,163 @@ fn the_example_covers_the_people_and_topics_it_promises() {
         );
     }
 }
+
+#[test]
+fn every_page_has_the_favicon_and_only_404_and_search_say_noindex() {
+    let site = common::example();
+    site.build_ok();
+    assert!(site.out().join("favicon.svg").is_file());
+    for file in html_files(&site.out()) {
+        let html = fs::read_to_string(&file).expect("page");
+        let name = file
+            .strip_prefix(site.out())
+            .expect("inside")
+            .display()
+            .to_string();
+        if name.ends_with("email.html") {
+            continue;
+        }
+        assert!(
+            html.contains(r#"<link rel="icon" href="/favicon.svg" type="image/svg+xml">"#),
+            "{name}"
+        );
+        let hidden = name == "404.html" || name == "search/index.html";
+        assert_eq!(
+            html.contains(r#"<meta name="robots" content="noindex">"#),
+            hidden,
+            "{name}"
+        );
+    }
+    let not_found = site.page("404.html");
+    assert!(not_found.contains(r#"action="/search/""#), "{not_found}");
+    assert!(not_found.contains(r#"name="q""#), "{not_found}");
+}
+
+#[test]
+fn every_table_header_cell_of_the_example_has_text() {
+    let site = common::example();
+    site.build_ok();
+    for file in html_files(&site.out()) {
+        let html = fs::read_to_string(&file).expect("page");
+        assert!(!html.contains("<th></th>"), "{}", file.display());
+        assert!(
+            !html.contains("<th style=\"text-align: left\"></th>"),
+            "{}",
+            file.display()
+        );
+    }
+}
+
+#[test]
+fn each_other_briefing_appears_once_in_a_briefing_pages_navigation() {
+    let site = common::example();
+    site.build_ok();
+    let mut pages = 0;
+    for file in html_files(&site.out().join("briefings")) {
+        let html = fs::read_to_string(&file).expect("page");
+        // The navigation: the rail and the foot, after the body.
+        let Some(start) = html
+            .find("<aside class=\"rail\"")
+            .or_else(|| html.find("<footer class=\"briefing-foot\""))
+        else {
+            continue;
+        };
+        let nav = &html[start..html.find("</article>").expect("end of the briefing")];
+        let mut seen = std::collections::HashSet::new();
+        for link in links(nav) {
+            if link.starts_with("/briefings/") {
+                assert!(
+                    seen.insert(link.clone()),
+                    "{}: {link} twice",
+                    file.display()
+                );
+            }
+        }
+        pages += 1;
+    }
+    assert!(pages > 10);
+}
+
+#[test]
+fn titles_and_summaries_have_the_typographic_quotes_of_bodies_on_pages_and_in_feeds() {
+    let site = common::example();
+    site.build_ok();
+    let curly = "Kim \u{201c}conspire against\u{201d} the US";
+    let page = site.page("briefings/trump-post-on-parade/index.html");
+    assert!(
+        page.contains(&format!("<title>Trump says Xi, Putin and {curly}")),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("<h1>Trump says Xi, Putin and {curly}</h1>")),
+        "{page}"
+    );
+    assert!(!page.contains("&quot;conspire"), "{page}");
+    let home = site.page("archive/2025/09/index.html");
+    assert!(home.contains(curly), "{home}");
+    for feed in ["rss.xml", "atom.xml", "feed.json"] {
+        let text = site.page(feed);
+        assert!(text.contains(curly), "{feed}");
+        assert!(
+            !text.contains("Kim \"conspire") && !text.contains("Kim &quot;conspire"),
+            "{feed}"
+        );
+    }
+}
+
+#[test]
+fn cards_show_the_reading_time_only_for_a_longer_read() {
+    let site = common::example();
+    site.build_ok();
+    let month = site.page("archive/2025/09/index.html");
+    for n in 1..3 {
+        assert!(!month.contains(&format!(">{n} min read<")), "{month}");
+    }
+    let page = site.page("briefings/trump-post-on-parade/index.html");
+    assert!(
+        page.contains(" min read</span>"),
+        "the briefing's own page has it: {page}"
+    );
+}
+
+#[test]
+fn times_are_shown_in_the_sites_zone_and_machines_get_rfc_3339() {
+    let site = common::example();
+    site.build_ok();
+    let page = site.page("briefings/trump-post-on-parade/index.html");
+    // Written as 21:00 US Eastern time on 2 September: 09:00 on the 3rd in Beijing.
+    assert!(
+        page.contains(
+            r#"<time datetime="2025-09-02T21:00:00-04:00">3 September 2025, 09:00 CST</time>"#
+        ),
+        "{page}"
+    );
+    assert!(site
+        .page("rss.xml")
+        .contains("Tue, 2 Sep 2025 21:00:00 -0400"));
+}
+
+#[test]
+fn mentions_link_names_as_written_not_common_words_or_labels() {
+    let site = common::example();
+    site.build_ok();
+    for file in html_files(&site.out().join("briefings")) {
+        let html = fs::read_to_string(&file).expect("page");
+        // A topic linked on a lowercase word ("state energy company").
+        for link in html.split("<a href=\"/topics/").skip(1) {
+            let text = &link[link.find("\">").map_or(0, |i| i + 2)..];
+            assert!(
+                !text.starts_with(|c: char| c.is_lowercase()),
+                "{}: {}",
+                file.display(),
+                &text[..text.len().min(40)]
+            );
+        }
+    }
+    // Named in the text and listed on the briefing: linked.
+    let talks = site.page("briefings/putin-xi-beijing-talks/index.html");
+    assert!(
+        talks.contains(r#"<a href="/people/alexei-miller/">Alexei Miller</a>"#),
+        "{talks}"
+    );
+}

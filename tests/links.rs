@@ -43,14 +43,19 @@ fn mentions_in_code_and_headings_and_inside_words_stay_plain() {
 }
 
 #[test]
-fn an_existing_link_is_not_linked_again_and_topics_match_any_case() {
+fn an_existing_link_is_not_linked_again_and_topics_match_as_written_outside_labels() {
     let site = fixture("mentions");
     site.build_ok();
     let page = site.page("briefings/links/index.html");
     let body = body(&page);
     assert!(body.contains(r#"<a href="https://example.com/">link about Putin</a> is left alone; <a href="/people/vladimir-putin/">Putin</a> later is linked."#), "{body}");
+    assert!(body.contains("about state energy firms."), "{body}");
     assert!(
-        body.contains(r#"about <a href="/topics/energy/">energy</a>."#),
+        body.contains("<strong>Energy:</strong> a bold label"),
+        "{body}"
+    );
+    assert!(
+        body.contains(r#"and <a href="/topics/energy/">Energy</a> as written is linked."#),
         "{body}"
     );
     // Xi Jinping is named but not listed: no link.
@@ -73,6 +78,19 @@ fn mentions_can_be_turned_off_per_briefing_and_per_site() {
 }
 
 #[test]
+fn a_topic_profile_can_keep_its_mentions_plain() {
+    let site = fixture("mentions");
+    site.write(
+        "content/topics/energy.md",
+        "---\nname: Energy\nlink_mentions: false\n---\n",
+    );
+    site.build_ok();
+    let page = site.page("briefings/links/index.html");
+    assert!(!body(&page).contains("/topics/energy/"), "{}", body(&page));
+    assert!(body(&page).contains("/people/vladimir-putin/"));
+}
+
+#[test]
 fn a_person_page_lists_briefings_that_only_mention_them() {
     let site = fixture("mentions");
     site.build_ok();
@@ -91,9 +109,19 @@ fn a_person_page_lists_briefings_that_only_mention_them() {
 #[test]
 fn backlinks_go_both_ways() {
     let site = fixture("mentions");
+    // A briefing outside the story, and next to none of it, that links
+    // to code: the story's timeline already links the others.
+    site.write(
+        "content/briefings/2025-09-05-later.md",
+        "---\ntitle: Later on\ndate: 2025-09-05\n---\nSee [the code](@/briefings/2025-09-01-code.md).\n",
+    );
+    site.write(
+        "content/briefings/2025-09-04-between.md",
+        "---\ntitle: In between\ndate: 2025-09-04\n---\nNothing else.\n",
+    );
     site.build_ok();
     let code = site.page("briefings/code/index.html");
-    assert!(links(section(&code, "id=\"backlinks-h\"")).contains(&"/briefings/links/".to_string()));
+    assert!(links(section(&code, "id=\"backlinks-h\"")).contains(&"/briefings/later/".to_string()));
     let linking = site.page("briefings/links/index.html");
     assert!(links(body(&linking)).contains(&"/briefings/code/".to_string()));
     assert!(
@@ -103,7 +131,7 @@ fn backlinks_go_both_ways() {
 }
 
 #[test]
-fn a_story_has_a_timeline_in_date_order_and_earlier_later_links() {
+fn a_story_has_a_timeline_in_date_order_that_links_each_of_its_briefings_once() {
     let site = fixture("mentions");
     site.build_ok();
     let story = site.page("stories/putin-in-china/index.html");
@@ -112,6 +140,22 @@ fn a_story_has_a_timeline_in_date_order_and_earlier_later_links() {
     let off = story.find("/briefings/off/").expect("off");
     assert!(code < links_at && links_at < off, "oldest first");
     let middle = site.page("briefings/links/index.html");
-    assert!(middle.contains(r#"<a rel="prev" class="earlier" href="/briefings/code/">Earlier in this story: Code and headings</a>"#), "{middle}");
-    assert!(middle.contains(r#"<a rel="next" class="later" href="/briefings/off/">Later in this story: Mentions off here</a>"#));
+    assert!(middle.contains(r#"<li><a href="/stories/">Stories</a></li><li><a href="/stories/putin-in-china/">Putin in China</a></li></ol></nav>"#), "breadcrumbs: {middle}");
+    let rail = section(&middle, "id=\"story-h\"");
+    assert!(
+        rail.contains(r#"<a href="/briefings/code/">Code and headings</a>"#),
+        "{rail}"
+    );
+    assert!(
+        rail.contains(r#"<a href="/briefings/off/">Mentions off here</a>"#),
+        "{rail}"
+    );
+    // The timeline has them: previous, next and the lists below do not again.
+    let foot = &middle[middle
+        .find("<footer class=\"briefing-foot\"")
+        .expect("foot")..];
+    assert!(
+        !foot.contains("/briefings/code/") && !foot.contains("/briefings/off/"),
+        "{foot}"
+    );
 }

@@ -26,6 +26,10 @@ pub struct FrontMatter {
     pub slug: Option<String>,
     pub story: Option<String>,
     pub link_mentions: Option<bool>,
+    /// The picture a link to the briefing shows when shared (`og:image`):
+    /// a URL, or a path on the site; with `image_alt`, what it shows.
+    pub image: Option<String>,
+    pub image_alt: Option<String>,
     pub extra: Option<BTreeMap<String, serde_yaml::Value>>,
 }
 
@@ -45,6 +49,9 @@ pub struct TopicProfile {
     #[serde(default, deserialize_with = "names::aliases")]
     pub aliases: Option<Vec<String>>,
     pub slug: Option<String>,
+    /// `false`: its name in a briefing's text is never made a link (a topic
+    /// named by a word that is also common, such as Trade).
+    pub link_mentions: Option<bool>,
     pub extra: Option<BTreeMap<String, serde_yaml::Value>>,
 }
 

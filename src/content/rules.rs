@@ -138,6 +138,24 @@ fn url_position<M>(
 
 /// A briefing's own limits: how many topics and people it lists.
 pub fn check_briefing(loaded: &Loaded<FrontMatter>, limits: &Limits) -> Result<(), Error> {
+    // A shared link shows the picture to everyone; the words are what a
+    // reader who cannot see it gets instead.
+    let alt = loaded.meta.image_alt.as_deref().map(str::trim);
+    match (&loaded.meta.image, alt) {
+        (Some(_), None | Some("")) => {
+            return Err(loaded.error_at(
+                "image",
+                "'image' needs 'image_alt': say in words what the picture shows",
+            ))
+        }
+        (None, Some(_)) => {
+            return Err(loaded.error_at(
+                "image_alt",
+                "'image_alt' without 'image': add the picture, or remove the key",
+            ))
+        }
+        _ => {}
+    }
     for (key, names, limit, setting) in [
         (
             "topics",
@@ -236,6 +254,8 @@ impl FrontMatterText for FrontMatter {
         push(&mut out, "summary", &self.summary);
         push(&mut out, "slug", &self.slug);
         push(&mut out, "story", &self.story);
+        push(&mut out, "image", &self.image);
+        push(&mut out, "image_alt", &self.image_alt);
         push_all(&mut out, "topics", &self.topics);
         push_all(&mut out, "people", &self.people);
         for source in self.sources.iter().flatten() {
@@ -257,6 +277,7 @@ impl FrontMatterText for FrontMatter {
             .flatten()
             .filter_map(|s| s.url.as_deref())
             .map(|url| ("sources", url))
+            .chain(self.image.as_deref().map(|url| ("image", url)))
             .collect()
     }
 }

@@ -15,7 +15,7 @@ use super::{Briefing, Site};
 use crate::config::Config;
 use crate::digest::hash_of;
 use crate::error::{did_you_mean, Error, Errors};
-use crate::markdown::{self, InternalLink, LinkResolver, MarkdownOptions, NoMentions, Rendered};
+use crate::markdown::{self, LinkResolver, MarkdownOptions, NoMentions, Rendered};
 
 impl CachedBody {
     /// Give briefing `b` what its body makes: its HTML, word count and
@@ -259,7 +259,11 @@ impl<'a> BodyRenderer<'a> {
         let (config, site) = (self.config, self.site);
         let link = config.markdown.link_mentions && b.link_mentions;
         let mut listed = HashMap::new();
-        for &t in &b.topics {
+        for &t in b
+            .topics
+            .iter()
+            .filter(|&&t| !site.topics[t].no_mention_links)
+        {
             listed.insert((Kind::Topic, t), config.url(&site.topics[t].path));
         }
         for &p in &b.people {
@@ -317,11 +321,11 @@ pub(super) fn render_markdown(
     let shared_inputs = {
         let mut urls: Vec<(&String, &String)> = addresses.urls.iter().collect();
         urls.sort_unstable();
-        let names: Vec<(&str, &[String])> = site
+        let names: Vec<(&str, &[String], bool)> = site
             .topics
             .iter()
             .chain(&site.people)
-            .map(|s| (s.name.as_str(), s.aliases.as_slice()))
+            .map(|s| (s.name.as_str(), s.aliases.as_slice(), s.no_mention_links))
             .collect();
         hash_of((
             urls,
@@ -388,9 +392,17 @@ pub(super) fn render_markdown(
     let check = |path: &Path,
                  body: &str,
                  body_line: usize,
-                 links: &[InternalLink],
+                 r: &markdown::Rendered,
                  errors: &mut Errors| {
-        for link in links {
+        for &offset in &r.empty_headers {
+            let (line, column) = markdown::line_and_column(body, offset);
+            errors.push(
+                Error::at(path, "a table header cell is empty: give every column a heading, which screen readers read out with each of its cells".to_string())
+                    .on_line(body_line + line - 1)
+                    .on_column(column),
+            );
+        }
+        for link in &r.links {
             let (line, column) = markdown::line_and_column(body, link.offset);
             let place = |message: String| {
                 Error::at(path, message)
@@ -430,10 +442,10 @@ pub(super) fn render_markdown(
         }
     };
     for (b, r) in site.briefings.iter().zip(&briefings) {
-        check(&b.path, &b.body, b.body_line, &r.links, errors);
+        check(&b.path, &b.body, b.body_line, r, errors);
     }
     for ((note, path, _), r) in all_notes.iter().zip(&notes) {
-        check(path, &note.body, note.body_line, &r.links, errors);
+        check(path, &note.body, note.body_line, r, errors);
     }
     drop(all_notes);
 

@@ -37,11 +37,10 @@ impl Names {
                 }
             }
         }
-        // Case is checked after matching: topics match in any case ("energy"
-        // is the Energy topic), people only as written ("Kim", not "kim").
+        // Names match only as written, topics too: "Energy" is the topic,
+        // "energy" in "state energy company" a common word.
         let automaton = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
-            .ascii_case_insensitive(true)
             .build(owners.iter().map(|(_, _, n)| n.as_str()))
             .ok();
         Names { automaton, owners }
@@ -59,7 +58,7 @@ impl Names {
                 continue;
             }
             let (kind, index, name) = &self.owners[m.pattern().as_usize()];
-            if !self.matches(text, m.start(), m.end(), *kind, name) {
+            if !self.matches(text, m.start(), m.end(), name) {
                 continue;
             }
             // "President Xi Jinping": the alias "President Xi" matched first,
@@ -76,7 +75,7 @@ impl Names {
                     if to > end
                         && text.is_char_boundary(to)
                         && to <= text.len()
-                        && self.matches(text, from, to, *kind, other)
+                        && self.matches(text, from, to, other)
                     {
                         end = to;
                     }
@@ -88,17 +87,12 @@ impl Names {
         found
     }
 
-    /// Whether `text[start..end]` is `name` as a whole word, in the case
-    /// its kind asks for.
-    fn matches(&self, text: &str, start: usize, end: usize, kind: Kind, name: &str) -> bool {
+    /// Whether `text[start..end]` is `name`, as written, as a whole word.
+    fn matches(&self, text: &str, start: usize, end: usize, name: &str) -> bool {
         let Some(found) = text.get(start..end) else {
             return false;
         };
-        let case_ok = if kind == Kind::Topic {
-            found.eq_ignore_ascii_case(name)
-        } else {
-            found == name
-        };
+        let case_ok = found == name;
         let before = text[..start].chars().next_back();
         let after = text[end..].chars().next();
         case_ok
@@ -182,7 +176,7 @@ mod tests {
         ];
         let topics = [subject("Energy", &[])];
         let names = Names::new(&topics, &people);
-        let found = names.find("President Xi met Kimball; Xian is a city; energy, Kim.");
+        let found = names.find("President Xi met Kimball; Xian is a city; Energy, Kim.");
         assert_eq!(
             found,
             [
@@ -191,6 +185,15 @@ mod tests {
                 (50, 53, Kind::Person, 1)
             ]
         );
+    }
+
+    #[test]
+    fn topics_match_only_as_written() {
+        let topics = [subject("Energy", &[])];
+        let names = Names::new(&topics, &[]);
+        assert!(names
+            .find("China's state energy company, ENERGY")
+            .is_empty());
     }
 
     #[test]

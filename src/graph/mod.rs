@@ -27,6 +27,14 @@ pub use patch::{patch_bodies, Patched};
 pub use related::RelatedMemo;
 pub use subjects::{Directory, Person, Subject, Topic};
 
+/// A briefing's social-card picture.
+#[derive(Debug, Clone)]
+pub struct Image {
+    pub url: String,
+    /// What it shows, in words.
+    pub alt: String,
+}
+
 /// A briefing as the site means it.
 #[derive(Debug, Clone)]
 pub struct Briefing {
@@ -42,6 +50,8 @@ pub struct Briefing {
     pub topics: Vec<usize>,
     pub people: Vec<usize>,
     pub sources: Vec<Source>,
+    /// The picture a shared link shows, as written (a URL or a site path).
+    pub image: Option<Image>,
     pub story: Option<usize>,
     pub draft: bool,
     pub extra: BTreeMap<String, serde_yaml::Value>,
@@ -368,6 +378,11 @@ fn prepare_briefing(
         topics: Vec::new(),
         people: Vec::new(),
         sources: meta.sources.unwrap_or_default(),
+        // The load stage's rules hold an image to having its words.
+        image: meta.image.map(|url| Image {
+            url,
+            alt: meta.image_alt.unwrap_or_default().trim().to_string(),
+        }),
         story: None,
         draft: meta.draft.unwrap_or(false),
         extra: meta.extra.unwrap_or_default(),

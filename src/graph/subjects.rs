@@ -28,6 +28,8 @@ pub struct Subject {
     /// Line of the name in `defined_in`, when it comes from a briefing.
     pub defined_line: Option<usize>,
     pub has_profile: bool,
+    /// Its profile says `link_mentions: false`: mentions stay plain text.
+    pub no_mention_links: bool,
     /// Indexes into `Site::briefings`, newest first.
     pub briefings: Vec<usize>,
     /// Briefings that name it in their text without listing it, newest first.
@@ -67,6 +69,7 @@ pub struct ProfileFields<'a> {
     pub slug: Option<&'a str>,
     pub description: Option<&'a str>,
     pub portrait: Option<&'a str>,
+    pub link_mentions: Option<bool>,
     pub extra: Option<&'a BTreeMap<String, serde_yaml::Value>>,
 }
 
@@ -78,6 +81,7 @@ impl<'a> From<&'a TopicProfile> for ProfileFields<'a> {
             slug: p.slug.as_deref(),
             description: p.description.as_deref(),
             portrait: None,
+            link_mentions: p.link_mentions,
             extra: p.extra.as_ref(),
         }
     }
@@ -91,6 +95,7 @@ impl<'a> From<&'a PersonProfile> for ProfileFields<'a> {
             slug: p.slug.as_deref(),
             description: p.role.as_deref(),
             portrait: p.portrait.as_deref(),
+            link_mentions: None,
             extra: p.extra.as_ref(),
         }
     }
@@ -168,6 +173,7 @@ impl Directory {
                 portrait: fields.portrait.map(str::to_string),
                 defined_in: profile.path.clone(),
                 has_profile: true,
+                no_mention_links: fields.link_mentions == Some(false),
                 extra: fields.extra.cloned().unwrap_or_default(),
                 note: Note::new(profile.body.clone(), profile.body_line),
                 key: Some(profile.key.clone()),

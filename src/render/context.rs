@@ -3,6 +3,7 @@
 //! lists it (Tera values are reference-counted), so a page's context costs
 //! what the page shows, not what the site holds.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use rayon::prelude::*;
@@ -49,10 +50,21 @@ pub fn day_iso(date: &Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
-/// `2 September 2025, 10:00 UTC+08:00`, or only the day when no time was written.
-pub fn day_and_time(date: &Date) -> String {
+/// `2 September 2025, 20:00 CST` in the site's `timezone`, with the zone's
+/// abbreviation; without one, in the offset the time was written with
+/// (`10:00 UTC+08:00`). Only the day when no time was written: a day has
+/// no instant to move into another zone.
+pub fn day_and_time(date: &Date, zone: Option<chrono_tz::Tz>) -> String {
     if date.date_only {
         return day(date);
+    }
+    if let Some(zone) = zone {
+        let local = date.instant.with_timezone(&zone);
+        let shown = Date {
+            instant: local.fixed_offset(),
+            date_only: false,
+        };
+        return format!("{}, {}", day(&shown), local.format("%H:%M %Z"));
     }
     let offset = date.instant.format("%:z").to_string();
     let zone = if offset == "+00:00" {
@@ -63,20 +75,26 @@ pub fn day_and_time(date: &Date) -> String {
     format!("{}, {} {zone}", day(date), date.instant.format("%H:%M"))
 }
 
+/// A title, summary or name as pages show it: with the typographic
+/// punctuation its body gets (the stored text stays as written).
+pub fn typographic<'t>(config: &Config, text: &'t str) -> Cow<'t, str> {
+    crate::markdown::typographic(text, config.markdown.smart_punctuation)
+}
+
 /// A topic or person as a chip on a card: only what a link needs, so a
 /// briefing joining a topic changes no other briefing's card.
 #[derive(Serialize)]
 struct SubjectLink<'a> {
-    name: &'a str,
+    name: Cow<'a, str>,
     url: String,
 }
 
 /// A topic or person in the topic or people index.
 #[derive(Serialize)]
 pub struct IndexEntry<'a> {
-    pub name: &'a str,
+    pub name: Cow<'a, str>,
     pub url: String,
-    pub description: Option<&'a str>,
+    pub description: Option<Cow<'a, str>>,
     pub count: usize,
 }
 
@@ -88,9 +106,9 @@ pub fn index_entries<'a>(
     let mut entries: Vec<IndexEntry<'a>> = subjects
         .iter()
         .map(|s| IndexEntry {
-            name: &s.name,
+            name: typographic(config, &s.name),
             url: config.url(&s.path),
-            description: s.description.as_deref(),
+            description: s.description.as_deref().map(|d| typographic(config, d)),
             count: s.briefings.len(),
         })
         .collect();
@@ -103,13 +121,13 @@ pub fn index_entries<'a>(
 /// (Tera's maps do not serialize in a fixed order).
 #[derive(Serialize)]
 struct Card<'a, L> {
-    title: &'a str,
+    title: Cow<'a, str>,
     url: String,
     permalink: String,
     date: String,
     date_iso: String,
     day_iso: String,
-    summary: &'a str,
+    summary: Cow<'a, str>,
     reading_time: usize,
     topics: Vec<L>,
     people: Vec<L>,
@@ -197,7 +215,7 @@ impl<'a> Shared<'a> {
     ) -> Shared<'a> {
         let link = |s: &crate::graph::Subject| {
             Value::from_serializable(&SubjectLink {
-                name: &s.name,
+                name: typographic(config, &s.name),
                 url: config.url(&s.path),
             })
         };
@@ -294,7 +312,7 @@ impl<'a> Shared<'a> {
             Subject::Person => &self.site.people[i],
         };
         SubjectLink {
-            name: &s.name,
+            name: typographic(self.config, &s.name),
             url: self.config.url(&s.path),
         }
     }
@@ -331,13 +349,13 @@ fn card<'a, L>(
     link: impl Fn(Subject, usize) -> L,
 ) -> Card<'a, L> {
     Card {
-        title: &b.title,
+        title: typographic(config, &b.title),
         url: config.url(&b.url_path),
         permalink: config.permalink(&b.url_path),
         date: day(&b.date),
         date_iso: b.date.instant.to_rfc3339(),
         day_iso: day_iso(&b.date),
-        summary: &b.summary,
+        summary: typographic(config, &b.summary),
         reading_time: b.reading_time,
         topics: b.topics.iter().map(|&t| link(Subject::Topic, t)).collect(),
         people: b.people.iter().map(|&p| link(Subject::Person, p)).collect(),
@@ -357,6 +375,8 @@ pub struct SiteValues<'a> {
     pub stylesheet: String,
     pub pages: Vec<NavLink>,
     pub extra: &'a std::collections::BTreeMap<String, serde_yaml::Value>,
+    /// The social-card picture of pages without their own, absolute.
+    pub image: Option<String>,
     pub briefing_count: usize,
     /// The site's own feeds, for every page's `<link rel="alternate">`.
     pub feeds: Vec<super::feeds::FeedLink>,
@@ -387,6 +407,7 @@ pub fn site_values<'a>(config: &'a Config, site: &Site) -> SiteValues<'a> {
             })
             .collect(),
         extra: &config.extra,
+        image: config.image.as_deref().map(|i| config.absolute(i)),
         briefing_count: site.briefings.len(),
         feeds: super::feeds::feed_links(config, site, super::feeds::FeedOwner::Site),
     }
@@ -399,8 +420,14 @@ pub struct SourceValue<'a> {
 }
 
 #[derive(Serialize)]
+pub struct ImageValue<'a> {
+    pub url: String,
+    pub alt: &'a str,
+}
+
+#[derive(Serialize)]
 pub struct BriefingPage<'a, L> {
-    pub title: &'a str,
+    pub title: Cow<'a, str>,
     pub url: String,
     pub permalink: String,
     pub date: String,
@@ -408,12 +435,14 @@ pub struct BriefingPage<'a, L> {
     pub date_iso: String,
     pub updated: Option<String>,
     pub updated_iso: Option<String>,
-    pub summary: &'a str,
+    pub summary: Cow<'a, str>,
     pub word_count: usize,
     pub reading_time: usize,
     pub topics: Vec<L>,
     pub people: Vec<L>,
     pub sources: Vec<SourceValue<'a>>,
+    /// Its own social-card picture, absolute.
+    pub image: Option<ImageValue<'a>>,
     pub story: Option<NavLink>,
     pub extra: &'a std::collections::BTreeMap<String, serde_yaml::Value>,
     pub draft: bool,
@@ -427,15 +456,15 @@ impl<'a, L> BriefingPage<'a, L> {
         link: impl Fn(Subject, usize) -> L,
     ) -> Self {
         BriefingPage {
-            title: &b.title,
+            title: typographic(config, &b.title),
             url: config.url(&b.url_path),
             permalink: config.permalink(&b.url_path),
             date: day(&b.date),
-            date_time: day_and_time(&b.date),
+            date_time: day_and_time(&b.date, config.zone),
             date_iso: b.date.instant.to_rfc3339(),
             updated: b.updated.as_ref().map(day),
             updated_iso: b.updated.as_ref().map(|d| d.instant.to_rfc3339()),
-            summary: &b.summary,
+            summary: typographic(config, &b.summary),
             word_count: b.word_count,
             reading_time: b.reading_time,
             topics: b.topics.iter().map(|&t| link(Subject::Topic, t)).collect(),
@@ -448,8 +477,12 @@ impl<'a, L> BriefingPage<'a, L> {
                     url: s.url.as_deref(),
                 })
                 .collect(),
+            image: b.image.as_ref().map(|i| ImageValue {
+                url: config.absolute(&i.url),
+                alt: &i.alt,
+            }),
             story: b.story.map(|s| NavLink {
-                title: site.stories[s].name.clone(),
+                title: typographic(config, &site.stories[s].name).into_owned(),
                 url: config.url(&site.stories[s].url_path),
             }),
             extra: &b.extra,
@@ -460,10 +493,10 @@ impl<'a, L> BriefingPage<'a, L> {
 
 #[derive(Serialize)]
 pub struct SubjectPage<'a> {
-    pub name: &'a str,
+    pub name: Cow<'a, str>,
     pub url: String,
     pub permalink: String,
-    pub description: Option<&'a str>,
+    pub description: Option<Cow<'a, str>>,
     pub aliases: &'a [String],
     pub portrait: Option<String>,
     pub has_profile: bool,
@@ -474,10 +507,10 @@ pub struct SubjectPage<'a> {
 impl<'a> SubjectPage<'a> {
     pub fn new(config: &Config, s: &'a crate::graph::Subject) -> Self {
         SubjectPage {
-            name: &s.name,
+            name: typographic(config, &s.name),
             url: config.url(&s.path),
             permalink: config.permalink(&s.path),
-            description: s.description.as_deref(),
+            description: s.description.as_deref().map(|d| typographic(config, d)),
             aliases: &s.aliases,
             portrait: s.portrait.as_ref().map(|p| {
                 if p.contains("://") {
@@ -496,6 +529,27 @@ impl<'a> SubjectPage<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_are_shown_in_the_sites_zone_with_its_abbreviation() {
+        let date = Date::parse("2025-09-02T21:00:00-04:00").expect("a date");
+        let shanghai: chrono_tz::Tz = "Asia/Shanghai".parse().expect("a zone");
+        assert_eq!(
+            day_and_time(&date, Some(shanghai)),
+            "3 September 2025, 09:00 CST"
+        );
+        let new_york: chrono_tz::Tz = "America/New_York".parse().expect("a zone");
+        assert_eq!(
+            day_and_time(&date, Some(new_york)),
+            "2 September 2025, 21:00 EDT"
+        );
+        assert_eq!(
+            day_and_time(&date, None),
+            "2 September 2025, 21:00 UTC-04:00"
+        );
+        let day_only = Date::parse("2025-09-02").expect("a date");
+        assert_eq!(day_and_time(&day_only, Some(shanghai)), "2 September 2025");
+    }
 
     #[test]
     fn days_read_as_chrono_writes_them() {

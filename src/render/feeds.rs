@@ -10,6 +10,7 @@ use aho_corasick::AhoCorasick;
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
+use super::context::typographic;
 use crate::config::Config;
 use crate::error::Error;
 use crate::graph::{Briefing, Site};
@@ -189,16 +190,17 @@ struct Formats {
 /// A briefing as a feed shows it.
 #[derive(Serialize)]
 struct Item<'a> {
-    title: &'a str,
+    /// Title and summary with the typographic punctuation pages show.
+    title: Cow<'a, str>,
     /// Its permalink.
     url: String,
     #[serde(serialize_with = "instant")]
     date: DateTime<FixedOffset>,
     #[serde(serialize_with = "instant")]
     modified: DateTime<FixedOffset>,
-    summary: &'a str,
+    summary: Cow<'a, str>,
     body: Body<'a>,
-    topics: Vec<&'a str>,
+    topics: Vec<Cow<'a, str>>,
     /// The briefings the item is made from (one, or an edition's).
     #[serde(skip)]
     shows: Vec<u32>,
@@ -215,11 +217,11 @@ impl<'a> Item<'a> {
     fn briefing(config: &Config, site: &'a Site, i: usize) -> Item<'a> {
         let b = &site.briefings[i];
         Item {
-            title: &b.title,
+            title: typographic(config, &b.title),
             url: config.permalink(&b.url_path),
             date: b.date.instant,
             modified: modified(b),
-            summary: &b.summary,
+            summary: typographic(config, &b.summary),
             body: Body {
                 html: Cow::Borrowed(&b.html),
                 digest: b.html_hash,
@@ -227,7 +229,7 @@ impl<'a> Item<'a> {
             topics: b
                 .topics
                 .iter()
-                .map(|&t| site.topics[t].name.as_str())
+                .map(|&t| typographic(config, &site.topics[t].name))
                 .collect(),
             shows: vec![i as u32],
         }
@@ -239,11 +241,11 @@ impl<'a> Item<'a> {
         let edition = &site.editions[e];
         let html = edition_html(config, site, edition);
         Item {
-            title: &edition.title,
+            title: typographic(config, &edition.title),
             url: config.permalink(&edition.url_path),
             date: edition.date.instant,
             modified: edition.date.instant,
-            summary: &edition.summary,
+            summary: typographic(config, &edition.summary),
             body: Body {
                 digest: crate::digest::hash_of(&html),
                 html: Cow::Owned(html),
@@ -259,7 +261,8 @@ fn edition_html(config: &Config, site: &Site, edition: &crate::graph::Edition) -
     let mut html = String::from(&*edition.note.html);
     let item = |html: &mut String, i: usize, heading: bool| {
         let b = &site.briefings[i];
-        let (title, summary) = (html_text(&b.title), html_text(&b.summary));
+        let title = html_text(&typographic(config, &b.title));
+        let summary = html_text(&typographic(config, &b.summary));
         let url = config.url(&b.url_path);
         if heading {
             html.push_str(&format!(
@@ -284,7 +287,7 @@ fn edition_html(config: &Config, site: &Site, edition: &crate::graph::Edition) -
     };
     list(&mut html, &edition.briefings);
     for section in &edition.sections {
-        let title = html_text(&section.title);
+        let title = html_text(&typographic(config, &section.title));
         html.push_str(&format!("<h3>{title}</h3>\n"));
         list(&mut html, &section.briefings);
     }
@@ -376,7 +379,7 @@ impl<'a> Feed<'a> {
                         permalink: true,
                     }),
                     pub_date: Some(b.date.to_rfc2822()),
-                    description: Some(html_text(b.summary)),
+                    description: Some(html_text(&b.summary)),
                     content: self.content(b),
                     categories: b
                         .topics
@@ -449,13 +452,13 @@ impl<'a> Feed<'a> {
             .map(|b| {
                 let url = b.url.clone();
                 Entry {
-                    title: Text::plain(b.title),
+                    title: Text::plain(b.title.to_string()),
                     id: url.clone(),
                     updated: b.modified,
                     published: Some(b.date),
                     authors: vec![person()],
                     links: vec![link(url, "alternate", Some("text/html"))],
-                    summary: (!b.summary.is_empty()).then(|| Text::plain(b.summary)),
+                    summary: (!b.summary.is_empty()).then(|| Text::plain(b.summary.to_string())),
                     content: self.content(b).map(|html| Content {
                         value: Some(html),
                         content_type: Some("html".into()),
@@ -526,13 +529,13 @@ impl<'a> Feed<'a> {
                     JsonItem {
                         id: url.clone(),
                         url,
-                        title: b.title,
+                        title: &b.title,
                         content_html: self.content(b),
-                        content_text: (!self.full_content).then_some(b.summary),
-                        summary: (!b.summary.is_empty()).then_some(b.summary),
+                        content_text: (!self.full_content).then_some(&*b.summary),
+                        summary: (!b.summary.is_empty()).then_some(&*b.summary),
                         date_published: b.date.to_rfc3339(),
                         date_modified: b.modified.to_rfc3339(),
-                        tags: b.topics.clone(),
+                        tags: b.topics.iter().map(|t| &**t).collect(),
                         authors: vec![JsonAuthor { name: author.name }],
                     }
                 })

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
-use super::context::{index_entries, Memo, NavLink, Shared, SubjectPage};
+use super::context::{index_entries, typographic, Memo, NavLink, Shared, SubjectPage};
 use super::feeds::{self, FeedOwner};
 use super::fields::Fields;
 use super::{email, search};
@@ -303,11 +303,12 @@ pub static KINDS: &[PageKind] = &[
         paginated: None,
         fields: |shared, i, f| {
             let story = &shared.site.stories[i];
-            f.data("title", &story.name);
+            let name = typographic(shared.config, &story.name);
+            f.data("title", name.clone());
             f.data(
                 "story",
                 NavLink {
-                    title: story.name.clone(),
+                    title: name.into_owned(),
                     url: shared.config.url(&story.url_path),
                 },
             );
@@ -350,7 +351,7 @@ pub static KINDS: &[PageKind] = &[
             let edition = &shared.site.editions[i];
             f.data("previous_edition", link(edition.previous));
             f.data("next_edition", link(edition.next));
-            f.data("title", &edition.title);
+            f.data("title", typographic(shared.config, &edition.title));
         },
         finish: None,
     },
@@ -365,7 +366,10 @@ pub static KINDS: &[PageKind] = &[
         paginated: None,
         fields: |shared, i, f| {
             edition_fields(shared, i, f);
-            f.data("title", &shared.site.editions[i].title);
+            f.data(
+                "title",
+                typographic(shared.config, &shared.site.editions[i].title),
+            );
         },
         finish: Some(email::html),
     },
@@ -382,7 +386,7 @@ pub static KINDS: &[PageKind] = &[
             edition_fields(shared, i, f);
             let edition = &shared.site.editions[i];
             f.data("note_text", email::html_to_text(&edition.note.html));
-            f.data("title", &edition.title);
+            f.data("title", typographic(shared.config, &edition.title));
         },
         finish: Some(email::text),
     },
@@ -402,11 +406,12 @@ pub static KINDS: &[PageKind] = &[
         paginated: None,
         fields: |shared, i, f| {
             let page = &shared.site.pages[i];
-            f.data("title", &page.title);
+            let title = typographic(shared.config, &page.title);
+            f.data("title", title.clone());
             f.data(
                 "page",
                 NavLink {
-                    title: page.title.clone(),
+                    title: title.into_owned(),
                     url: shared.config.url(&page.url_path),
                 },
             );
@@ -719,29 +724,37 @@ fn briefing_fields<'a>(shared: &Shared<'a>, i: usize, f: &mut Fields<'a>) {
     f.memo("page", Memo::Page, i);
     f.memo("json_ld", Memo::JsonLd, i);
     f.body("content", i);
-    f.data("title", &b.title);
+    f.data("title", typographic(shared.config, &b.title));
     let editions: Vec<EditionLink> = b
         .editions
         .iter()
         .map(|&e| edition_link(shared.config, &site.editions[e]))
         .collect();
     f.data("editions", editions);
-    f.card("previous", b.previous);
-    f.card("next", b.next);
-    f.cards("related", &b.related[..]);
-    f.cards("backlinks", &b.backlinks[..]);
+    // Each other briefing is linked once in the page's navigation, in the
+    // first place it has: the story's timeline (the story is why a reader
+    // came), then previous and next, then the briefings linking here (an
+    // editor's choice), then related ones (a guess). Links in the body
+    // stay as written.
+    let mut shown: Vec<usize> = vec![i];
     if let Some(s) = b.story {
         let story = &site.stories[s];
+        shown.extend(&story.briefings);
         f.cards("story_briefings", &story.briefings[..]);
-        // The timeline is oldest first: earlier is before this one.
-        let at = story.briefings.iter().position(|&x| x == i);
-        let earlier = at
-            .and_then(|p| p.checked_sub(1))
-            .map(|p| story.briefings[p]);
-        let later = at.and_then(|p| story.briefings.get(p + 1).copied());
-        f.card("story_earlier", earlier);
-        f.card("story_later", later);
     }
+    let mut once = |list: &mut dyn Iterator<Item = usize>| -> Vec<usize> {
+        let fresh: Vec<usize> = list.filter(|x| !shown.contains(x)).collect();
+        shown.extend(&fresh);
+        fresh
+    };
+    let previous = once(&mut b.previous.into_iter()).first().copied();
+    let next = once(&mut b.next.into_iter()).first().copied();
+    f.card("previous", previous);
+    f.card("next", next);
+    let backlinks = once(&mut b.backlinks.iter().copied());
+    let related = once(&mut b.related.iter().copied());
+    f.cards("backlinks", backlinks);
+    f.cards("related", related);
 }
 
 fn subject_fields<'a>(shared: &Shared<'a>, owner: FeedOwner, f: &mut Fields<'a>) {
@@ -758,7 +771,7 @@ fn subject_fields<'a>(shared: &Shared<'a>, owner: FeedOwner, f: &mut Fields<'a>)
     let mentioned = &subject.mentioned_in[..subject.mentioned_in.len().min(MENTIONED)];
     f.cards("mentioned_in", mentioned);
     f.data("mentioned_count", subject.mentioned_in.len());
-    f.data("title", &subject.name);
+    f.data("title", typographic(config, &subject.name));
 }
 
 /// What an edition's page, e-mail and text show of it: the edition, its
@@ -789,12 +802,12 @@ fn edition_origin(site: &Site, i: usize) -> Option<Origin> {
 /// An edition as its pages show it.
 #[derive(Serialize)]
 struct EditionValue<'a> {
-    title: &'a str,
+    title: Cow<'a, str>,
     url: String,
     permalink: String,
     date: String,
     date_iso: String,
-    summary: &'a str,
+    summary: Cow<'a, str>,
     /// The e-mail versions.
     email_html: String,
     email_text: String,
@@ -806,12 +819,12 @@ struct EditionValue<'a> {
 impl<'a> EditionValue<'a> {
     fn new(config: &Config, e: &'a Edition) -> Self {
         EditionValue {
-            title: &e.title,
+            title: typographic(config, &e.title),
             url: config.url(&e.url_path),
             permalink: config.permalink(&e.url_path),
             date: super::context::day(&e.date),
             date_iso: e.date.instant.to_rfc3339(),
-            summary: &e.summary,
+            summary: typographic(config, &e.summary),
             email_html: config.url(&format!("{}email.html", e.url_path)),
             email_text: config.url(&format!("{}email.txt", e.url_path)),
             index: config.permalink("editions/"),
@@ -823,7 +836,7 @@ impl<'a> EditionValue<'a> {
 /// A link to an edition.
 #[derive(Serialize)]
 struct EditionLink<'a> {
-    title: &'a str,
+    title: Cow<'a, str>,
     url: String,
     date: String,
     date_iso: String,
@@ -831,7 +844,7 @@ struct EditionLink<'a> {
 
 fn edition_link<'a>(config: &Config, e: &'a Edition) -> EditionLink<'a> {
     EditionLink {
-        title: &e.title,
+        title: typographic(config, &e.title),
         url: config.url(&e.url_path),
         date: super::context::day(&e.date),
         date_iso: super::context::day_iso(&e.date),
@@ -841,11 +854,11 @@ fn edition_link<'a>(config: &Config, e: &'a Edition) -> EditionLink<'a> {
 /// An edition in the list of all editions.
 #[derive(Serialize)]
 struct EditionEntry<'a> {
-    title: &'a str,
+    title: Cow<'a, str>,
     url: String,
     date: String,
     date_iso: String,
-    summary: &'a str,
+    summary: Cow<'a, str>,
     count: usize,
 }
 
@@ -853,11 +866,11 @@ fn edition_entries<'a>(config: &Config, site: &'a Site) -> Vec<EditionEntry<'a>>
     site.editions
         .iter()
         .map(|e| EditionEntry {
-            title: &e.title,
+            title: typographic(config, &e.title),
             url: config.url(&e.url_path),
             date: super::context::day(&e.date),
             date_iso: super::context::day_iso(&e.date),
-            summary: &e.summary,
+            summary: typographic(config, &e.summary),
             count: e.carried().count(),
         })
         .collect()
@@ -916,7 +929,7 @@ impl MonthLink {
 /// A running story in the stories index.
 #[derive(Serialize)]
 struct StoryEntry<'a> {
-    title: &'a str,
+    title: Cow<'a, str>,
     url: String,
     count: usize,
     /// The day of its newest briefing, as shown and as ISO.
@@ -938,7 +951,7 @@ fn story_entries<'a>(config: &Config, site: &'a Site) -> Vec<StoryEntry<'a>> {
         .map(|(newest, s)| {
             let date = &site.briefings[newest].date;
             StoryEntry {
-                title: &s.name,
+                title: typographic(config, &s.name),
                 url: config.url(&s.url_path),
                 count: s.briefings.len(),
                 latest: super::context::day(date),
