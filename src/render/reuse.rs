@@ -64,6 +64,22 @@ impl<'a> Reuse<'a> {
         kept
     }
 
+    /// Whether every one of `paths`, made from what `print` digests, is kept.
+    fn all_kept(
+        &mut self,
+        paths: Vec<String>,
+        print: u64,
+        keep: &mut dyn FnMut(&str) -> bool,
+    ) -> bool {
+        // Once one file is missing, the others are rendered anyway.
+        let mut all = true;
+        for path in paths {
+            all = all && self.previous.get(&path) == Some(&print) && keep(&path);
+            self.prints.insert(path, print);
+        }
+        all
+    }
+
     /// The pages of `jobs` to render.
     pub fn pages(&mut self, jobs: &[PageJob], keep: &mut dyn FnMut(&str) -> bool) -> Vec<PageJob> {
         let (renderer, site) = (self.renderer, self.renderer.site);
@@ -115,13 +131,13 @@ impl<'a> Reuse<'a> {
         let mut files = Vec::new();
         let (entries, search) = rayon::join(
             || sitemap::entries(config, site, jobs),
-            || search::entries(config, site),
+            || search::digest(config, site),
         );
         if !self.kept(sitemap::SITEMAP.into(), digest_of(&entries), keep) {
             files.push(sitemap::sitemap(&entries)?);
         }
-        if !self.kept(search::INDEX_FILE.into(), digest_of(&search), keep) {
-            files.push(search::index(&search)?);
+        if !self.all_kept(search::paths(site), search, keep) {
+            files.extend(search::files(config, site)?);
         }
         files.push(sitemap::news_sitemap(config, site, sitemap::build_time())?);
         files.push(sitemap::robots(config));
