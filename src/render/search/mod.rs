@@ -27,7 +27,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 use serde::Serialize;
-use xxhash_rust::xxh3::xxh3_64;
+use xxhash_rust::xxh3::xxh3_128;
 
 use crate::config::Config;
 use crate::digest::Digest;
@@ -117,9 +117,11 @@ struct Terms {
 
 #[derive(Clone, Copy)]
 struct Term {
-    /// XXH3 of the term: shards group postings by it, which sorts numbers
-    /// instead of hashing strings scattered over every briefing's text.
-    hash: u64,
+    /// XXH3-128 of the term: shards group postings by it, which sorts
+    /// numbers instead of reading strings scattered over every briefing's
+    /// memory, a cache miss a posting. 128 bits: two terms of one hash
+    /// are not going to happen (about 10^-26 for a million terms).
+    hash: u128,
     shard: u32,
     start: u32,
     end: u32,
@@ -140,15 +142,14 @@ impl Terms {
         // A hash set, not a sort of every word: a body repeats most of its
         // words. The title comes first, so a term's first occurrence says
         // whether the title has it.
-        let words = text::words(&folded);
         let mut seen: FxHashSet<&str> =
-            FxHashSet::with_capacity_and_hasher(words.len() / 2, Default::default());
+            FxHashSet::with_capacity_and_hasher(folded.len() / 16, Default::default());
         let mut terms = Vec::new();
-        for (a, b) in words {
+        for (a, b) in text::words(&folded) {
             let term = &folded[a..b];
             if seen.insert(term) {
                 terms.push(Term {
-                    hash: xxh3_64(term.as_bytes()),
+                    hash: xxh3_128(term.as_bytes()),
                     shard: shard_of(term, shards),
                     start: a as u32,
                     end: b as u32,
@@ -174,6 +175,16 @@ impl Terms {
     fn term(&self, t: &Term) -> &str {
         &self.folded[t.start as usize..t.end as usize]
     }
+}
+
+/// A briefing that has a term, dealt to the term's shard.
+#[derive(Clone, Copy)]
+struct Posting {
+    hash: (u64, u64),
+    /// The briefing's id, and whether its title has the term (low bit).
+    id_title: u32,
+    /// The term's place in its briefing's list.
+    term: u32,
 }
 
 /// A term's postings: all briefings, then those with it in the title when
@@ -212,48 +223,34 @@ pub fn files(config: &Config, site: &Site) -> Result<Vec<Output>, Error> {
         .enumerate()
         .map(|(chunk, records)| json(format!("{BRIEFINGS}{chunk}.json"), &records))
         .collect::<Result<Vec<_>, Error>>()?;
-    // Every briefing's terms, dealt to their shards: (term hash, id, the
-    // term's place in its briefing's list).
-    let mut dealt: Vec<Vec<(u64, u32, u32)>> = vec![Vec::new(); shards as usize];
+    // Every briefing's terms, dealt to their shards in id order.
+    let mut dealt: Vec<Vec<Posting>> = vec![Vec::new(); shards as usize];
     for (id, doc) in docs.iter().enumerate() {
         for (i, t) in doc.terms.iter().enumerate() {
-            dealt[t.shard as usize].push((t.hash, id as u32, i as u32));
+            dealt[t.shard as usize].push(Posting {
+                hash: ((t.hash >> 64) as u64, t.hash as u64),
+                id_title: (id as u32) << 1 | t.title as u32,
+                term: i as u32,
+            });
         }
     }
     let shard_files = dealt
         .into_par_iter()
         .enumerate()
         .map(|(shard, mut postings)| {
-            postings.sort_unstable();
-            let term = |&(_, id, i): &(u64, u32, u32)| {
-                let doc = &docs[id as usize];
-                (
-                    doc.term(&doc.terms[i as usize]),
-                    doc.terms[i as usize].title,
-                )
-            };
+            postings.sort_unstable_by_key(|p| (p.hash, p.id_title));
             let mut lists: BTreeMap<&str, (Vec<u32>, Vec<u32>)> = BTreeMap::new();
-            for run in postings.chunk_by(|a, b| a.0 == b.0) {
-                let first = term(&run[0]).0;
-                let (mut all, mut title) = (Vec::with_capacity(run.len()), Vec::new());
-                for posting in run {
-                    let (name, in_title) = term(posting);
-                    if name != first {
-                        // Two terms of one hash (about one site in 10^8):
-                        // the string decides, not the hash.
-                        let (all, title) = lists.entry(name).or_default();
-                        all.push(posting.1);
-                        if in_title {
-                            title.push(posting.1);
-                        }
-                        continue;
-                    }
-                    all.push(posting.1);
-                    if in_title {
-                        title.push(posting.1);
-                    }
-                }
-                lists.insert(first, (all, title));
+            for run in postings.chunk_by(|a, b| a.hash == b.hash) {
+                // One string a term, from its first posting.
+                let doc = &docs[(run[0].id_title >> 1) as usize];
+                let name = doc.term(&doc.terms[run[0].term as usize]);
+                let all = run.iter().map(|p| p.id_title >> 1).collect();
+                let title = run
+                    .iter()
+                    .filter(|p| p.id_title & 1 == 1)
+                    .map(|p| p.id_title >> 1)
+                    .collect();
+                lists.insert(name, (all, title));
             }
             let encoded: BTreeMap<&str, Postings> = lists
                 .into_iter()

@@ -10,27 +10,24 @@ use unicode_normalization::UnicodeNormalization;
 /// case: what `search.js` does with `normalize("NFKD")`, its `replace` and
 /// `toLowerCase()`.
 pub fn fold(text: &str) -> String {
-    if text.is_ascii() {
-        return text.to_ascii_lowercase();
-    }
-    // Piece by piece between spaces: no rule of NFKD or of lower-casing
-    // (the final sigma's) looks across white space, so this is the whole
-    // text's fold, and the ASCII words, most of them, skip the tables.
     let mut folded = String::with_capacity(text.len());
-    for (i, piece) in text.split(' ').enumerate() {
-        if i > 0 {
-            folded.push(' ');
-        }
-        if piece.is_ascii() {
-            folded.push_str(piece);
-        } else {
-            let stripped: String = piece
-                .nfkd()
-                .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
-                .collect();
-            folded.push_str(&stripped.to_lowercase());
-        }
+    // Piece by piece between spaces: no rule of NFKD or of lower-casing
+    // (the final sigma's) looks across a space, so this is the whole
+    // text's fold. Only the pieces with a non-ASCII character go through
+    // the tables; the ASCII between them is copied in one go.
+    let mut rest = text;
+    while let Some(at) = rest.bytes().position(|b| b >= 0x80) {
+        let start = rest[..at].rfind(' ').map_or(0, |s| s + 1);
+        let end = rest[at..].find(' ').map_or(rest.len(), |e| at + e);
+        folded.push_str(&rest[..start]);
+        let stripped: String = rest[start..end]
+            .nfkd()
+            .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
+            .collect();
+        folded.push_str(&stripped.to_lowercase());
+        rest = &rest[end..];
     }
+    folded.push_str(rest);
     // The ASCII pieces, lowered in one pass; the others are lower already.
     folded.make_ascii_lowercase();
     folded
@@ -43,74 +40,66 @@ pub fn is_word_char(c: char) -> bool {
 }
 
 /// The words of folded `text`, each with its byte range.
-pub fn words(folded: &str) -> Vec<(usize, usize)> {
+pub fn words(folded: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     let bytes = folded.as_bytes();
-    let mut words = Vec::new();
-    let mut start = None;
     let mut at = 0;
-    while at < bytes.len() {
-        // ASCII without decoding: the common case, and the hot loop.
-        let (word, len) = if bytes[at] < 0x80 {
+    // Whether the character at `at` is part of a word, and its length. ASCII
+    // without decoding: the common case, and the hot loop.
+    let class = move |at: usize| {
+        if bytes[at] < 0x80 {
             (bytes[at].is_ascii_alphanumeric(), 1)
         } else {
             let c = folded[at..].chars().next().unwrap_or(' ');
             (is_word_char(c), c.len_utf8())
-        };
-        match (word, start) {
-            (true, None) => start = Some(at),
-            (false, Some(from)) => {
-                words.push((from, at));
-                start = None;
-            }
-            _ => {}
         }
-        at += len;
-    }
-    if let Some(from) = start {
-        words.push((from, bytes.len()));
-    }
-    words
+    };
+    std::iter::from_fn(move || {
+        while at < bytes.len() {
+            let (word, len) = class(at);
+            if word {
+                break;
+            }
+            at += len;
+        }
+        if at >= bytes.len() {
+            return None;
+        }
+        let start = at;
+        while at < bytes.len() {
+            let (word, len) = class(at);
+            if !word {
+                break;
+            }
+            at += len;
+        }
+        Some((start, at))
+    })
 }
 
-/// The text a reader sees in a briefing's HTML body: tags dropped (a block
-/// tag leaves a space, so paragraphs do not run together), entities decoded,
-/// runs of white space made one space.
+/// The text of a briefing's HTML body, for its words: tags dropped (a
+/// block tag leaves a space, so paragraphs do not run together), entities
+/// decoded. White space stays as it is: words are split on it anyway.
 pub fn text_of_html(html: &str) -> String {
-    // One pass over the bytes: every byte that matters here is ASCII, and
-    // the other bytes of a character are copied as they are.
-    let bytes = html.as_bytes();
-    let mut text: Vec<u8> = Vec::with_capacity(html.len());
-    let mut space = false;
-    let mut at = 0;
-    while at < bytes.len() {
-        match bytes[at] {
-            b'<' => {
-                let end = html[at..].find('>').map_or(bytes.len(), |e| at + e + 1);
-                space |= !is_inline_tag(&html[at..end]);
-                at = end;
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    // The text between tags and entities is copied in one go.
+    while let Some(at) = rest.bytes().position(|b| b == b'<' || b == b'&') {
+        text.push_str(&rest[..at]);
+        rest = &rest[at..];
+        if rest.starts_with('<') {
+            let end = rest.find('>').map_or(rest.len(), |e| e + 1);
+            if !is_inline_tag(&rest[..end]) {
+                text.push(' ');
             }
-            b' ' | b'\n' | b'\t' | b'\r' => {
-                space = true;
-                at += 1;
-            }
-            byte => {
-                if space && !text.is_empty() {
-                    text.push(b' ');
-                }
-                space = false;
-                if byte == b'&' {
-                    let (decoded, used) = entity(&html[at..]);
-                    text.extend_from_slice(decoded.encode_utf8(&mut [0; 4]).as_bytes());
-                    at += used;
-                } else {
-                    text.push(byte);
-                    at += 1;
-                }
-            }
+            rest = &rest[end..];
+        } else {
+            let (decoded, used) = entity(rest);
+            text.push(decoded);
+            rest = &rest[used..];
         }
     }
-    // Only whole characters were copied, and ASCII between them.
-    String::from_utf8(text).unwrap_or_default()
+    text.push_str(rest);
+    text
 }
 
 /// Tags inside a line of text: dropped without a space, so `<em>un</em>fair`
@@ -170,7 +159,7 @@ mod tests {
     #[test]
     fn words_are_runs_of_letters_and_digits() {
         let text = fold("Power of Siberia-2, $733 billion; Си Цзиньпин");
-        let words: Vec<&str> = words(&text).into_iter().map(|(a, b)| &text[a..b]).collect();
+        let words: Vec<&str> = words(&text).map(|(a, b)| &text[a..b]).collect();
         assert_eq!(
             words,
             [
@@ -189,10 +178,13 @@ mod tests {
     #[test]
     fn html_becomes_the_text_a_reader_sees() {
         let html = "<p>A <em>modest</em> shift &amp; a &quot;deal&quot;.</p>\n<h2 id=\"x\">Key</h2><ul><li>un<strong>fair</strong></li></ul>";
-        assert_eq!(
-            text_of_html(html),
-            "A modest shift & a \"deal\". Key unfair"
-        );
-        assert_eq!(text_of_html("AT&T &#233;t&#xE9; & co"), "AT&T été & co");
+        let words = |html| {
+            text_of_html(html)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(words(html), "A modest shift & a \"deal\". Key unfair");
+        assert_eq!(words("AT&T &#233;t&#xE9; & co"), "AT&T été & co");
     }
 }
