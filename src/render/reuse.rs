@@ -120,23 +120,25 @@ impl<'a> Reuse<'a> {
     }
 
     /// The files listing the whole site: the sitemap and search index unless
-    /// kept, and the news sitemap and robots.txt always (the news sitemap
+    /// kept (or the search index left for later, when `search` is false),
+    /// and the news sitemap and robots.txt always (the news sitemap
     /// depends on the clock; it lists two days at most).
     pub fn indexes(
         &mut self,
         jobs: &[PageJob],
+        search: bool,
         keep: &mut dyn FnMut(&str) -> bool,
     ) -> Result<Vec<Output>, Error> {
         let (config, site) = (self.renderer.config, self.renderer.site);
         let mut files = Vec::new();
-        let (entries, search) = rayon::join(
+        let (entries, print) = rayon::join(
             || sitemap::entries(config, site, jobs),
-            || search::digest(config, site),
+            || search.then(|| search::digest(config, site)).unwrap_or(0),
         );
         if !self.kept(sitemap::SITEMAP.into(), digest_of(&entries), keep) {
             files.push(sitemap::sitemap(&entries)?);
         }
-        if !self.all_kept(search::paths(site), search, keep) {
+        if search && !self.all_kept(search::paths(site), print, keep) {
             files.extend(search::files(config, site)?);
         }
         files.push(sitemap::news_sitemap(config, site, sitemap::build_time())?);
