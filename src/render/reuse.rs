@@ -133,7 +133,13 @@ impl<'a> Reuse<'a> {
         let mut files = Vec::new();
         let (entries, print) = rayon::join(
             || sitemap::entries(config, site, jobs),
-            || search.then(|| search::digest(config, site)).unwrap_or(0),
+            || {
+                if search {
+                    search::digest(config, site)
+                } else {
+                    0
+                }
+            },
         );
         if !self.kept(sitemap::SITEMAP.into(), digest_of(&entries), keep) {
             files.push(sitemap::sitemap(&entries)?);

@@ -144,7 +144,9 @@
   async function bodyText(url) {
     const html = await (await fetch(url)).text();
     const doc = new DOMParser().parseFromString(html, "text/html");
-    const body = doc.querySelector("[data-search-body]") || doc.querySelector("article") || doc.body;
+    // A theme may mark the body; the default theme's is article .body.
+    const body = doc.querySelector("[data-search-body]") || doc.querySelector("article .body")
+      || doc.querySelector("article") || doc.body;
     return body.textContent.replace(/\s+/g, " ").trim();
   }
 
