@@ -129,6 +129,9 @@ pub struct Driver {
     /// The site as last linked without error.
     pub(crate) site: Option<Site>,
     pub timings: Timings,
+    /// Leave the search index of a patched render to `search_files`, after
+    /// the reload: the preview's lag, so that the reload is not delayed.
+    pub(crate) search_later: bool,
 }
 
 impl Driver {
@@ -154,6 +157,7 @@ impl Driver {
             memory: Memory::default(),
             site: None,
             timings: Timings::default(),
+            search_later: false,
         })
     }
 
@@ -416,8 +420,9 @@ impl Driver {
             time(&mut timings.write, || sink.put(files))?;
         }
         let mut reuse = Reuse::new(&renderer, &self.memory.prints);
+        let search = !(self.search_later && plan.patched);
         let mut files = time(&mut timings.render, || {
-            reuse.indexes(&plan.jobs, &mut |path| sink.keep(path))
+            reuse.indexes(&plan.jobs, search, &mut |path| sink.keep(path))
         })?;
         rendered += files.len();
         files.extend(self.statics.iter().cloned());
@@ -432,6 +437,29 @@ impl Driver {
         self.memory.prints.extend(index_prints);
         self.memory.in_order = plan.in_order;
         Ok(rendered)
+    }
+}
+
+impl Driver {
+    /// The search files, if what they are made from changed since they
+    /// were last rendered (after a render that left them for later).
+    pub(crate) fn search_files(&mut self) -> Result<Vec<Output>, Errors> {
+        let Some(site) = self.site.as_ref() else {
+            return Ok(Vec::new());
+        };
+        let print = crate::render::search::digest(&self.config, site);
+        let paths = crate::render::search::paths(site);
+        if paths
+            .iter()
+            .all(|p| self.memory.prints.get(p) == Some(&print))
+        {
+            return Ok(Vec::new());
+        }
+        let files = crate::render::search::files(&self.config, site)?;
+        for path in paths {
+            self.memory.prints.insert(path, print);
+        }
+        Ok(files)
     }
 }
 

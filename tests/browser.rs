@@ -39,13 +39,13 @@ fn a_save_reloads_the_open_page_and_a_broken_save_shows_an_overlay() {
 }
 
 #[test]
-fn the_search_page_finds_briefings_by_title_summary_topic_and_person() {
+fn the_search_page_finds_briefings_by_title_summary_body_topic_and_person() {
     let site = fixture("crosslinks");
     let server = serve(&site.root, &[]);
     let url = server.url.clone();
     let (ok, text) = node("search.mjs", &[url.as_ref()]);
     assert!(ok, "{text}");
-    assert!(text.contains("search: 4 passed, 0 failed"), "{text}");
+    assert!(text.contains("search: 7 passed, 0 failed"), "{text}");
 }
 
 #[test]

@@ -241,31 +241,6 @@ fn two_builds_are_byte_identical() {
 }
 
 #[test]
-fn the_search_index_holds_every_briefing() {
-    let site = fixture("crosslinks");
-    site.build_ok();
-    let index: serde_json::Value =
-        serde_json::from_str(&site.page("search-index.json")).expect("JSON");
-    let entries = index.as_array().expect("a list");
-    let titles: Vec<&str> = entries.iter().filter_map(|e| e["t"].as_str()).collect();
-    assert_eq!(
-        titles,
-        ["Putin and Xi hold talks", "SCO summit opens in Tianjin"]
-    );
-    assert_eq!(entries[0]["u"], "/briefings/talks/");
-    assert_eq!(
-        entries[0]["k"],
-        serde_json::json!([
-            "Energy",
-            "Russia–China relations",
-            "Vladimir Putin",
-            "Xi Jinping"
-        ])
-    );
-    assert!(site.page("search/index.html").contains("search-index.json"));
-}
-
-#[test]
 fn the_news_sitemap_lists_at_most_the_newest_1000() {
     let site = fixture("crosslinks");
     for i in 0..1_005 {

@@ -239,10 +239,7 @@ fn assert_same(
 #[test]
 fn an_address_that_belongs_to_the_site_is_an_error_at_its_source() {
     for (slug, message) in [
-        (
-            "search-index.json",
-            "where a file the site lists itself in is",
-        ),
+        ("search", "that address belongs to the site"),
         (
             "news-sitemap.xml",
             "where a file the site lists itself in is",

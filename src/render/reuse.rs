@@ -56,6 +56,22 @@ impl<'a> Reuse<'a> {
         kept
     }
 
+    /// Whether every one of `paths`, made from what `print` digests, is kept.
+    fn all_kept(
+        &mut self,
+        paths: Vec<String>,
+        print: u64,
+        keep: &mut dyn FnMut(&str) -> bool,
+    ) -> bool {
+        // Once one file is missing, the others are rendered anyway.
+        let mut all = true;
+        for path in paths {
+            all = all && self.previous.get(&path) == Some(&print) && keep(&path);
+            self.prints.insert(path, print);
+        }
+        all
+    }
+
     /// The pages of `jobs` to render.
     pub fn pages(&mut self, jobs: &[PageJob], keep: &mut dyn FnMut(&str) -> bool) -> Vec<PageJob> {
         let (renderer, site) = (self.renderer, self.renderer.site);
@@ -104,30 +120,34 @@ impl<'a> Reuse<'a> {
     }
 
     /// The files listing the whole site: the sitemap and search index unless
-    /// kept, and the news sitemap and robots.txt always (the news sitemap
+    /// kept (or the search index left for later, when `search` is false),
+    /// and the news sitemap and robots.txt always (the news sitemap
     /// depends on the clock; it lists two days at most).
     pub fn indexes(
         &mut self,
         jobs: &[PageJob],
+        search: bool,
         keep: &mut dyn FnMut(&str) -> bool,
     ) -> Result<Vec<Output>, Error> {
         let (config, site) = (self.renderer.config, self.renderer.site);
         let mut files = Vec::new();
-        let (entries, search) = rayon::join(
+        let (entries, search_print) = rayon::join(
             || sitemap::entries(config, site, jobs),
-            || search::entries(config, site),
+            || {
+                if search {
+                    search::digest(config, site)
+                } else {
+                    0
+                }
+            },
         );
         // The sitemap and its numbered files, kept or written together.
-        let print = digest_of(&entries);
-        let mut all_kept = true;
-        for name in sitemap::file_names(&entries) {
-            all_kept &= self.kept(name, print, keep);
-        }
-        if !all_kept {
+        let names = sitemap::file_names(&entries);
+        if !self.all_kept(names, digest_of(&entries), keep) {
             files.extend(sitemap::sitemaps(config, &entries)?);
         }
-        if !self.kept(search::INDEX_FILE.into(), digest_of(&search), keep) {
-            files.push(search::index(&search)?);
+        if search && !self.all_kept(search::paths(site), search_print, keep) {
+            files.extend(search::files(config, site)?);
         }
         files.push(sitemap::news_sitemap(config, site, sitemap::build_time())?);
         files.push(sitemap::robots(config));

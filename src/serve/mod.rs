@@ -103,12 +103,12 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
         Ok(preview) => {
             state.publish(preview.files());
             say(format_args!("Built {} files", preview.files().len()));
-            preview
+            preview.search_later()
         }
         Err(errors) => {
             complain(format_args!("{}", terminal_text(&errors, &options.root)));
             state.fail(errors.to_string());
-            Preview::empty(build.clone())
+            Preview::empty(build.clone()).search_later()
         }
     };
 
@@ -175,7 +175,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
         // like a failed build, and the next save rebuilds from scratch.
         let result =
             catch_unwind(AssertUnwindSafe(|| preview.rebuild(&changes))).unwrap_or_else(|panic| {
-                preview = Preview::empty(build.clone());
+                preview = Preview::empty(build.clone()).search_later();
                 Err(crate::error::Errors::from(Error::new(format!(
                     "internal error while rebuilding: {}",
                     panic_text(panic.as_ref())
@@ -214,6 +214,14 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
             held = Some(outcome);
         } else {
             outcome.release(&state, preview.files());
+            // A body-only save's search index, after the reload: the index
+            // may lag a save, never delay its reload. No reload for it: the
+            // next query reads it.
+            match preview.finish_search() {
+                Ok(changed) if !changed.is_empty() => state.publish(preview.files()),
+                Ok(_) => {}
+                Err(errors) => complain(format_args!("{errors}")),
+            }
         }
     }
 }

@@ -37,6 +37,8 @@ pub struct Preview {
     /// change to them fails, so the next change reads them afresh.
     driver: Option<Driver>,
     files: Arc<Files>,
+    /// Whether a body-only save leaves the search index to `finish_search`.
+    search_later: bool,
 }
 
 impl Preview {
@@ -54,7 +56,35 @@ impl Preview {
             options,
             driver: None,
             files: Arc::new(Files::new()),
+            search_later: false,
         }
+    }
+
+    /// This preview, leaving the search index of a body-only save to
+    /// `finish_search`: indexing the whole site takes longer than the rest
+    /// of such a rebuild, and the reload must not wait for it.
+    pub fn search_later(mut self) -> Preview {
+        self.search_later = true;
+        self
+    }
+
+    /// Bring the search index in step with the site held, if a rebuild left
+    /// it for later. The paths that changed.
+    pub fn finish_search(&mut self) -> Result<Vec<String>, Errors> {
+        let Some(driver) = self.driver.as_mut() else {
+            return Ok(Vec::new());
+        };
+        let outputs = driver.search_files()?;
+        if outputs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut files = (*self.files).clone();
+        let changed = outputs.iter().map(|o| o.path.clone()).collect();
+        for output in outputs {
+            files.insert(output.path, Arc::new(output.bytes));
+        }
+        self.files = Arc::new(files);
+        Ok(changed)
     }
 
     pub fn files(&self) -> Arc<Files> {
@@ -83,6 +113,7 @@ impl Preview {
         };
         let driver = self.driver.insert(driver);
         driver.timings = Timings::default();
+        driver.search_later = self.search_later;
         let mut sink = Held {
             before: &self.files,
             files: Files::with_capacity(self.files.len()),

@@ -1,5 +1,7 @@
 // The search page, in headless Chromium, against `briefing serve`.
 // Usage: node search.mjs URL   (serving tests/fixtures/crosslinks)
+// The search index is split (src/render/search/); these cases cover what a
+// reader sees: title, person, summary, body-only words, all words, none.
 import { chromium } from "playwright-core";
 
 const [url] = process.argv.slice(2);
@@ -34,6 +36,28 @@ try {
     if (found.join("|") !== "Putin and Xi hold talks") throw new Error(`found ${found}`);
     const href = await page.$eval("#search-results li > a", (a) => a.getAttribute("href"));
     if (href !== "/briefings/talks/") throw new Error(`link ${href}`);
+  });
+  const marks = () => [...document.querySelectorAll("#search-results .excerpt mark")].map((m) => m.textContent).join("|");
+  await check("a word only in a body is found, in an excerpt with the word marked", async () => {
+    await page.fill("#search-query", "pipeline");
+    // The count is the same as the last query's: wait for this word's mark.
+    await page.waitForFunction(`(${marks})() === "pipeline"`);
+    const found = await titles();
+    if (found.join("|") !== "Putin and Xi hold talks") throw new Error(`found ${found}`);
+    const excerpt = await page.$eval("#search-results .excerpt", (p) => p.textContent);
+    if (!excerpt.includes("A memorandum on a pipeline.")) throw new Error(`excerpt ${excerpt}`);
+  });
+  await check("a summary match is marked in place, accents and case folded", async () => {
+    await page.fill("#search-query", "GREAT HÄLL");
+    await page.waitForFunction(`(${marks})() === "Great|Hall"`);
+    const found = await titles();
+    if (found.join("|") !== "Putin and Xi hold talks") throw new Error(`found ${found}`);
+  });
+  await check("the last word matches as a prefix while it is typed", async () => {
+    await page.fill("#search-query", "memo");
+    await page.waitForFunction(`(${marks})() === "memorandum"`);
+    const found = await titles();
+    if (found.join("|") !== "Putin and Xi hold talks") throw new Error(`found ${found}`);
   });
   await check("no match says so", async () => {
     await page.fill("#search-query", "zzzz");
