@@ -422,7 +422,10 @@ impl Driver {
         let mut reuse = Reuse::new(&renderer, &self.memory.prints);
         let search = !(self.search_later && plan.patched);
         let mut files = time(&mut timings.render, || {
-            reuse.indexes(&plan.jobs, search, &mut |path| sink.keep(path))
+            // A body-only patch moves no address or date: the sitemap
+            // the preview holds stays as it is.
+            let sitemap = !plan.patched;
+            reuse.indexes(&plan.jobs, search, sitemap, &mut |path| sink.keep(path))
         })?;
         rendered += files.len();
         files.extend(self.statics.iter().cloned());

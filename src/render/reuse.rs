@@ -120,19 +120,23 @@ impl<'a> Reuse<'a> {
     }
 
     /// The files listing the whole site: the sitemap and search index unless
-    /// kept (or the search index left for later, when `search` is false),
+    /// kept (or left as they are, when `sitemap` or `search` is false),
     /// and the news sitemap and robots.txt always (the news sitemap
     /// depends on the clock; it lists two days at most).
     pub fn indexes(
         &mut self,
         jobs: &[PageJob],
         search: bool,
+        sitemap: bool,
         keep: &mut dyn FnMut(&str) -> bool,
     ) -> Result<Vec<Output>, Error> {
         let (config, site) = (self.renderer.config, self.renderer.site);
         let mut files = Vec::new();
         let (entries, search_print) = rayon::join(
-            || sitemap::entries(config, site, jobs),
+            || match sitemap {
+                true => sitemap::entries(config, site, jobs),
+                false => Vec::new(),
+            },
             || {
                 if search {
                     search::digest(config, site)
@@ -143,7 +147,7 @@ impl<'a> Reuse<'a> {
         );
         // The sitemap and its numbered files, kept or written together.
         let names = sitemap::file_names(&entries);
-        if !self.all_kept(names, digest_of(&entries), keep) {
+        if sitemap && !self.all_kept(names, digest_of(&entries), keep) {
             files.extend(sitemap::sitemaps(config, &entries)?);
         }
         if search && !self.all_kept(search::paths(site), search_print, keep) {
