@@ -28,16 +28,38 @@ pub fn forbidden_in_xml(text: &str) -> Option<(usize, char)> {
     // Bytes, not chars: this runs over every file of the site. In UTF-8,
     // EF BF BE and EF BF BF are exactly U+FFFE and U+FFFF.
     let bytes = text.as_bytes();
-    bytes.iter().enumerate().find_map(|(i, &b)| match b {
+    let at = |i: usize| match bytes[i] {
         b'\t' | b'\n' | b'\r' => None,
-        0..=0x1f => Some((i, char::from(b))),
+        b @ 0..=0x1f => Some((i, char::from(b))),
         0xef if bytes.get(i + 1) == Some(&0xbf) => match bytes.get(i + 2) {
             Some(0xbe) => Some((i, '\u{fffe}')),
             Some(0xbf) => Some((i, '\u{ffff}')),
             _ => None,
         },
         _ => None,
-    })
+    };
+    // Eight bytes at a time: a word with no byte under 0x20 and no 0xEF
+    // holds nothing to look at (most words of most files).
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let maybe = |w: u64| {
+        let below_space = w.wrapping_sub(ONES * 0x20) & !w & HIGHS;
+        let x = w ^ (ONES * 0xef);
+        let is_ef = x.wrapping_sub(ONES) & !x & HIGHS;
+        below_space | is_ef != 0
+    };
+    let mut i = 0;
+    while i + 8 <= bytes.len() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&bytes[i..i + 8]);
+        if maybe(u64::from_le_bytes(word)) {
+            if let Some(found) = (i..i + 8).find_map(at) {
+                return Some(found);
+            }
+        }
+        i += 8;
+    }
+    (i..bytes.len()).find_map(at)
 }
 
 /// The message for such a character, `where` being "in a briefing" or
@@ -353,5 +375,29 @@ mod tests {
         assert_eq!(forbidden_in_xml("\u{ffff}"), Some((0, '\u{ffff}')));
         // Neighbours of the noncharacters are allowed.
         assert_eq!(forbidden_in_xml("\u{fffd}\u{fefe}\u{ffbf}"), None);
+    }
+}
+
+#[cfg(test)]
+mod word_scan {
+    use super::forbidden_in_xml;
+
+    #[test]
+    fn every_forbidden_character_is_found_at_every_alignment() {
+        for bad in ["\u{1}", "\u{1f}", "\u{0}", "\u{fffe}", "\u{ffff}"] {
+            for before in 0..20 {
+                let text = format!("{}{bad}tail\té\n", "a".repeat(before));
+                let found = forbidden_in_xml(&text).map(|(at, c)| (at, c.to_string()));
+                assert_eq!(found, Some((before, bad.to_string())), "{text:?}");
+            }
+        }
+        for fine in [
+            "tab\tline\nreturn\r",
+            "é€\u{fffd}\u{efbf}",
+            "\u{feff}x",
+            "plain text, 16+",
+        ] {
+            assert_eq!(forbidden_in_xml(fine), None, "{fine:?}");
+        }
     }
 }
