@@ -9,19 +9,18 @@ use std::borrow::Cow;
 use std::path::PathBuf;
 
 use chrono::{DateTime, FixedOffset};
-use serde::Serialize;
 
 use super::context::{index_entries, typographic, Memo, NavLink, Shared, SubjectPage};
 use super::feeds::{self, FeedOwner};
 use super::fields::Fields;
+use super::values::{
+    edition_entries, edition_link, story_entries, EditionLink, EditionValue, MonthLink, Paginator,
+};
 use super::{email, search};
-use std::collections::HashMap;
 
 use super::sitemap;
 use crate::config::Config;
-use crate::error::{Error, Errors};
-use crate::graph::{Edition, Month, Site};
-use crate::output::Output;
+use crate::graph::Site;
 
 /// A kind of page: an entry of `KINDS`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -554,20 +553,6 @@ impl PageJob {
     }
 }
 
-/// Where a list page is in its list, for templates: `current` and `total`
-/// count from 1; `previous` and `next` are URLs, when there is one.
-#[derive(Serialize)]
-struct Paginator {
-    current: usize,
-    total: usize,
-    first: String,
-    last: String,
-    previous: Option<String>,
-    next: Option<String>,
-    /// Briefings in the whole list.
-    count: usize,
-}
-
 /// Briefings per page of the list named `name` in `paginate`; `None`
 /// puts the whole list on one page.
 fn per_page(config: &Config, name: &str) -> Option<usize> {
@@ -584,134 +569,6 @@ pub const INDEX_FILES: &[&str] = &[
     sitemap::ROBOTS,
     search::INDEX_FILE,
 ];
-
-/// What would be written at an output path.
-enum Claim {
-    Page(PageJob),
-    Feed,
-    Index,
-    Static(String),
-}
-
-/// Every address the site would write, checked before anything is
-/// rendered: no free page in a folder the table gives a kind, no two
-/// outputs at one path, no file where another output needs a folder. An
-/// error names the source file that asked for the address.
-pub fn check_addresses(config: &Config, site: &Site, statics: &[Output]) -> Result<(), Errors> {
-    let mut errors = Errors::default();
-    let place = |job: Option<PageJob>, message: String| match job.and_then(|j| j.origin(site)) {
-        Some(origin) => {
-            let error = Error::at(&origin.path, message);
-            match origin.line {
-                Some(line) => error.on_line(line),
-                None => error,
-            }
-        }
-        None => Error::new(message),
-    };
-    for (i, page) in site.pages.iter().enumerate() {
-        let taken = KINDS
-            .iter()
-            .filter_map(|k| k.section)
-            .any(|section| page.url_path.starts_with(section));
-        if taken {
-            let job = PageJob {
-                kind: Kind::Page,
-                index: i,
-                page: 0,
-            };
-            errors.push(place(Some(job), format!(
-                "a page cannot be published at /{}: that address belongs to the site; set another 'slug'",
-                page.url_path
-            )));
-        }
-    }
-    let mut claims: HashMap<String, Claim> = HashMap::new();
-    let mut claim = |claims: &mut HashMap<String, Claim>, path: String, what: Claim| {
-        if let Some(first) = claims.get(&path) {
-            let (a, b) = (describe(site, first), describe(site, &what));
-            let job = match (&what, first) {
-                (Claim::Page(job), _) | (_, Claim::Page(job)) => Some(*job),
-                _ => None,
-            };
-            errors.push(place(
-                job,
-                format!("{b} would be written at /{path}, where {a} is: set another 'slug'"),
-            ));
-        } else {
-            claims.insert(path, what);
-        }
-    };
-    let jobs = PageJob::all(config, site);
-    for &job in &jobs {
-        claim(&mut claims, job.file(site), Claim::Page(job));
-    }
-    for owner in FeedOwner::all(site) {
-        for path in owner.files(config, site) {
-            claim(&mut claims, path, Claim::Feed);
-        }
-    }
-    for path in INDEX_FILES {
-        claim(&mut claims, path.to_string(), Claim::Index);
-    }
-    // A large site's sitemap is an index of numbered files.
-    let sitemap_entries = sitemap::entries(config, site, &jobs);
-    for path in sitemap::file_names(&sitemap_entries).into_iter().skip(1) {
-        claim(&mut claims, path, Claim::Index);
-    }
-    for file in statics {
-        // A site's own file may stand in for one the site makes of itself
-        // (robots.txt, 404.html), never for a page made from content.
-        let replaces_own = match claims.get(&file.path) {
-            Some(Claim::Page(job)) => job.origin(site).is_none(),
-            Some(_) => true,
-            None => false,
-        };
-        if replaces_own {
-            claims.insert(file.path.clone(), Claim::Static(file.path.clone()));
-        } else {
-            claim(
-                &mut claims,
-                file.path.clone(),
-                Claim::Static(file.path.clone()),
-            );
-        }
-    }
-    // A file where another output needs a folder of the same name.
-    for (path, what) in &claims {
-        let mut folder = path.as_str();
-        while let Some(cut) = folder.rfind('/') {
-            folder = &folder[..cut];
-            if let Some(file) = claims.get(folder) {
-                let job = match (what, file) {
-                    (Claim::Page(job), _) | (_, Claim::Page(job)) => Some(*job),
-                    _ => None,
-                };
-                errors.push(place(job, format!(
-                    "{} would be written at /{path}, inside /{folder}, where {} is: set another 'slug'",
-                    describe(site, what),
-                    describe(site, file)
-                )));
-            }
-        }
-    }
-    errors.into_result(())
-}
-
-fn describe(site: &Site, claim: &Claim) -> String {
-    match claim {
-        Claim::Page(job) => match job.origin(site) {
-            Some(origin) => format!("the page of {}", origin.path.display()),
-            None => format!(
-                "the site's {} page",
-                job.template().trim_end_matches(".html")
-            ),
-        },
-        Claim::Feed => "a feed".into(),
-        Claim::Index => "a file the site lists itself in".into(),
-        Claim::Static(path) => format!("the static file /{path}"),
-    }
-}
 
 /// The templates every theme must have.
 pub fn templates() -> impl Iterator<Item = &'static str> {
@@ -799,83 +656,6 @@ fn edition_origin(site: &Site, i: usize) -> Option<Origin> {
     })
 }
 
-/// An edition as its pages show it.
-#[derive(Serialize)]
-struct EditionValue<'a> {
-    title: Cow<'a, str>,
-    url: String,
-    permalink: String,
-    date: String,
-    date_iso: String,
-    summary: Cow<'a, str>,
-    /// The e-mail versions.
-    email_html: String,
-    email_text: String,
-    /// All editions, and their feed.
-    index: String,
-    draft: bool,
-}
-
-impl<'a> EditionValue<'a> {
-    fn new(config: &Config, e: &'a Edition) -> Self {
-        EditionValue {
-            title: typographic(config, &e.title),
-            url: config.url(&e.url_path),
-            permalink: config.permalink(&e.url_path),
-            date: super::context::day(&e.date),
-            date_iso: e.date.instant.to_rfc3339(),
-            summary: typographic(config, &e.summary),
-            email_html: config.url(&format!("{}email.html", e.url_path)),
-            email_text: config.url(&format!("{}email.txt", e.url_path)),
-            index: config.permalink("editions/"),
-            draft: e.draft,
-        }
-    }
-}
-
-/// A link to an edition.
-#[derive(Serialize)]
-struct EditionLink<'a> {
-    title: Cow<'a, str>,
-    url: String,
-    date: String,
-    date_iso: String,
-}
-
-fn edition_link<'a>(config: &Config, e: &'a Edition) -> EditionLink<'a> {
-    EditionLink {
-        title: typographic(config, &e.title),
-        url: config.url(&e.url_path),
-        date: super::context::day(&e.date),
-        date_iso: super::context::day_iso(&e.date),
-    }
-}
-
-/// An edition in the list of all editions.
-#[derive(Serialize)]
-struct EditionEntry<'a> {
-    title: Cow<'a, str>,
-    url: String,
-    date: String,
-    date_iso: String,
-    summary: Cow<'a, str>,
-    count: usize,
-}
-
-fn edition_entries<'a>(config: &Config, site: &'a Site) -> Vec<EditionEntry<'a>> {
-    site.editions
-        .iter()
-        .map(|e| EditionEntry {
-            title: typographic(config, &e.title),
-            url: config.url(&e.url_path),
-            date: super::context::day(&e.date),
-            date_iso: super::context::day_iso(&e.date),
-            summary: typographic(config, &e.summary),
-            count: e.carried().count(),
-        })
-        .collect()
-}
-
 /// How many of the briefings that mention a topic or person without
 /// listing it its page shows.
 const MENTIONED: usize = 20;
@@ -902,63 +682,6 @@ fn modified(site: &Site, i: usize) -> DateTime<FixedOffset> {
         Some(u) if u.instant > b.date.instant => u.instant,
         _ => b.date.instant,
     }
-}
-
-#[derive(Serialize)]
-struct MonthLink {
-    label: String,
-    url: String,
-    count: usize,
-    year: i32,
-}
-
-impl MonthLink {
-    fn new(config: &Config, m: &Month) -> Self {
-        let label = chrono::NaiveDate::from_ymd_opt(m.year, m.month, 1)
-            .map(|d| d.format("%B %Y").to_string())
-            .unwrap_or_else(|| format!("{}-{:02}", m.year, m.month));
-        MonthLink {
-            label,
-            url: config.url(&m.url_path),
-            count: m.briefings.len(),
-            year: m.year,
-        }
-    }
-}
-
-/// A running story in the stories index.
-#[derive(Serialize)]
-struct StoryEntry<'a> {
-    title: Cow<'a, str>,
-    url: String,
-    count: usize,
-    /// The day of its newest briefing, as shown and as ISO.
-    latest: String,
-    latest_iso: String,
-}
-
-/// Every running story, the one with the newest briefing first.
-fn story_entries<'a>(config: &Config, site: &'a Site) -> Vec<StoryEntry<'a>> {
-    let mut stories: Vec<(usize, &crate::graph::Story)> = site
-        .stories
-        .iter()
-        // Briefings are newest first, so the smallest index is the newest.
-        .filter_map(|s| s.briefings.iter().min().map(|&newest| (newest, s)))
-        .collect();
-    stories.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.slug.cmp(&b.1.slug)));
-    stories
-        .into_iter()
-        .map(|(newest, s)| {
-            let date = &site.briefings[newest].date;
-            StoryEntry {
-                title: typographic(config, &s.name),
-                url: config.url(&s.url_path),
-                count: s.briefings.len(),
-                latest: super::context::day(date),
-                latest_iso: super::context::day_iso(date),
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The render stage: every page of the site through the theme's templates,
 //! in parallel. Produces files in memory; `output` writes them.
 
+pub(crate) mod addresses;
 pub mod context;
 pub(crate) mod email;
 pub mod feeds;
@@ -11,6 +12,7 @@ pub mod search;
 pub mod sitemap;
 pub mod structured_data;
 pub mod templates;
+mod values;
 
 use rayon::prelude::*;
 use tera::Context;
