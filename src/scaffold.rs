@@ -144,9 +144,6 @@ pub fn new_briefing(
             "already exists: not overwritten (choose another title, or edit that file)",
         ));
     }
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
-    }
     let text = front_matter(&NewBriefing {
         title: title.to_string(),
         date: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -154,13 +151,7 @@ pub fn new_briefing(
         topics: topics.to_vec(),
         people: people.to_vec(),
     }) + "\n";
-    // create_new: a file appearing meanwhile is not overwritten either.
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)
-        .map_err(|e| Error::io(&rel, &e))?;
-    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| Error::io(&rel, &e))?;
+    write_new(&path, &rel, &text)?;
     Ok(rel)
 }
 
@@ -217,16 +208,23 @@ pub fn new_edition(
         text.push_str(&format!("  - {}\n", reference(b)));
     }
     text.push_str("---\n");
+    write_new(&path, &rel, &text)?;
+    Ok(rel)
+}
+
+/// Write `text` to a file that must not exist yet, its folder made if need
+/// be; errors name `rel`. create_new: a file appearing meanwhile is not
+/// overwritten either.
+fn write_new(path: &Path, rel: &Path, text: &str) -> Result<(), Error> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(|e| Error::io(parent, &e))?;
     }
     let mut file = fs::OpenOptions::new()
         .write(true)
         .create_new(true)
-        .open(&path)
-        .map_err(|e| Error::io(&rel, &e))?;
-    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| Error::io(&rel, &e))?;
-    Ok(rel)
+        .open(path)
+        .map_err(|e| Error::io(rel, &e))?;
+    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| Error::io(rel, &e))
 }
 
 /// Now, with the machine's offset: what an editor means by "today".
