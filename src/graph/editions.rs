@@ -100,30 +100,7 @@ fn resolve(
     site: &Site,
 ) -> Result<Edition, Errors> {
     let mut errors = Errors::default();
-    let title = match loaded.meta.title.as_deref().map(str::trim) {
-        Some(t) if !t.is_empty() => t.to_string(),
-        _ => {
-            errors.push(loaded.error_at(
-                "title",
-                "'title' is required (for example `title: Parade day in Beijing`)",
-            ));
-            String::new()
-        }
-    };
-    let date = match read_date(&loaded, "date", loaded.meta.date.as_ref()) {
-        Ok(Some(date)) => Some(date),
-        Ok(None) => {
-            errors.push(loaded.error_at(
-                "date",
-                "'date' is required (for example `date: 2025-09-03T07:00:00+08:00`)",
-            ));
-            None
-        }
-        Err(e) => {
-            errors.push(e);
-            None
-        }
-    };
+    let (title, date) = title_and_date(&loaded, &mut errors);
     let published = loaded.meta.draft != Some(true);
     let mut references = References {
         loaded: &loaded,
@@ -144,15 +121,7 @@ fn resolve(
             None
         }
     };
-    // `briefings:` written with nothing under it is an edition of one.
-    let written = loaded.keys.iter().any(|(key, _, _)| key == "briefings");
-    let none = Vec::new();
-    let listed = match loaded.meta.briefings.as_ref() {
-        Some(listed) => Some(listed),
-        None if written => Some(&none),
-        None => None,
-    };
-    let Some(listed) = listed else {
+    let Some(listed) = listed(&loaded) else {
         errors.push(loaded.error_at(
             "briefings",
             "'briefings' is required: the rest of the edition in order, as a list of `\"@/briefings/<file>.md\"`",
@@ -201,6 +170,49 @@ fn resolve(
             path: loaded.path.clone(),
         }),
         _ => Err(errors),
+    }
+}
+
+/// The edition's title and date, each required; what is missing is an
+/// error at its key.
+fn title_and_date(
+    loaded: &Loaded<EditionMatter>,
+    errors: &mut Errors,
+) -> (String, Option<crate::content::Date>) {
+    let title = match loaded.meta.title.as_deref().map(str::trim) {
+        Some(t) if !t.is_empty() => t.to_string(),
+        _ => {
+            errors.push(loaded.error_at(
+                "title",
+                "'title' is required (for example `title: Parade day in Beijing`)",
+            ));
+            String::new()
+        }
+    };
+    let date = match read_date(loaded, "date", loaded.meta.date.as_ref()) {
+        Ok(Some(date)) => Some(date),
+        Ok(None) => {
+            errors.push(loaded.error_at(
+                "date",
+                "'date' is required (for example `date: 2025-09-03T07:00:00+08:00`)",
+            ));
+            None
+        }
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
+    (title, date)
+}
+
+/// The list after the lead; `briefings:` written with nothing under it is
+/// an edition of one. None when the key is missing.
+fn listed(loaded: &Loaded<EditionMatter>) -> Option<&[String]> {
+    match loaded.meta.briefings.as_deref() {
+        Some(listed) => Some(listed),
+        None if loaded.keys.iter().any(|(key, _, _)| key == "briefings") => Some(&[]),
+        None => None,
     }
 }
 
