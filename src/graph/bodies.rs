@@ -298,43 +298,12 @@ pub(super) fn render_markdown(
     errors: &mut Errors,
     cache: &BodyCache,
 ) -> BodyCache {
-    let mut urls = HashMap::new();
-    for b in &site.briefings {
-        urls.insert(b.key.clone(), config.url(&b.url_path));
-    }
-    for s in site.topics.iter().chain(&site.people) {
-        if let Some(key) = &s.key {
-            urls.insert(key.clone(), config.url(&s.path));
-        }
-    }
-    for p in &site.pages {
-        urls.insert(p.key.clone(), config.url(&p.url_path));
-    }
-    for e in &site.editions {
-        urls.insert(e.key.clone(), config.url(&e.url_path));
-    }
-    let urls = Arc::new(urls);
+    let urls = Arc::new(targets(config, site));
     let bodies = BodyRenderer::new(config, site, urls.clone());
     let (options, addresses) = (bodies.options, &bodies.addresses);
     let render = |body: &str| markdown::render(body, options, addresses, &mut NoMentions);
 
-    let shared_inputs = {
-        let mut urls: Vec<(&String, &String)> = addresses.urls.iter().collect();
-        urls.sort_unstable();
-        let names: Vec<(&str, &[String], bool)> = site
-            .topics
-            .iter()
-            .chain(&site.people)
-            .map(|s| (s.name.as_str(), s.aliases.as_slice(), s.no_mention_links))
-            .collect();
-        hash_of((
-            urls,
-            names,
-            site.topics.len(),
-            options.smart_punctuation,
-            options.raw_html,
-        ))
-    };
+    let shared_inputs = shared_inputs(site, addresses, options);
     let rendered: Vec<Arc<CachedBody>> = site
         .briefings
         .par_iter()
@@ -359,19 +328,7 @@ pub(super) fn render_markdown(
     let briefings: Vec<&Rendered> = rendered.iter().map(|r| &r.rendered).collect();
     let seen: Vec<&BTreeSet<(Kind, usize)>> = rendered.iter().map(|r| &r.seen).collect();
 
-    // "Also mentioned in": briefings naming a subject in the text without listing it.
-    for (i, seen) in seen.into_iter().enumerate() {
-        let b = &site.briefings[i];
-        for &(kind, index) in seen {
-            let (subject, listed) = match kind {
-                Kind::Topic => (&mut site.topics[index], b.topics.contains(&index)),
-                Kind::Person => (&mut site.people[index], b.people.contains(&index)),
-            };
-            if !listed {
-                subject.mentioned_in.push(i);
-            }
-        }
-    }
+    also_mentioned_in(site, &seen);
 
     let all_notes = notes(site);
     let notes: Vec<Rendered> = all_notes
@@ -389,11 +346,124 @@ pub(super) fn render_markdown(
             anchors.insert(key, &r.anchors);
         }
     }
-    let check = |path: &Path,
-                 body: &str,
-                 body_line: usize,
-                 r: &markdown::Rendered,
-                 errors: &mut Errors| {
+    let links = LinkCheck {
+        unchecked,
+        drafts,
+        targets: &addresses.urls,
+        anchors,
+    };
+    for (b, r) in site.briefings.iter().zip(&briefings) {
+        links.check(&b.path, &b.body, b.body_line, r, errors);
+    }
+    for ((note, path, _), r) in all_notes.iter().zip(&notes) {
+        links.check(path, &note.body, note.body_line, r, errors);
+    }
+    drop(links);
+    drop(all_notes);
+
+    let backlinks = backlinks(site, &briefings);
+
+    for ((b, r), back) in site.briefings.iter_mut().zip(&rendered).zip(backlinks) {
+        let summary_given = !b.summary.is_empty();
+        r.show_in(b, summary_given);
+        b.backlinks = back;
+        b.body = Arc::from("");
+    }
+    for (note, r) in notes_mut(site).zip(notes) {
+        note.html_hash = hash_of(&r.html);
+        note.html = Arc::from(r.html);
+        note.body = Arc::from("");
+    }
+    next_cache
+}
+
+/// What every briefing's rendering reads beyond its own file: the link
+/// targets, every name and alias, the Markdown options.
+fn shared_inputs(site: &Site, addresses: &Addresses, options: MarkdownOptions) -> u64 {
+    let mut urls: Vec<(&String, &String)> = addresses.urls.iter().collect();
+    urls.sort_unstable();
+    let names: Vec<(&str, &[String], bool)> = site
+        .topics
+        .iter()
+        .chain(&site.people)
+        .map(|s| (s.name.as_str(), s.aliases.as_slice(), s.no_mention_links))
+        .collect();
+    hash_of((
+        urls,
+        names,
+        site.topics.len(),
+        options.smart_punctuation,
+        options.raw_html,
+    ))
+}
+
+/// Every `@/` key a link may name, with the URL it becomes.
+fn targets(config: &Config, site: &Site) -> HashMap<String, String> {
+    let mut urls = HashMap::new();
+    for b in &site.briefings {
+        urls.insert(b.key.clone(), config.url(&b.url_path));
+    }
+    for s in site.topics.iter().chain(&site.people) {
+        if let Some(key) = &s.key {
+            urls.insert(key.clone(), config.url(&s.path));
+        }
+    }
+    for p in &site.pages {
+        urls.insert(p.key.clone(), config.url(&p.url_path));
+    }
+    for e in &site.editions {
+        urls.insert(e.key.clone(), config.url(&e.url_path));
+    }
+    urls
+}
+
+/// "Also mentioned in": briefings naming a subject in the text without
+/// listing it.
+fn also_mentioned_in(site: &mut Site, seen: &[&BTreeSet<(Kind, usize)>]) {
+    for (i, seen) in seen.iter().enumerate() {
+        let b = &site.briefings[i];
+        for &(kind, index) in seen.iter() {
+            let (subject, listed) = match kind {
+                Kind::Topic => (&mut site.topics[index], b.topics.contains(&index)),
+                Kind::Person => (&mut site.people[index], b.people.contains(&index)),
+            };
+            if !listed {
+                subject.mentioned_in.push(i);
+            }
+        }
+    }
+}
+
+/// Who links to each briefing, in the order of the briefings linking.
+fn backlinks(site: &Site, briefings: &[&Rendered]) -> Vec<Vec<usize>> {
+    let index_of = site.index_by_key();
+    let mut backlinks: Vec<Vec<usize>> = vec![Vec::new(); site.briefings.len()];
+    for (from, r) in briefings.iter().enumerate() {
+        for link in &r.links {
+            if let Some(&to) = index_of.get(link.target.as_str()) {
+                if to != from && !backlinks[to].contains(&from) {
+                    backlinks[to].push(from);
+                }
+            }
+        }
+    }
+    backlinks
+}
+
+/// Checking a rendered body's `@/` links against what their targets turned
+/// out to hold, and its tables' headers.
+struct LinkCheck<'a> {
+    /// Targets that failed to load: links to them are not reported too.
+    unchecked: &'a HashSet<String>,
+    drafts: &'a HashSet<String>,
+    targets: &'a HashMap<String, String>,
+    /// Anchors of every target, by key; few per page, so a slice to scan.
+    anchors: HashMap<&'a str, &'a [String]>,
+}
+
+impl LinkCheck<'_> {
+    fn check(&self, path: &Path, body: &str, body_line: usize, r: &Rendered, errors: &mut Errors) {
+        let (unchecked, drafts, anchors) = (self.unchecked, self.drafts, &self.anchors);
         for &offset in &r.empty_headers {
             let (line, column) = markdown::line_and_column(body, offset);
             errors.push(
@@ -419,7 +489,7 @@ pub(super) fn render_markdown(
                     format!("broken link: no file content/{}", link.target)
                 };
                 if let Some(hint) =
-                    did_you_mean(&link.target, addresses.urls.keys().map(String::as_str))
+                    did_you_mean(&link.target, self.targets.keys().map(String::as_str))
                 {
                     message.push_str(&format!(" (did you mean '@/{hint}'?)"));
                 }
@@ -440,38 +510,5 @@ pub(super) fn render_markdown(
                 }
             }
         }
-    };
-    for (b, r) in site.briefings.iter().zip(&briefings) {
-        check(&b.path, &b.body, b.body_line, r, errors);
     }
-    for ((note, path, _), r) in all_notes.iter().zip(&notes) {
-        check(path, &note.body, note.body_line, r, errors);
-    }
-    drop(all_notes);
-
-    // Backlinks: who links to each briefing.
-    let index_of = site.index_by_key();
-    let mut backlinks: Vec<Vec<usize>> = vec![Vec::new(); site.briefings.len()];
-    for (from, r) in briefings.iter().enumerate() {
-        for link in &r.links {
-            if let Some(&to) = index_of.get(link.target.as_str()) {
-                if to != from && !backlinks[to].contains(&from) {
-                    backlinks[to].push(from);
-                }
-            }
-        }
-    }
-
-    for ((b, r), back) in site.briefings.iter_mut().zip(&rendered).zip(backlinks) {
-        let summary_given = !b.summary.is_empty();
-        r.show_in(b, summary_given);
-        b.backlinks = back;
-        b.body = Arc::from("");
-    }
-    for (note, r) in notes_mut(site).zip(notes) {
-        note.html_hash = hash_of(&r.html);
-        note.html = Arc::from(r.html);
-        note.body = Arc::from("");
-    }
-    next_cache
 }
