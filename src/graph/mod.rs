@@ -176,8 +176,7 @@ pub fn link_all(config: &Config, mut content: Content, options: &LinkOptions) ->
     people.add_profiles(&content.people, &mut errors);
 
     let mut briefings = Vec::new();
-    let mut stories: Vec<Story> = Vec::new();
-    let mut story_index: HashMap<String, usize> = HashMap::new();
+    let mut stories = Stories::default();
     let mut drafts_left_out = HashSet::new();
     // Briefings that failed to resolve: links to them are not also reported.
     let mut rejected = HashSet::new();
@@ -196,19 +195,7 @@ pub fn link_all(config: &Config, mut content: Content, options: &LinkOptions) ->
         let resolved = prepared.map(|p| p.resolve(&mut topics, &mut people));
         match resolved {
             Ok((mut briefing, story)) => {
-                if let Some(name) = story {
-                    let slug = slugify(&name, transliterate);
-                    let index = *story_index.entry(slug.clone()).or_insert_with(|| {
-                        stories.push(Story {
-                            url_path: format!("stories/{slug}/"),
-                            name: name.trim().to_string(),
-                            slug,
-                            briefings: Vec::new(),
-                        });
-                        stories.len() - 1
-                    });
-                    briefing.story = Some(index);
-                }
+                briefing.story = story.map(|name| stories.index_of(&name, transliterate));
                 briefings.push(briefing);
             }
             Err(e) => {
@@ -221,18 +208,13 @@ pub fn link_all(config: &Config, mut content: Content, options: &LinkOptions) ->
     people.check_slugs(&mut errors);
     check_unique_slugs(&briefings, &mut errors);
 
-    let mut pages = Vec::new();
-    for loaded in content.pages {
-        if loaded.meta.draft == Some(true) && !options.drafts {
-            drafts_left_out.insert(loaded.key.clone());
-            continue;
-        }
-        match resolve_page(loaded, transliterate) {
-            Ok(page) => pages.push(page),
-            Err(e) => errors.push(e),
-        }
-    }
-    check_unique_pages(&pages, &mut errors);
+    let pages = link_pages(
+        std::mem::take(&mut content.pages),
+        options.drafts,
+        transliterate,
+        &mut drafts_left_out,
+        &mut errors,
+    );
 
     // Newest first; the slug breaks ties so the order never depends on the file system.
     briefings.sort_by(|a, b| {
@@ -247,7 +229,7 @@ pub fn link_all(config: &Config, mut content: Content, options: &LinkOptions) ->
         topics: topics.subjects,
         people: people.subjects,
         pages,
-        stories,
+        stories: stories.list,
         months: Vec::new(),
         editions: Vec::new(),
         last_modified: None,
@@ -273,6 +255,53 @@ pub fn link_all(config: &Config, mut content: Content, options: &LinkOptions) ->
     );
     build_indexes(config, &mut site, &options.related);
     (site, errors)
+}
+
+/// Running stories by slug, in the order first named.
+#[derive(Default)]
+struct Stories {
+    list: Vec<Story>,
+    by_slug: HashMap<String, usize>,
+}
+
+impl Stories {
+    /// The story named `name`, made on first use.
+    fn index_of(&mut self, name: &str, transliterate: bool) -> usize {
+        let slug = slugify(name, transliterate);
+        let list = &mut self.list;
+        *self.by_slug.entry(slug.clone()).or_insert_with(|| {
+            list.push(Story {
+                url_path: format!("stories/{slug}/"),
+                name: name.trim().to_string(),
+                slug,
+                briefings: Vec::new(),
+            });
+            list.len() - 1
+        })
+    }
+}
+
+/// Free pages, drafts left out unless `drafts`, each slug once.
+fn link_pages(
+    loaded: Vec<Loaded<crate::content::PageMatter>>,
+    drafts: bool,
+    transliterate: bool,
+    drafts_left_out: &mut HashSet<String>,
+    errors: &mut Errors,
+) -> Vec<Page> {
+    let mut pages = Vec::new();
+    for loaded in loaded {
+        if loaded.meta.draft == Some(true) && !drafts {
+            drafts_left_out.insert(loaded.key.clone());
+            continue;
+        }
+        match resolve_page(loaded, transliterate) {
+            Ok(page) => pages.push(page),
+            Err(e) => errors.push(e),
+        }
+    }
+    check_unique_pages(&pages, errors);
+    pages
 }
 
 /// A briefing checked and built from its own file, before its names are
