@@ -71,23 +71,7 @@ impl State {
 
 /// Bind, build, serve, watch; returns only on a fatal error.
 pub fn serve(options: &ServeOptions) -> Result<(), Error> {
-    let listener = TcpListener::bind(SocketAddr::new(options.bind, options.port)).map_err(|e| {
-        Error::new(format!(
-            "cannot listen on {}:{}: {e} (try another --port, or --port 0 for any free one)",
-            options.bind, options.port
-        ))
-    })?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| Error::new(format!("the server has no address: {e}")))?;
-    // Links point at the address the browser uses; an unspecified bind
-    // address is reached through the loopback one.
-    let host = if addr.ip().is_unspecified() {
-        IpAddr::V4(Ipv4Addr::LOCALHOST)
-    } else {
-        addr.ip()
-    };
-    let base_url = format!("http://{}/", SocketAddr::new(host, addr.port()));
+    let (listener, base_url) = listen(options)?;
     let build = BuildOptions {
         root: options.root.clone(),
         output: None,
@@ -129,38 +113,17 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
     // A rebuild's result not yet given to browsers; see `Held`.
     let mut held: Option<Held> = None;
     loop {
-        let mut batch = Batch::default();
-        match &mut held {
-            None => match rx.recv() {
-                Ok(result) => batch.add(result, &root, &output, &mut watcher),
-                Err(_) => return Ok(()),
-            },
-            Some(waiting) => match rx.recv_timeout(watch::RECHECK) {
-                Ok(result) => {
-                    waiting.quiet = Instant::now();
-                    batch.add(result, &root, &output, &mut watcher);
-                }
-                Err(RecvTimeoutError::Disconnected) => return Ok(()),
-                // Back, with or without an event: a polling watcher may
-                // only ever look while it is gone. Read it again now.
-                Err(RecvTimeoutError::Timeout) if !waiting.mid_save(&root) => {
-                    batch.resume(&waiting.sources);
-                }
-                // Missing for a whole grace period with no event since: a
-                // real removal (or a file really left empty). Or held long
-                // enough, under a stream of saves or of ignored events.
-                Err(RecvTimeoutError::Timeout)
-                    if waiting.quiet.elapsed() >= watch::GRACE
-                        || waiting.since.elapsed() >= watch::MAX_HOLD =>
-                {
-                    if let Some(held) = held.take() {
-                        held.release(&state, preview.files());
-                    }
-                    continue;
-                }
-                Err(RecvTimeoutError::Timeout) => continue,
-            },
-        }
+        let Some(batch) = next_batch(
+            &rx,
+            &mut held,
+            &root,
+            &output,
+            &mut watcher,
+            &state,
+            &preview,
+        ) else {
+            return Ok(());
+        };
         if batch.changes.is_empty() {
             continue;
         }
@@ -171,40 +134,14 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
         // Looked at before and after: a file back by the time the rebuild
         // ends may have been missing when it was read.
         let missing_before = outcome.mid_save(&root);
-        // A bug in a rebuild must not take the preview down: it is reported
-        // like a failed build, and the next save rebuilds from scratch.
-        let result =
-            catch_unwind(AssertUnwindSafe(|| preview.rebuild(&changes))).unwrap_or_else(|panic| {
-                preview = Preview::empty(build.clone()).search_later();
-                Err(crate::error::Errors::from(Error::new(format!(
-                    "internal error while rebuilding: {}",
-                    panic_text(panic.as_ref())
-                ))))
-            });
-        match result {
-            Ok(rebuilt) => {
-                let t = &rebuilt.timings;
-                say(format_args!(
-                    "{what} changed · {} pages rendered, {} files changed · {} ms (load {} · link {} · render {} · swap {})",
-                    rebuilt.rendered,
-                    rebuilt.changed.len(),
-                    rebuilt.elapsed.as_millis(),
-                    t.load.as_millis(),
-                    t.link.as_millis(),
-                    t.render.as_millis(),
-                    t.write.as_millis(),
-                ));
-                outcome.changed.extend(rebuilt.changed);
-                outcome.error = None;
-            }
-            Err(errors) => {
-                outcome.error = Some(Failed {
-                    what,
-                    page: errors.to_string(),
-                    terminal: terminal_text(&errors, &options.root),
-                });
-            }
-        }
+        rebuild(
+            &mut preview,
+            &build,
+            &changes,
+            what,
+            &options.root,
+            &mut outcome,
+        );
         // An editor saving by rename, or by delete and re-create, leaves the
         // file missing (or empty) for a moment, and the rebuild may have
         // read it then: giving that to browsers would serve a 404 (or show
@@ -222,6 +159,119 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
                 Ok(_) => {}
                 Err(errors) => complain(format_args!("{errors}")),
             }
+        }
+    }
+}
+
+/// The next changes to rebuild for, after waiting for events (or, while
+/// a result is held, for its missing file to return); an empty batch when
+/// there is nothing to do yet, None when the watcher has stopped.
+fn next_batch(
+    rx: &mpsc::Receiver<DebounceEventResult>,
+    held: &mut Option<Held>,
+    root: &Path,
+    output: &Path,
+    watcher: &mut SourceWatcher,
+    state: &State,
+    preview: &Preview,
+) -> Option<Batch> {
+    let mut batch = Batch::default();
+    match held {
+        None => match rx.recv() {
+            Ok(result) => batch.add(result, root, output, watcher),
+            Err(_) => return None,
+        },
+        Some(waiting) => match rx.recv_timeout(watch::RECHECK) {
+            Ok(result) => {
+                waiting.quiet = Instant::now();
+                batch.add(result, root, output, watcher);
+            }
+            Err(RecvTimeoutError::Disconnected) => return None,
+            // Back, with or without an event: a polling watcher may
+            // only ever look while it is gone. Read it again now.
+            Err(RecvTimeoutError::Timeout) if !waiting.mid_save(root) => {
+                batch.resume(&waiting.sources);
+            }
+            // Missing for a whole grace period with no event since: a
+            // real removal (or a file really left empty). Or held long
+            // enough, under a stream of saves or of ignored events.
+            Err(RecvTimeoutError::Timeout)
+                if waiting.quiet.elapsed() >= watch::GRACE
+                    || waiting.since.elapsed() >= watch::MAX_HOLD =>
+            {
+                if let Some(held) = held.take() {
+                    held.release(state, preview.files());
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+        },
+    }
+    Some(batch)
+}
+
+/// Bind the preview's address; the server's own URL, as browsers reach it.
+fn listen(options: &ServeOptions) -> Result<(TcpListener, String), Error> {
+    let listener = TcpListener::bind(SocketAddr::new(options.bind, options.port)).map_err(|e| {
+        Error::new(format!(
+            "cannot listen on {}:{}: {e} (try another --port, or --port 0 for any free one)",
+            options.bind, options.port
+        ))
+    })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error::new(format!("the server has no address: {e}")))?;
+    // Links point at the address the browser uses; an unspecified bind
+    // address is reached through the loopback one.
+    let host = if addr.ip().is_unspecified() {
+        IpAddr::V4(Ipv4Addr::LOCALHOST)
+    } else {
+        addr.ip()
+    };
+    let base_url = format!("http://{}/", SocketAddr::new(host, addr.port()));
+    Ok((listener, base_url))
+}
+
+/// Rebuild after `changes`, into `outcome`: what changed, or what failed.
+fn rebuild(
+    preview: &mut Preview,
+    build: &BuildOptions,
+    changes: &[Change],
+    what: String,
+    root: &std::path::Path,
+    outcome: &mut Held,
+) {
+    // A bug in a rebuild must not take the preview down: it is reported
+    // like a failed build, and the next save rebuilds from scratch.
+    let result =
+        catch_unwind(AssertUnwindSafe(|| preview.rebuild(changes))).unwrap_or_else(|panic| {
+            *preview = Preview::empty(build.clone()).search_later();
+            Err(crate::error::Errors::from(Error::new(format!(
+                "internal error while rebuilding: {}",
+                panic_text(panic.as_ref())
+            ))))
+        });
+    match result {
+        Ok(rebuilt) => {
+            let t = &rebuilt.timings;
+            say(format_args!(
+                "{what} changed · {} pages rendered, {} files changed · {} ms (load {} · link {} · render {} · swap {})",
+                rebuilt.rendered,
+                rebuilt.changed.len(),
+                rebuilt.elapsed.as_millis(),
+                t.load.as_millis(),
+                t.link.as_millis(),
+                t.render.as_millis(),
+                t.write.as_millis(),
+            ));
+            outcome.changed.extend(rebuilt.changed);
+            outcome.error = None;
+        }
+        Err(errors) => {
+            outcome.error = Some(Failed {
+                what,
+                page: errors.to_string(),
+                terminal: terminal_text(&errors, root),
+            });
         }
     }
 }
