@@ -160,90 +160,19 @@ pub fn render(
     let mut heading: Option<(HeadingLevel, Option<CowStr<'_>>, Vec<Event<'_>>)> = None;
     // For each open link: was it kept (true) or dropped (false)?
     let mut links_open: Vec<bool> = Vec::new();
-    let mut paragraph_depth = 0usize;
-    let mut first_paragraph_done = false;
-
-    let mut code_depth = 0usize;
-    let mut image_depth = 0usize;
-    // Inside bold or italic: a label such as "**Trade:**" or a stressed
-    // word, where a link would read as a second emphasis.
-    let mut emphasis_depth = 0usize;
-    let mut in_table_head = false;
-    // The header cell being read: where it starts, and whether it has text.
-    let mut header_cell: Option<(usize, bool)> = None;
+    // Where the stream is: inside code, an image, emphasis, a paragraph.
+    let mut at = Position::default();
 
     for (event, range) in merged_events(source, options) {
-        match &event {
-            Event::Start(Tag::TableHead) => in_table_head = true,
-            Event::End(TagEnd::TableHead) => in_table_head = false,
-            Event::Start(Tag::TableCell) if in_table_head => {
-                header_cell = Some((range.start, false))
-            }
-            Event::End(TagEnd::TableCell) => {
-                if let Some((offset, false)) = header_cell.take() {
-                    rendered.empty_headers.push(offset);
-                }
-            }
-            Event::Start(Tag::Image { .. }) => {
-                if let Some((_, text)) = &mut header_cell {
-                    *text = true;
-                }
-            }
-            _ => {}
-        }
-        match &event {
-            Event::Text(t) | Event::Code(t) => {
-                if let Some((_, text)) = &mut header_cell {
-                    *text |= !t.trim().is_empty();
-                }
-                rendered.word_count += t.split_whitespace().count();
-                if paragraph_depth > 0 && !first_paragraph_done {
-                    rendered.first_paragraph.push_str(t);
-                }
-            }
-            Event::SoftBreak | Event::HardBreak if paragraph_depth > 0 && !first_paragraph_done => {
-                rendered.first_paragraph.push(' ');
-            }
-            Event::Start(Tag::CodeBlock(_)) => code_depth += 1,
-            Event::End(TagEnd::CodeBlock) => code_depth = code_depth.saturating_sub(1),
-            Event::Start(Tag::Strong | Tag::Emphasis) => emphasis_depth += 1,
-            Event::End(TagEnd::Strong | TagEnd::Emphasis) => {
-                emphasis_depth = emphasis_depth.saturating_sub(1)
-            }
-            Event::Start(Tag::Image { .. }) => image_depth += 1,
-            Event::End(TagEnd::Image) => image_depth = image_depth.saturating_sub(1),
-            Event::Start(Tag::Paragraph) => paragraph_depth += 1,
-            Event::End(TagEnd::Paragraph) => {
-                paragraph_depth = paragraph_depth.saturating_sub(1);
-                if !rendered.first_paragraph.trim().is_empty() {
-                    first_paragraph_done = true;
-                }
-            }
-            _ => {}
-        }
-
+        at.note(&event, range.start, &mut rendered);
         let event = match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 heading = Some((level, id, Vec::new()));
                 continue;
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, id, inner)) = heading.take() {
-                    let text = plain_text(&inner);
-                    let base = match id {
-                        Some(id) => id.to_string(),
-                        None => heading_id(&text),
-                    };
-                    let id = unique_id(base, &mut used_ids);
-                    rendered.anchors.push(id.clone());
-                    events.push(Event::Start(Tag::Heading {
-                        level,
-                        id: Some(id.into()),
-                        classes: Vec::new(),
-                        attrs: Vec::new(),
-                    }));
-                    events.extend(inner);
-                    events.push(Event::End(TagEnd::Heading(level)));
+                if let Some(open) = heading.take() {
+                    close_heading(open, &mut used_ids, &mut rendered, &mut events);
                 }
                 continue;
             }
@@ -253,30 +182,19 @@ pub fn render(
                 title,
                 id,
             }) => {
-                if let Some(internal) = dest_url.strip_prefix("@/") {
-                    let (href, page) =
-                        internal_link(internal, range.start, resolver, &mut rendered);
-                    if let Some(page) = page {
-                        mentions.linked_by_hand(&page);
-                    }
-                    links_open.push(true);
-                    Event::Start(Tag::Link {
-                        link_type,
-                        dest_url: href.into(),
-                        title,
-                        id,
-                    })
-                } else if !options.raw_html && is_script_url(&dest_url) {
-                    links_open.push(false);
-                    continue;
-                } else {
-                    links_open.push(true);
-                    Event::Start(Tag::Link {
+                let kept = link_target(dest_url, range.start, options, resolver, &mut rendered);
+                if let Some(page) = &kept.1 {
+                    mentions.linked_by_hand(page);
+                }
+                links_open.push(kept.0.is_some());
+                match kept.0 {
+                    Some(dest_url) => Event::Start(Tag::Link {
                         link_type,
                         dest_url,
                         title,
                         id,
-                    })
+                    }),
+                    None => continue,
                 }
             }
             Event::End(TagEnd::Link) => {
@@ -290,31 +208,21 @@ pub fn render(
                 dest_url,
                 title,
                 id,
-            }) if dest_url.starts_with("@/") => Event::Start(Tag::Image {
+            }) => Event::Start(Tag::Image {
                 link_type,
-                dest_url: internal_link(&dest_url[2..], range.start, resolver, &mut rendered)
+                // An image that runs a script shows nothing.
+                dest_url: link_target(dest_url, range.start, options, resolver, &mut rendered)
                     .0
-                    .into(),
-                title,
-                id,
-            }),
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) if !options.raw_html && is_script_url(&dest_url) => Event::Start(Tag::Image {
-                link_type,
-                dest_url: "".into(),
+                    .unwrap_or_else(|| "".into()),
                 title,
                 id,
             }),
             Event::Html(html) | Event::InlineHtml(html) if !options.raw_html => Event::Text(html),
-            Event::Text(text) if code_depth == 0 => {
+            Event::Text(text) if at.code_depth == 0 => {
                 let free = heading.is_none()
                     && links_open.is_empty()
-                    && image_depth == 0
-                    && emphasis_depth == 0;
+                    && at.image_depth == 0
+                    && at.emphasis_depth == 0;
                 if !free {
                     mentions.observe(&text);
                     Event::Text(text)
@@ -335,6 +243,122 @@ pub fn render(
     rendered.first_paragraph = collapse_spaces(&rendered.first_paragraph);
     pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
     rendered
+}
+
+/// Where the event stream is, for what an event means there.
+#[derive(Default)]
+struct Position {
+    paragraph_depth: usize,
+    first_paragraph_done: bool,
+    code_depth: usize,
+    image_depth: usize,
+    /// Inside bold or italic: a label such as "**Trade:**" or a stressed
+    /// word, where a link would read as a second emphasis.
+    emphasis_depth: usize,
+    in_table_head: bool,
+    /// The header cell being read: where it starts, and whether it has text.
+    header_cell: Option<(usize, bool)>,
+}
+
+impl Position {
+    /// Follow `event` (starting at byte `start`): what it opens and closes,
+    /// and what it adds to the word count, the first paragraph and the list
+    /// of empty header cells.
+    fn note(&mut self, event: &Event<'_>, start: usize, rendered: &mut Rendered) {
+        match event {
+            Event::Start(Tag::TableHead) => self.in_table_head = true,
+            Event::End(TagEnd::TableHead) => self.in_table_head = false,
+            Event::Start(Tag::TableCell) if self.in_table_head => {
+                self.header_cell = Some((start, false))
+            }
+            Event::End(TagEnd::TableCell) => {
+                if let Some((offset, false)) = self.header_cell.take() {
+                    rendered.empty_headers.push(offset);
+                }
+            }
+            Event::Start(Tag::Image { .. }) => {
+                if let Some((_, text)) = &mut self.header_cell {
+                    *text = true;
+                }
+            }
+            _ => {}
+        }
+        match event {
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, text)) = &mut self.header_cell {
+                    *text |= !t.trim().is_empty();
+                }
+                rendered.word_count += t.split_whitespace().count();
+                if self.paragraph_depth > 0 && !self.first_paragraph_done {
+                    rendered.first_paragraph.push_str(t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak
+                if self.paragraph_depth > 0 && !self.first_paragraph_done =>
+            {
+                rendered.first_paragraph.push(' ');
+            }
+            Event::Start(Tag::CodeBlock(_)) => self.code_depth += 1,
+            Event::End(TagEnd::CodeBlock) => self.code_depth = self.code_depth.saturating_sub(1),
+            Event::Start(Tag::Strong | Tag::Emphasis) => self.emphasis_depth += 1,
+            Event::End(TagEnd::Strong | TagEnd::Emphasis) => {
+                self.emphasis_depth = self.emphasis_depth.saturating_sub(1)
+            }
+            Event::Start(Tag::Image { .. }) => self.image_depth += 1,
+            Event::End(TagEnd::Image) => self.image_depth = self.image_depth.saturating_sub(1),
+            Event::Start(Tag::Paragraph) => self.paragraph_depth += 1,
+            Event::End(TagEnd::Paragraph) => {
+                self.paragraph_depth = self.paragraph_depth.saturating_sub(1);
+                if !rendered.first_paragraph.trim().is_empty() {
+                    self.first_paragraph_done = true;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A heading whose events were held back, written out with an id made
+/// from its text (or the one written), unique on the page.
+fn close_heading<'a>(
+    (level, id, inner): (HeadingLevel, Option<CowStr<'a>>, Vec<Event<'a>>),
+    used_ids: &mut HashSet<String>,
+    rendered: &mut Rendered,
+    events: &mut Vec<Event<'a>>,
+) {
+    let id = unique_id(
+        id.map_or_else(|| heading_id(&plain_text(&inner)), |id| id.to_string()),
+        used_ids,
+    );
+    rendered.anchors.push(id.clone());
+    events.push(Event::Start(Tag::Heading {
+        level,
+        id: Some(id.into()),
+        classes: Vec::new(),
+        attrs: Vec::new(),
+    }));
+    events.extend(inner);
+    events.push(Event::End(TagEnd::Heading(level)));
+}
+
+/// Where a link or image written as `dest_url` points once written out:
+/// an `@/` link resolved (and the page it names, for mentions), a script
+/// URL dropped (None) unless raw HTML is on, anything else as it is.
+fn link_target<'a>(
+    dest_url: CowStr<'a>,
+    start: usize,
+    options: MarkdownOptions,
+    resolver: &dyn LinkResolver,
+    rendered: &mut Rendered,
+) -> (Option<CowStr<'a>>, Option<String>) {
+    if let Some(internal) = dest_url.strip_prefix("@/") {
+        let (href, page) = internal_link(internal, start, resolver, rendered);
+        (Some(href.into()), page)
+    } else if !options.raw_html && is_script_url(&dest_url) {
+        (None, None)
+    } else {
+        (Some(dest_url), None)
+    }
 }
 
 /// Resolve an `@/` link (`internal` is what follows `@/`), record it for the
