@@ -13,12 +13,16 @@
 //! only by debug builds) makes the build kill itself with SIGKILL at that
 //! step; the test checks that it did die of SIGKILL there.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use common::{listing, Entry};
 
 const BIN: &str = env!("CARGO_BIN_EXE_briefing");
 /// Pinned, so the news sitemap of every build is the same.
@@ -103,38 +107,6 @@ fn write_content(root: &Path, content: Content) {
     } else {
         fs::write(root.join("static/docs"), "a file\n").expect("docs");
     }
-}
-
-#[derive(Debug, PartialEq, Eq)]
-enum Entry {
-    Folder,
-    File(Vec<u8>),
-    Other,
-}
-
-/// Everything under `dir`: folders, files with their bytes, anything else.
-fn listing(dir: &Path) -> BTreeMap<String, Entry> {
-    walkdir::WalkDir::new(dir)
-        .min_depth(1)
-        .into_iter()
-        .map(|e| e.expect("walk"))
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .expect("prefix")
-                .display()
-                .to_string();
-            let entry = if e.file_type().is_dir() {
-                Entry::Folder
-            } else if e.file_type().is_file() {
-                Entry::File(fs::read(e.path()).expect("read"))
-            } else {
-                Entry::Other
-            };
-            (rel, entry)
-        })
-        .collect()
 }
 
 /// The first few differences between two listings.

@@ -9,6 +9,8 @@
 
 mod common;
 
+use common::{listing, Entry};
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -71,14 +73,14 @@ fn build_ok(root: &Path, env: &[(&str, &str)]) -> String {
 
 /// What a fresh build of the site at `root` writes into an empty folder
 /// on an ordinary disk.
-fn fresh(root: &Path) -> BTreeMap<String, Vec<u8>> {
+fn fresh(root: &Path) -> BTreeMap<String, Entry> {
     let dir = tempfile::tempdir().expect("temp dir");
     let copy = dir.path().join("site-root");
     fs::create_dir_all(&copy).expect("mkdir");
     fs::copy(root.join("briefing.yaml"), copy.join("briefing.yaml")).expect("config");
     copy_dir(&root.join("content"), &copy.join("content"));
     build_ok(&copy, &[]);
-    tree(&copy.join("site"))
+    listing(&copy.join("site"))
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -93,31 +95,9 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// Files and folders under `dir`; folders as `name/`.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .min_depth(1)
-        .into_iter()
-        .map(|e| e.expect("walk"))
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .expect("prefix")
-                .display()
-                .to_string();
-            if e.file_type().is_dir() {
-                (format!("{rel}/"), Vec::new())
-            } else {
-                (rel, fs::read(e.path()).expect("read"))
-            }
-        })
-        .collect()
-}
-
 /// `got` and `want` hold the same files and folders; else the first few
 /// paths that differ.
-fn same(got: &BTreeMap<String, Vec<u8>>, want: &BTreeMap<String, Vec<u8>>, what: &str) {
+fn same(got: &BTreeMap<String, Entry>, want: &BTreeMap<String, Entry>, what: &str) {
     let mut diff: Vec<&String> = want
         .iter()
         .filter(|(path, bytes)| got.get(*path) != Some(bytes))
@@ -295,7 +275,7 @@ fn disk_full(env: &[(&str, &str)]) {
             stderr.lines().last().unwrap_or("built")
         );
         if out.status.success() {
-            same(&tree(&site), &new, &format!("{what}: exited 0"));
+            same(&listing(&site), &new, &format!("{what}: exited 0"));
             built += 1;
         } else {
             check_failure(&out, &site, &before, &what);
@@ -306,10 +286,10 @@ fn disk_full(env: &[(&str, &str)]) {
         if step % 2 == 1 {
             write_site(&root, 40, 2000, 0);
             build_ok(&root, env);
-            same(&tree(&site), &old, &format!("{what}, then reverted"));
+            same(&listing(&site), &old, &format!("{what}, then reverted"));
         } else {
             build_ok(&root, env);
-            same(&tree(&site), &new, &format!("{what}, then built again"));
+            same(&listing(&site), &new, &format!("{what}, then built again"));
         }
     }
     assert!(
@@ -348,7 +328,11 @@ fn a_read_only_output_changes_nothing_and_says_so() {
         );
         mount.remount("rw");
         build_ok(&root, env);
-        same(&tree(&root.join("site")), &new, "once the disk is writable");
+        same(
+            &listing(&root.join("site")),
+            &new,
+            "once the disk is writable",
+        );
     }
 }
 
@@ -376,7 +360,7 @@ fn an_immutable_folder_in_the_output_is_reported_truly_and_repaired() {
             // Staged: the new site is in place, and the old one could not all
             // go; it is removed once it can be.
             same(
-                &tree(&root.join("site")),
+                &listing(&root.join("site")),
                 &new,
                 "staged past an immutable folder",
             );
@@ -386,7 +370,7 @@ fn an_immutable_folder_in_the_output_is_reported_truly_and_repaired() {
         drop((guard, moved));
         build_ok(&root, env);
         same(
-            &tree(&root.join("site")),
+            &listing(&root.join("site")),
             &new,
             "once the folder can change",
         );
@@ -409,7 +393,7 @@ fn an_immutable_folder_in_the_output_is_reported_truly_and_repaired() {
         drop(guard);
         build_ok(&root, env);
         same(
-            &tree(&root.join("site")),
+            &listing(&root.join("site")),
             &fresh(&root),
             "once the output can change",
         );
@@ -436,14 +420,14 @@ fn cache_cannot_be_written(lock: impl Fn(&Path) -> Option<Box<dyn std::any::Any>
             "no warning:\n{stderr}"
         );
         same(
-            &tree(&root.join("site")),
+            &listing(&root.join("site")),
             &fresh(&root),
             "with a cache it cannot write",
         );
         write_site(&root, 30, 500, 0);
         build_ok(&root, env);
         same(
-            &tree(&root.join("site")),
+            &listing(&root.join("site")),
             &old,
             "the old cache vouched for the new site",
         );

@@ -230,3 +230,36 @@ pub fn snapshot(
         })
         .collect()
 }
+
+/// What a path of a listing is.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Entry {
+    Folder,
+    File(Vec<u8>),
+    Other,
+}
+
+/// Everything under `dir`: folders, files with their bytes, anything else.
+pub fn listing(dir: &Path) -> std::collections::BTreeMap<String, Entry> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .map(|e| e.expect("walk"))
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .expect("prefix")
+                .display()
+                .to_string();
+            let entry = if e.file_type().is_dir() {
+                Entry::Folder
+            } else if e.file_type().is_file() {
+                Entry::File(fs::read(e.path()).expect("read"))
+            } else {
+                Entry::Other
+            };
+            (rel, entry)
+        })
+        .collect()
+}
