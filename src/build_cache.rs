@@ -33,8 +33,9 @@ pub struct BuildCache {
     html_index: Vec<(String, usize)>,
 }
 
-/// The program, the config and the templates: a change to any of them and
-/// the cache is not used.
+/// The program (its version and the digest of its sources, see build.rs),
+/// the config and the templates: a change to any of them and the cache is
+/// not used.
 pub fn setup(
     options: &BuildOptions,
     config: &Config,
@@ -48,6 +49,7 @@ pub fn setup(
         .collect();
     hash_of((
         env!("CARGO_PKG_VERSION"),
+        env!("BRIEFING_SOURCE_DIGEST"),
         config_text,
         &options.base_url,
         options.drafts,
@@ -64,6 +66,8 @@ pub struct CacheFiles {
     html: PathBuf,
     /// Briefings' front-matter as parsed (`FrontMatterCache`).
     pub front_matter: PathBuf,
+    /// What the last build was made from (`LastBuild`).
+    pub last_build: PathBuf,
 }
 
 /// The folder in the site root that holds every cache.
@@ -96,6 +100,7 @@ impl CacheFiles {
             index: folder.join("cache"),
             html: folder.join("cache-html"),
             front_matter: folder.join("cache-meta"),
+            last_build: folder.join("last-build"),
             folder,
         }
     }

@@ -5,7 +5,11 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+use serde::{Deserialize, Serialize};
+
+// Serialized: a build that has nothing to do repeats the last one's
+// warnings (see `last_build`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Error {
     pub path: Option<PathBuf>,
     pub line: Option<usize>,

@@ -13,6 +13,7 @@ pub(crate) mod digest;
 mod driver;
 pub mod error;
 pub(crate) mod graph;
+mod last_build;
 pub mod markdown;
 pub(crate) mod output;
 mod path_filter;
@@ -80,6 +81,9 @@ pub struct Report {
     pub files: usize,
     pub changed: usize,
     pub warnings: Vec<Error>,
+    /// Nothing to do: the sources were the ones the last build, whose
+    /// output is still there, was made from.
+    pub unchanged: bool,
     pub timings: Timings,
 }
 

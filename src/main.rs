@@ -314,7 +314,12 @@ fn build(options: BuildOptions, force: bool, timings: bool, term: Terminal) -> E
                 started.elapsed().as_millis(),
                 options.output_dir().display()
             );
-            if timings {
+            if timings && report.unchanged {
+                println!(
+                    "  nothing to do: the sources and the output are the last build's ({:.1} ms to tell)",
+                    report.timings.load.as_secs_f64() * 1e3
+                );
+            } else if timings {
                 let t = &report.timings;
                 println!(
                     "  load {:.1} ms · link {:.1} ms · render {:.1} ms · write {:.1} ms",

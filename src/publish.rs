@@ -12,6 +12,7 @@ use crate::build_cache::{self, BuildCache, CacheFiles};
 use crate::content::FrontMatterCache;
 use crate::driver::{Changes, Driver, Sink, BATCH};
 use crate::error::{Error, Errors};
+use crate::last_build::{self, LastBuild};
 use crate::output::mark::Mark;
 use crate::output::{self, InPlace, Lock, Output, Staging, Stop, WriteReport};
 use crate::render::FeedOwner;
@@ -100,6 +101,10 @@ fn run(
     cache_files.clear_leftovers();
     let committed = Mark::read(&out).generation();
     let setup = build_cache::setup(options, driver.config(), &driver.template_files);
+    let clock = crate::render::sitemap::build_time();
+    if let Some(report) = unchanged(&driver, &cache_files, setup, committed, clock.timestamp()) {
+        return Ok(report);
+    }
     // Reading the last build's cache and listing its output take a thread
     // each: done while the content loads, they cost little time of their own.
     let started = Instant::now();
@@ -117,6 +122,7 @@ fn run(
         },
     );
     let (content, _) = content?;
+    let sources = content.sources;
     let (front_matter, front_matter_changed) = known.next(&content.briefings);
     let cache_read = cache.digest();
     driver.timings.load = started.elapsed();
@@ -159,14 +165,43 @@ fn run(
     }
     output::crash_point("before-cache");
     let front_matter = front_matter_changed.then_some(front_matter);
+    let inputs = sources.map(|s| last_build::inputs(setup, s, &driver.statics));
     let cache = Cache {
         files: cache_files,
         setup,
         read: cache_read,
         generation,
         front_matter,
+        inputs: inputs.map(|i| (i, clock)),
     };
     Ok(finish(driver, written, cache))
+}
+
+/// The last build's report, when its output is still there and this build
+/// would make it again: the same inputs, and a clock that changes nothing.
+fn unchanged(
+    driver: &Driver,
+    files: &CacheFiles,
+    setup: u64,
+    committed: Option<u64>,
+    clock: i64,
+) -> Option<Report> {
+    let started = Instant::now();
+    let last = LastBuild::read(&files.last_build)?;
+    committed?;
+    let (sources, scan) = rayon::join(
+        || crate::content::sources(driver.config()),
+        || InPlace::scan(&output::absolute(&driver.options.output_dir())),
+    );
+    let now = last_build::Now {
+        inputs: last_build::inputs(setup, sources?, &driver.statics),
+        generation: committed,
+        listing: scan?.listing(),
+        clock,
+    };
+    let mut report = last.same(&now)?;
+    report.timings.load = started.elapsed();
+    Some(report)
 }
 
 /// What `finish` leaves for the next build.
@@ -177,6 +212,8 @@ struct Cache {
     read: u64,
     generation: u64,
     front_matter: Option<FrontMatterCache>,
+    /// What the site was made from, and the clock it saw (`LastBuild`).
+    inputs: Option<(u64, chrono::DateTime<chrono::Utc>)>,
 }
 
 /// Leave the cache for the next build and say what this one did. The site
@@ -220,8 +257,17 @@ fn finish(mut driver: Driver, written: WriteReport, next: Cache) -> Report {
         files: written.files,
         changed: written.changed,
         warnings,
+        unchanged: false,
         timings: driver.timings.clone(),
     };
+    if let Some((inputs, clock)) = next.inputs {
+        let changes = crate::render::sitemap::news_sitemap_changes(&site, clock);
+        let clock = (clock.timestamp(), changes.map(|t| t.timestamp()));
+        let listing = written.listing.digest();
+        let last = LastBuild::new(inputs, next.generation, listing, clock, &report);
+        // Without it the next build does the work again; nothing is wrong.
+        let _ = last.write(&next.files.last_build);
+    }
     // Freeing a large site takes a tenth of a no-change build: it happens
     // beside the caller, and a command that exits does not wait for it.
     let front_matter = next.front_matter;

@@ -208,3 +208,159 @@ fn updates_in_place_equal_a_fresh_build_when_files_trade_places() {
     assert_eq!(tree(&site.out()), fresh(&site));
     assert!(site.out().join("docs").is_file());
 }
+
+/// What a test does to a site, and what to call it.
+type Change<'a> = (&'a str, Box<dyn Fn() + 'a>);
+
+/// Build `site` and say whether it had nothing to do.
+fn did_nothing(site: &TestSite) -> bool {
+    let report = site.build_ok();
+    assert_eq!(report.files, tree(&site.out()).len());
+    report.unchanged
+}
+
+#[test]
+fn a_build_of_the_last_builds_sources_does_nothing_and_any_change_builds_again() {
+    let site = fixture("mentions");
+    // A warning, which a build with nothing to do says again.
+    std::os::unix::fs::symlink(
+        "2025-09-01-code.md",
+        site.root.join("content/briefings/link.md"),
+    )
+    .expect("symlink");
+    let first = site.build_ok();
+    assert!(!first.unchanged);
+    assert!(!first.warnings.is_empty());
+    let again = site.build_ok();
+    assert!(again.unchanged, "the same sources over the same output");
+    assert_eq!(
+        (again.files, again.briefings, again.feeds, &again.warnings),
+        (first.files, first.briefings, first.feeds, &first.warnings)
+    );
+    assert_eq!(tree(&site.out()), fresh(&site));
+
+    // Each of these makes a build do its work, and leaves what a fresh
+    // build of the same sources leaves; the build after it has nothing to do.
+    let path = "content/briefings/2025-09-02-links.md";
+    let text = fs::read_to_string(site.root.join(path)).expect("read");
+    let out = site.out();
+    let changes: Vec<Change> = vec![
+        (
+            "one byte of a briefing",
+            Box::new(|| {
+                site.write(path, &format!("{text} "));
+            }),
+        ),
+        (
+            "a new static file",
+            Box::new(|| {
+                site.write("static/notes.txt", "notes");
+            }),
+        ),
+        (
+            "a static file's bytes",
+            Box::new(|| {
+                site.write("static/notes.txt", "Notes");
+            }),
+        ),
+        (
+            "the config",
+            Box::new(|| {
+                let config = fs::read_to_string(site.root.join("briefing.yaml")).expect("config");
+                site.write("briefing.yaml", &format!("{config}\n# edited\n"));
+            }),
+        ),
+        (
+            "a template",
+            Box::new(|| {
+                site.write("templates/topic.html", "{% extends \"base.html\" %}{% block main %}<h1>{{ page.name }}</h1>{% endblock main %}");
+            }),
+        ),
+        (
+            "an output file removed",
+            Box::new(|| {
+                fs::remove_file(out.join("topics/energy/index.html")).expect("remove");
+            }),
+        ),
+        (
+            "an output file changed into a folder",
+            Box::new(|| {
+                fs::remove_file(out.join("robots.txt")).expect("remove");
+                fs::create_dir(out.join("robots.txt")).expect("folder");
+            }),
+        ),
+        (
+            "a file added to the output",
+            Box::new(|| {
+                fs::write(out.join("stray.txt"), "not ours").expect("stray");
+            }),
+        ),
+        (
+            "an empty folder in the output",
+            Box::new(|| {
+                fs::create_dir(out.join("empty")).expect("folder");
+            }),
+        ),
+        (
+            "the output's mark",
+            Box::new(|| {
+                fs::write(out.join(".briefing-output"), "updating\n").expect("mark");
+            }),
+        ),
+    ];
+    for (what, change) in changes {
+        change();
+        assert!(!did_nothing(&site), "{what}: the build did nothing");
+        assert_eq!(tree(&site.out()), fresh(&site), "{what}");
+        assert!(
+            did_nothing(&site),
+            "{what}: the next build did its work again"
+        );
+    }
+
+    // A build for other drafts or another address is another output.
+    let mut drafts = site.options();
+    drafts.drafts = true;
+    assert!(!briefing::build(&drafts).expect("drafts").unchanged);
+    assert!(!did_nothing(&site));
+}
+
+/// The binary's `build --timings`, its clock set to `epoch`: the news
+/// sitemap, and whether the build said it had nothing to do.
+fn build_at(site: &TestSite, epoch: i64) -> (String, bool) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .args(["build", "--timings", "--root"])
+        .arg(&site.root)
+        .env("SOURCE_DATE_EPOCH", epoch.to_string())
+        .output()
+        .expect("run briefing");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout).contains("nothing to do");
+    (site.page("news-sitemap.xml"), said)
+}
+
+#[test]
+fn a_build_with_nothing_changed_but_the_clock_rewrites_the_news_sitemap_when_it_moves() {
+    let site = fixture("mentions");
+    // 2025-09-02T10:00:00+08:00, the links briefing, and a day later.
+    let published = 1_756_778_400;
+    let day = 86_400;
+    let (news, nothing) = build_at(&site, published + day);
+    assert!(news.contains("/briefings/links/"), "{news}");
+    assert!(!nothing);
+    // Later the same day: the news sitemap would be the same.
+    let (_, nothing) = build_at(&site, published + day + 3_600);
+    assert!(nothing, "an hour later, nothing changes");
+    // Two days after it was published it leaves the news sitemap.
+    let (news, nothing) = build_at(&site, published + 2 * day + 1);
+    assert!(!nothing, "past its two days the build does its work");
+    assert!(!news.contains("/briefings/links/"), "{news}");
+    // A clock that went back does not trust the later build's output.
+    let (news, nothing) = build_at(&site, published + day);
+    assert!(!nothing);
+    assert!(news.contains("/briefings/links/"), "{news}");
+}

@@ -81,6 +81,9 @@ pub struct Content {
     pub errors: Errors,
     /// `@/` keys of those files: links to them are not reported as broken.
     pub failed: HashSet<String>,
+    /// A digest of every file's place and bytes, when `load_with` read
+    /// them all: see `sources`.
+    pub sources: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,20 +129,56 @@ pub fn load(config: &Config) -> Result<Content, Errors> {
 /// an earlier build parsed.
 pub fn load_with(config: &Config, known: &FrontMatterCache) -> Result<Content, Errors> {
     let walk = walk(config, false)?;
-    let parsed: Vec<Result<Parsed, Error>> = walk
+    let parsed: Vec<(Option<u64>, Result<Parsed, Error>)> = walk
         .files
         .par_iter()
-        .map(|f| parse_file_with(config, f.section, &f.rel, &f.key, known))
+        .map(|f| match read(config, &f.rel) {
+            Ok(bytes) => (
+                Some(source_digest(&f.key, &bytes)),
+                parse_bytes_with(config, f.section, &f.rel, &f.key, known, bytes),
+            ),
+            Err(e) => (None, Err(e)),
+        })
         .collect();
     let mut content = Content {
         warnings: walk.warnings,
+        sources: walk
+            .errors
+            .is_empty()
+            .then(|| parsed.iter().map(|(d, _)| *d).collect::<Option<Vec<u64>>>())
+            .flatten()
+            .map(crate::digest::hash_of),
         errors: walk.errors,
         ..Content::default()
     };
-    for (file, result) in walk.files.iter().zip(parsed) {
+    for (file, (_, result)) in walk.files.iter().zip(parsed) {
         content.add(&file.key, result);
     }
     Ok(content)
+}
+
+/// A digest of every content file's place and bytes, as `load_with` takes
+/// it (`Content::sources`) but without parsing: `None` when the walk or a
+/// read fails.
+pub fn sources(config: &Config) -> Option<u64> {
+    let walk = walk(config, false).ok()?;
+    if !walk.errors.is_empty() {
+        return None;
+    }
+    let digests: Vec<u64> = walk
+        .files
+        .par_iter()
+        .map(|f| Some(source_digest(&f.key, &read(config, &f.rel).ok()?)))
+        .collect::<Option<_>>()?;
+    Some(crate::digest::hash_of(digests))
+}
+
+fn source_digest(key: &str, bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64_with_seed(bytes, crate::digest::hash_of(key))
+}
+
+fn read(config: &Config, rel: &Path) -> Result<Vec<u8>, Error> {
+    std::fs::read(config.root.join(rel)).map_err(|e| Error::io(rel, &e))
 }
 
 /// A Markdown file found under `content/`.
@@ -266,17 +305,18 @@ enum Parsed {
 }
 
 fn parse_file(config: &Config, section: Section, rel: &Path, key: &str) -> Result<Parsed, Error> {
-    parse_file_with(config, section, rel, key, &FrontMatterCache::default())
+    let known = FrontMatterCache::default();
+    parse_bytes_with(config, section, rel, key, &known, read(config, rel)?)
 }
 
-fn parse_file_with(
+fn parse_bytes_with(
     config: &Config,
     section: Section,
     rel: &Path,
     key: &str,
     known: &FrontMatterCache,
+    bytes: Vec<u8>,
 ) -> Result<Parsed, Error> {
-    let bytes = std::fs::read(config.root.join(rel)).map_err(|e| Error::io(rel, &e))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let (line, _) = crate::markdown::line_and_column(
             &String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]),

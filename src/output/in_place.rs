@@ -84,6 +84,19 @@ impl InPlace {
         Some(scan)
     }
 
+    /// A digest of the paths of the output's files (`last_build::listing`);
+    /// none when it holds anything a build does not make: an empty folder,
+    /// a link.
+    pub fn listing(&self) -> Option<u64> {
+        (self.empty.is_empty() && self.strays.is_empty()).then(|| {
+            let mut listing = crate::last_build::Listing::default();
+            for path in &self.existing {
+                listing.add(path);
+            }
+            listing.digest()
+        })
+    }
+
     /// Whether the output has a file at `path`.
     pub fn has(&self, path: &str) -> bool {
         self.existing.contains(path)
@@ -114,13 +127,14 @@ impl InPlace {
             .par_iter()
             .filter(|file| !same_bytes(&output.join(&file.path), &file.bytes))
             .collect();
+        let mut listing = crate::last_build::Listing::default();
+        let kept = self.kept.iter().filter(|k| !made.contains(k.as_str()));
+        for path in made.iter().copied().chain(kept.map(String::as_str)) {
+            listing.add(path);
+        }
         let report = WriteReport {
-            files: made.len()
-                + self
-                    .kept
-                    .iter()
-                    .filter(|k| !made.contains(k.as_str()))
-                    .count(),
+            files: listing.count(),
+            listing,
             changed: to_write.len(),
         };
         let committed = Mark::Committed(generation);

@@ -38,6 +38,8 @@ pub struct Output {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WriteReport {
     pub files: usize,
+    /// The paths of the files the output holds after the write.
+    pub listing: crate::last_build::Listing,
     /// Files whose bytes differ from the previous build's (or are new).
     pub changed: usize,
 }

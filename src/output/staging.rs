@@ -75,10 +75,11 @@ impl Staging {
             })
             .collect();
         let mut errors = Errors::default();
-        for c in changed {
+        for (c, file) in changed.into_iter().zip(&files) {
             match c {
                 Ok(changed) => {
                     self.report.files += 1;
+                    self.report.listing.add(&file.path);
                     self.report.changed += usize::from(changed);
                 }
                 Err(e) => errors.push(e),
@@ -102,6 +103,7 @@ impl Staging {
         let linked = fs::hard_link(self.output.join(path), &target).is_ok();
         if linked {
             self.report.files += 1;
+            self.report.listing.add(path);
         }
         linked
     }

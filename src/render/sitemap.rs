@@ -172,6 +172,19 @@ fn urlset(name: &str, entries: &[Entry]) -> Result<Output, Error> {
 
 /// Briefings published in the two days before `now`, as Google News asks,
 /// at most the newest 1,000.
+/// The next moment after `now` at which the news sitemap of `site` changes
+/// with the clock alone: a briefing's time comes, or its two days pass.
+pub fn news_sitemap_changes(site: &Site, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    site.briefings
+        .iter()
+        .flat_map(|b| {
+            let published = b.date.instant.with_timezone(&Utc);
+            [published, published + Duration::days(2)]
+        })
+        .filter(|&t| t > now)
+        .min()
+}
+
 pub fn news_sitemap(config: &Config, site: &Site, now: DateTime<Utc>) -> Result<Output, Error> {
     let since = now - Duration::days(2);
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
