@@ -339,7 +339,10 @@ fn any_sequence_of_edits_holds_what_a_fresh_build_writes() {
     }
     // The fast path for body-only saves was taken, and checked, often.
     assert!(patched >= 20, "only {patched} rebuilds patched the site");
-    assert!(story_saves >= 2, "a story's profile was saved {story_saves} times");
+    assert!(
+        story_saves >= 2,
+        "a story's profile was saved {story_saves} times"
+    );
 }
 
 #[test]

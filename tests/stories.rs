@@ -113,7 +113,10 @@ fn a_briefing_in_both_of_two_stories_is_linked_once_in_the_navigation() {
     );
     assert!(briefing_links.contains(&"/briefings/gas/".to_string()));
     // Both timelines are still there, the current briefing on each.
-    assert_eq!(talks.matches("aria-current=\"page\">Putin and Xi").count(), 2);
+    assert_eq!(
+        talks.matches("aria-current=\"page\">Putin and Xi").count(),
+        2
+    );
 }
 
 #[test]
@@ -135,7 +138,8 @@ fn a_story_profile_gives_title_summary_introduction_and_aliases() {
     assert!(story.contains("<p class=\"lede\">Vladimir Putin’s four-day visit to China.</p>"));
     let intro = &story[story.find("<div class=\"profile\">").expect("introduction")..];
     assert!(intro.contains("first extended trip"), "{intro}");
-    assert!(links(&intro[..intro.find("</div>").expect("end")]).contains(&"/briefings/talks/".to_string()));
+    assert!(links(&intro[..intro.find("</div>").expect("end")])
+        .contains(&"/briefings/talks/".to_string()));
     // The introduction comes before the timeline.
     assert!(story.find("class=\"profile\"") < story.find("class=\"timeline\""));
     // The alias is the same story.
@@ -167,7 +171,10 @@ fn a_story_profile_no_briefing_names_has_its_page_as_a_topic_profile_does() {
     assert!(story.contains("added duty"), "{story}");
     let index = site.page("stories/index.html");
     let entry = &index[index.find("Tariffs on India").expect("listed")..];
-    assert!(entry.starts_with("Tariffs on India</a> <span class=\"count\">no briefings yet</span>"), "{entry}");
+    assert!(
+        entry.starts_with("Tariffs on India</a> <span class=\"count\">no briefings yet</span>"),
+        "{entry}"
+    );
 }
 
 #[test]
@@ -187,7 +194,12 @@ fn story_mistakes_are_errors_at_their_file_and_line() {
     );
 
     let site = fixture("crosslinks");
-    edit(&site, TALKS, "people: [Putin, Xi]", "people: [Putin, Xi]\nstory: {name: x}");
+    edit(
+        &site,
+        TALKS,
+        "people: [Putin, Xi]",
+        "people: [Putin, Xi]\nstory: {name: x}",
+    );
     let errors = site.build_err().to_string();
     assert!(
         errors.contains("content/briefings/2025-09-02-talks.md:7:")

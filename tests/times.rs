@@ -85,18 +85,16 @@ fn a_briefing_in_its_own_zone_shows_its_local_time_and_feeds_keep_the_offset() {
         "3 September 2025, 09:00 CST"
     );
     let topic = site.page("topics/energy/index.html");
-    assert_eq!(time_of_item(&topic, "/briefings/talks/").1, "3 September 2025");
+    assert_eq!(
+        time_of_item(&topic, "/briefings/talks/").1,
+        "3 September 2025"
+    );
 }
 
 #[test]
 fn a_briefing_zone_that_is_not_one_is_an_error_at_its_line() {
     let site = fixture("crosslinks");
-    edit(
-        &site,
-        TALKS,
-        "summary:",
-        "timezone: Beijing\nsummary:",
-    );
+    edit(&site, TALKS, "summary:", "timezone: Beijing\nsummary:");
     let errors = site.build_err().to_string();
     assert!(
         errors.contains("content/briefings/2025-09-02-talks.md:4:")

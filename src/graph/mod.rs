@@ -339,9 +339,9 @@ fn prepare_briefing(
         .find(|(k, _, _)| k == "slug")
         .map(|(_, l, c)| (*l, *c));
     let zone = match loaded.meta.timezone.as_deref() {
-        Some(name) => Some(
-            crate::config::read_zone(name).map_err(|m| loaded.error_at("timezone", m))?,
-        ),
+        Some(name) => {
+            Some(crate::config::read_zone(name).map_err(|m| loaded.error_at("timezone", m))?)
+        }
         None => None,
     };
     let meta = loaded.meta;

@@ -10,8 +10,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Value;
 
-use crate::config::Config;
 use super::when;
+use crate::config::Config;
 use crate::digest::digest_of;
 use crate::graph::{Briefing, Site};
 

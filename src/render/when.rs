@@ -196,14 +196,23 @@ mod tests {
     fn a_briefings_own_zone_is_named_after_its_place() {
         let date = Date::parse("2025-09-02T12:00:00+00:00").expect("a date");
         let shown = |name: &str| day_and_time(&date, Some(zone(name)), Some(zone("UTC")));
-        assert_eq!(shown("Asia/Shanghai"), "2 September 2025, 20:00 Beijing time");
-        assert_eq!(shown("America/New_York"), "2 September 2025, 08:00 New York time");
+        assert_eq!(
+            shown("Asia/Shanghai"),
+            "2 September 2025, 20:00 Beijing time"
+        );
+        assert_eq!(
+            shown("America/New_York"),
+            "2 September 2025, 08:00 New York time"
+        );
         assert_eq!(shown("Asia/Kolkata"), "2 September 2025, 17:30 India time");
         assert_eq!(
             shown("America/Argentina/Buenos_Aires"),
             "2 September 2025, 09:00 Buenos Aires time"
         );
-        assert_eq!(shown("Europe/Moscow"), "2 September 2025, 15:00 Moscow time");
+        assert_eq!(
+            shown("Europe/Moscow"),
+            "2 September 2025, 15:00 Moscow time"
+        );
         // No city in the name: its abbreviation, as for the site's zone.
         assert_eq!(shown("US/Eastern"), "2 September 2025, 08:00 EDT");
         assert_eq!(shown("UTC"), "2 September 2025, 12:00 UTC");
