@@ -261,12 +261,7 @@ impl Config {
             });
         }
         if let Some(name) = &self.timezone {
-            let zone = name.trim().parse::<chrono_tz::Tz>().map_err(|_| {
-                self.error_at(
-                    "timezone",
-                    format!("'timezone' is '{name}', which is not an IANA time zone name such as Asia/Shanghai, Europe/London or UTC"),
-                )
-            })?;
+            let zone = read_zone(name).map_err(|m| self.error_at("timezone", m))?;
             self.zone = Some(zone);
         }
         if let Some(image) = &self.image {
@@ -375,6 +370,13 @@ fn missing_field_hint(mut e: Error) -> Error {
         e.message = format!("'{key}' is required (for example `{key}: …`)");
     }
     e
+}
+
+/// A `timezone:` value, the site's or a briefing's: an IANA name.
+pub fn read_zone(name: &str) -> Result<chrono_tz::Tz, String> {
+    name.trim().parse::<chrono_tz::Tz>().map_err(|_| {
+        format!("'timezone' is '{name}', which is not an IANA time zone name such as Asia/Shanghai, Europe/London or UTC")
+    })
 }
 
 #[cfg(test)]

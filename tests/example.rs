@@ -241,20 +241,34 @@ fn cards_show_the_reading_time_only_for_a_longer_read() {
 }
 
 #[test]
-fn times_are_shown_in_the_sites_zone_and_machines_get_rfc_3339() {
+fn times_are_shown_in_a_briefings_zone_else_the_sites_and_machines_get_rfc_3339() {
     let site = common::example();
     site.build_ok();
+    // Posted at 21:00 US Eastern time on 2 September; the briefing says so.
     let page = site.page("briefings/trump-post-on-parade/index.html");
-    // Written as 21:00 US Eastern time on 2 September: 09:00 on the 3rd in Beijing.
     assert!(
         page.contains(
-            r#"<time datetime="2025-09-02T21:00:00-04:00">3 September 2025, 09:00 CST</time>"#
+            r#"<time datetime="2025-09-02T21:00:00-04:00">2 September 2025, 21:00 New York time</time>"#
         ),
         "{page}"
     );
     assert!(site
         .page("rss.xml")
         .contains("Tue, 2 Sep 2025 21:00:00 -0400"));
+    // Written at 12:00 Moscow time, shown in the site's zone.
+    let page = site.page("briefings/analysis-russia-china-trade/index.html");
+    assert!(
+        page.contains(
+            r#"<time datetime="2025-09-04T12:00:00+03:00">4 September 2025, 17:00 CST</time>"#
+        ),
+        "{page}"
+    );
+    // Dated with a day only: that day, and no time.
+    let page = site.page("briefings/putin-begins-china-visit/index.html");
+    assert!(
+        page.contains(r#"<time datetime="2025-08-31">31 August 2025</time>"#),
+        "{page}"
+    );
 }
 
 #[test]

@@ -149,7 +149,8 @@ fn briefing_pages_carry_news_article_json_ld_and_open_graph() {
         "Breaking </script><script>alert(1)</script>"
     );
     assert_eq!(json["datePublished"], "2025-09-04T08:00:00+03:00");
-    assert_eq!(json["dateModified"], "2025-09-05T00:00:00+00:00");
+    // Updated on a day, with no time: the day, not an invented midnight.
+    assert_eq!(json["dateModified"], "2025-09-05");
     assert_eq!(json["about"][0]["name"], "Vladimir Putin");
     assert_eq!(
         json["mentions"][0]["url"],

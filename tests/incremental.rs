@@ -97,7 +97,13 @@ const TOPICS: &[&str] = &[
     "Tariffs",
     "Shanghai Cooperation Organisation",
 ];
-const STORIES: &[&str] = &["", "Putin in China", "Tariffs on India"];
+const STORIES: &[&str] = &[
+    "",
+    "Putin in China",
+    "Tariffs on India",
+    "[Putin in China, Tariffs on India]",
+    "Putin's visit",
+];
 
 fn briefing_text(dice: &mut Dice, n: usize, links_to: Option<&str>) -> String {
     let day = 1 + dice.below(28);
@@ -170,6 +176,7 @@ fn any_sequence_of_edits_holds_what_a_fresh_build_writes() {
     let mut dice = Dice(0x5eed_b41e_f1a6);
     let mut broken: Option<PathBuf> = None;
     let mut patched = 0;
+    let mut story_saves = 0;
     for step in 0..200 {
         let files = briefings(&site);
         let mut changes: Vec<Change> = Vec::new();
@@ -234,6 +241,19 @@ fn any_sequence_of_edits_holds_what_a_fresh_build_writes() {
                 changes.push(Change::Content(path));
                 changes.push(Change::Content(to));
             }
+        } else if what == 6 && dice.below(2) == 0 {
+            // A story's profile changes: summary, aliases, introduction.
+            let path = PathBuf::from("content/stories/putin-in-china.md");
+            let aliases = if dice.below(2) == 0 {
+                "[Putin's visit]"
+            } else {
+                "[]"
+            };
+            let text = format!("---\ntitle: Putin in China\nsummary: Summary {step}.\naliases: {aliases}\n---\nIntroduction {step}.\n");
+            fs::create_dir_all(site.root.join("content/stories")).expect("mkdir");
+            fs::write(site.root.join(&path), text).expect("write");
+            changes.push(Change::Content(path));
+            story_saves += 1;
         } else if what == 6 {
             // A profile changes: role and aliases.
             let path = PathBuf::from("content/people/xi-jinping.md");
@@ -319,6 +339,10 @@ fn any_sequence_of_edits_holds_what_a_fresh_build_writes() {
     }
     // The fast path for body-only saves was taken, and checked, often.
     assert!(patched >= 20, "only {patched} rebuilds patched the site");
+    assert!(
+        story_saves >= 2,
+        "a story's profile was saved {story_saves} times"
+    );
 }
 
 #[test]

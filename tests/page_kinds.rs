@@ -56,6 +56,10 @@ fn dumping_site() -> TestSite {
             "people: [Putin, Xi]\nstory: Putin in China",
         )
     });
+    site.write(
+        STORY,
+        "---\ntitle: Putin in China\nsummary: A four-day visit.\naliases: [Putin's visit]\n---\nThe visit begins in Tianjin.\n",
+    );
     site
 }
 
@@ -74,6 +78,7 @@ const PARADE: &str = "content/briefings/2025-09-03-parade.md";
 const XI: &str = "content/people/xi-jinping.md";
 const SCO: &str = "content/topics/sco.md";
 const ABOUT: &str = "content/pages/about.md";
+const STORY: &str = "content/stories/putin-in-china.md";
 
 type Edit = (&'static str, &'static str, fn(&str) -> String);
 
@@ -105,6 +110,27 @@ fn edits() -> Vec<Edit> {
         }),
         ("story", TALKS, |t| {
             t.replace("Putin in China", "Putin's visit")
+        }),
+        ("story profile summary", STORY, |t| {
+            t.replace("A four-day visit.", "Four days in China.")
+        }),
+        ("story profile introduction", STORY, |t| {
+            t.replace("begins in Tianjin", "begins in Tianjin, at the SCO summit")
+        }),
+        ("story profile title", STORY, |t| {
+            t.replace("title: Putin in China", "title: Putin visits China")
+        }),
+        ("story profile extra", STORY, |t| {
+            t.replace("summary:", "extra: {region: Asia}\nsummary:")
+        }),
+        ("story list", SUMMIT, |t| {
+            t.replace(
+                "title: SCO summit opens in Tianjin",
+                "title: SCO summit opens in Tianjin\nstory: [Putin's visit, The SCO summit]",
+            )
+        }),
+        ("timezone", TALKS, |t| {
+            t.replace("date: 2025", "timezone: Europe/Moscow\ndate: 2025")
         }),
         ("extra", TALKS, |t| {
             t.replace("date: 2025", "extra: {lead_image: gas.jpg}\ndate: 2025")

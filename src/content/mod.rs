@@ -24,7 +24,7 @@ pub use cache::{load_cached, reload_bodies, ContentCache};
 pub use front_matter_cache::FrontMatterCache;
 pub use model::{
     Date, EditionMatter, EditionSection, FrontMatter, PageMatter, PersonProfile, Source,
-    TopicProfile,
+    StoryProfile, TopicProfile,
 };
 
 /// One parsed file: its front-matter as written and its Markdown body.
@@ -73,6 +73,7 @@ pub struct Content {
     pub briefings: Vec<Loaded<FrontMatter>>,
     pub topics: Vec<Loaded<TopicProfile>>,
     pub people: Vec<Loaded<PersonProfile>>,
+    pub stories: Vec<Loaded<StoryProfile>>,
     pub pages: Vec<Loaded<PageMatter>>,
     pub editions: Vec<Loaded<EditionMatter>>,
     pub warnings: Vec<Error>,
@@ -91,6 +92,7 @@ enum Section {
     Briefings,
     Topics,
     People,
+    Stories,
     Pages,
     Editions,
 }
@@ -102,6 +104,7 @@ impl Section {
             Section::Briefings => "a briefing",
             Section::Topics => "a topic profile",
             Section::People => "a person profile",
+            Section::Stories => "a story profile",
             Section::Pages => "a page",
             Section::Editions => "an edition",
         }
@@ -112,6 +115,7 @@ impl Section {
             "briefings" => Some(Section::Briefings),
             "topics" => Some(Section::Topics),
             "people" => Some(Section::People),
+            "stories" => Some(Section::Stories),
             "pages" => Some(Section::Pages),
             "editions" => Some(Section::Editions),
             _ => None,
@@ -269,7 +273,7 @@ fn walk(config: &Config, stamps: bool) -> Result<Walk, Errors> {
             }),
             None => walk.errors.push(Error::at(
                 &rel,
-                "a Markdown file outside content/briefings, content/topics, content/people and content/pages",
+                "a Markdown file outside content/briefings, content/topics, content/people, content/stories, content/pages and content/editions",
             )),
         }
     }
@@ -283,6 +287,7 @@ impl Content {
             Ok(Parsed::Briefing(b)) => self.briefings.push(b),
             Ok(Parsed::Topic(t)) => self.topics.push(t),
             Ok(Parsed::Person(p)) => self.people.push(p),
+            Ok(Parsed::Story(s)) => self.stories.push(s),
             Ok(Parsed::Page(p)) => self.pages.push(p),
             Ok(Parsed::Edition(e)) => self.editions.push(e),
             Err(e) => {
@@ -300,6 +305,7 @@ enum Parsed {
     Briefing(Loaded<FrontMatter>),
     Topic(Loaded<TopicProfile>),
     Person(Loaded<PersonProfile>),
+    Story(Loaded<StoryProfile>),
     Page(Loaded<PageMatter>),
     Edition(Loaded<EditionMatter>),
 }
@@ -340,6 +346,12 @@ fn parse_bytes_with(
             limits,
         )?),
         Section::People => Parsed::Person(checked(
+            loaded_from(&split, rel, key)?,
+            &split,
+            section,
+            limits,
+        )?),
+        Section::Stories => Parsed::Story(checked(
             loaded_from(&split, rel, key)?,
             &split,
             section,

@@ -24,7 +24,12 @@ pub struct FrontMatter {
     pub sources: Option<Vec<Source>>,
     pub draft: Option<bool>,
     pub slug: Option<String>,
-    pub story: Option<String>,
+    /// The running stories it belongs to: one name, or a list.
+    #[serde(default, deserialize_with = "names::stories")]
+    pub story: Option<Vec<String>>,
+    /// The IANA zone its page shows its time in (`Asia/Shanghai`), read
+    /// by the link stage, which knows the key's line.
+    pub timezone: Option<String>,
     pub link_mentions: Option<bool>,
     /// The picture a link to the briefing shows when shared (`og:image`):
     /// a URL, or a path on the site; with `image_alt`, what it shows.
@@ -64,6 +69,19 @@ pub struct PersonProfile {
     #[serde(default, deserialize_with = "names::aliases")]
     pub aliases: Option<Vec<String>>,
     pub portrait: Option<String>,
+    pub slug: Option<String>,
+    pub extra: Option<BTreeMap<String, serde_yaml::Value>>,
+}
+
+/// `content/stories/*.md`: a running story's title, summary and, in its
+/// body, the introduction at the top of its timeline.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoryProfile {
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    #[serde(default, deserialize_with = "names::aliases")]
+    pub aliases: Option<Vec<String>>,
     pub slug: Option<String>,
     pub extra: Option<BTreeMap<String, serde_yaml::Value>>,
 }
@@ -141,6 +159,36 @@ mod names {
 
     pub fn aliases<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
         names(d, "aliases")
+    }
+
+    /// One name or a list: a briefing in one story says so in one line,
+    /// one in several lists them. A blank name is no story, as it was
+    /// before lists were allowed.
+    pub fn stories<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum OneOrMany {
+            One(String),
+            Many(Vec<Option<String>>),
+        }
+        match Option::<OneOrMany>::deserialize(d) {
+            Ok(None) => Ok(None),
+            Ok(Some(OneOrMany::One(name))) if name.trim().is_empty() => Ok(None),
+            Ok(Some(OneOrMany::One(name))) => Ok(Some(vec![name])),
+            Ok(Some(OneOrMany::Many(names))) => names
+                .into_iter()
+                .map(|name| match name {
+                    Some(name) if !name.trim().is_empty() => Ok(name),
+                    _ => Err(D::Error::custom(
+                        "'story' has an empty entry (null, ~ or \"\"): write a story's name, or remove the entry",
+                    )),
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(Some),
+            Err(_) => Err(D::Error::custom(
+                "'story' must be a story's name (`story: Putin in China`) or a list of names (`story: [Putin in China, Tariffs on India]`)",
+            )),
+        }
     }
 }
 

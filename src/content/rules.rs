@@ -14,7 +14,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::front_matter::Split;
-use super::model::{EditionMatter, FrontMatter, PageMatter, PersonProfile, TopicProfile};
+use super::model::{
+    EditionMatter, FrontMatter, PageMatter, PersonProfile, StoryProfile, TopicProfile,
+};
 use super::safe_url::{self, describe};
 use super::Loaded;
 use crate::config::Limits;
@@ -275,7 +277,8 @@ impl FrontMatterText for FrontMatter {
         push(&mut out, "title", &self.title);
         push(&mut out, "summary", &self.summary);
         push(&mut out, "slug", &self.slug);
-        push(&mut out, "story", &self.story);
+        push_all(&mut out, "story", &self.story);
+        push(&mut out, "timezone", &self.timezone);
         push(&mut out, "image", &self.image);
         push(&mut out, "image_alt", &self.image_alt);
         push_all(&mut out, "topics", &self.topics);
@@ -309,6 +312,18 @@ impl FrontMatterText for TopicProfile {
         let mut out = Vec::new();
         push(&mut out, "name", &self.name);
         push(&mut out, "description", &self.description);
+        push(&mut out, "slug", &self.slug);
+        push_all(&mut out, "aliases", &self.aliases);
+        extra_texts(&self.extra, &mut out);
+        out
+    }
+}
+
+impl FrontMatterText for StoryProfile {
+    fn texts(&self) -> Vec<(&'static str, &str)> {
+        let mut out = Vec::new();
+        push(&mut out, "title", &self.title);
+        push(&mut out, "summary", &self.summary);
         push(&mut out, "slug", &self.slug);
         push_all(&mut out, "aliases", &self.aliases);
         extra_texts(&self.extra, &mut out);

@@ -139,12 +139,13 @@ impl Note {
 }
 
 /// Every note of the site, with the file it is in and its `@/` key, in one
-/// order: topics, people, pages, editions.
+/// order: topics, people, stories, pages, editions.
 fn notes(site: &Site) -> Vec<(&Note, &Path, Option<&str>)> {
     let subjects = site
         .topics
         .iter()
         .chain(&site.people)
+        .chain(&site.stories)
         .map(|s| (&s.note, s.defined_in.as_path(), s.key.as_deref()));
     let pages = site
         .pages
@@ -162,6 +163,7 @@ fn notes_mut(site: &mut Site) -> impl Iterator<Item = &mut Note> {
     site.topics
         .iter_mut()
         .chain(site.people.iter_mut())
+        .chain(site.stories.iter_mut())
         .map(|s| &mut s.note)
         .chain(site.pages.iter_mut().map(|p| &mut p.note))
         .chain(site.editions.iter_mut().map(|e| &mut e.note))
@@ -403,7 +405,7 @@ fn targets(config: &Config, site: &Site) -> HashMap<String, String> {
     for b in &site.briefings {
         urls.insert(b.key.clone(), config.url(&b.url_path));
     }
-    for s in site.topics.iter().chain(&site.people) {
+    for s in site.topics.iter().chain(&site.people).chain(&site.stories) {
         if let Some(key) = &s.key {
             urls.insert(key.clone(), config.url(&s.path));
         }

@@ -25,7 +25,7 @@ pub use bodies::{BodyCache, Html, Note};
 pub use editions::Edition;
 pub use patch::{patch_bodies, Patched};
 pub use related::RelatedMemo;
-pub use subjects::{Directory, Person, Subject, Topic};
+pub use subjects::{Directory, Person, Story, Subject, Topic};
 
 /// A briefing's social-card picture.
 #[derive(Debug, Clone)]
@@ -52,7 +52,10 @@ pub struct Briefing {
     pub sources: Vec<Source>,
     /// The picture a shared link shows, as written (a URL or a site path).
     pub image: Option<Image>,
-    pub story: Option<usize>,
+    /// The running stories it belongs to, as listed.
+    pub stories: Vec<usize>,
+    /// The zone its page shows its time in, when it names one.
+    pub zone: Option<chrono_tz::Tz>,
     pub draft: bool,
     pub extra: BTreeMap<String, serde_yaml::Value>,
     pub html: Html,
@@ -99,15 +102,6 @@ pub struct Page {
     pub url_path: String,
     pub note: Note,
     pub extra: BTreeMap<String, serde_yaml::Value>,
-}
-
-/// A running story: briefings sharing a `story:` name, oldest first.
-#[derive(Debug, Clone)]
-pub struct Story {
-    pub name: String,
-    pub slug: String,
-    pub url_path: String,
-    pub briefings: Vec<usize>,
 }
 
 /// One month of the archive.
@@ -172,11 +166,12 @@ pub fn link_all(config: &Config, mut content: Content, options: &LinkOptions) ->
     let transliterate = config.slugs.transliterate;
     let mut topics = Directory::new("topics", transliterate);
     let mut people = Directory::new("people", transliterate);
+    let mut stories = Directory::new("stories", transliterate);
     topics.add_profiles(&content.topics, &mut errors);
     people.add_profiles(&content.people, &mut errors);
+    stories.add_profiles(&content.stories, &mut errors);
 
     let mut briefings = Vec::new();
-    let mut stories = Stories::default();
     let mut drafts_left_out = HashSet::new();
     // Briefings that failed to resolve: links to them are not also reported.
     let mut rejected = HashSet::new();
@@ -192,12 +187,9 @@ pub fn link_all(config: &Config, mut content: Content, options: &LinkOptions) ->
         .map(|loaded| (loaded.key.clone(), prepare_briefing(loaded, transliterate)))
         .collect();
     for (key, prepared) in prepared {
-        let resolved = prepared.map(|p| p.resolve(&mut topics, &mut people));
+        let resolved = prepared.map(|p| p.resolve(&mut topics, &mut people, &mut stories));
         match resolved {
-            Ok((mut briefing, story)) => {
-                briefing.story = story.map(|name| stories.index_of(&name, transliterate));
-                briefings.push(briefing);
-            }
+            Ok(briefing) => briefings.push(briefing),
             Err(e) => {
                 rejected.insert(key);
                 errors.push(e);
@@ -206,6 +198,7 @@ pub fn link_all(config: &Config, mut content: Content, options: &LinkOptions) ->
     }
     topics.check_slugs(&mut errors);
     people.check_slugs(&mut errors);
+    stories.check_slugs(&mut errors);
     check_unique_slugs(&briefings, &mut errors);
 
     let pages = link_pages(
@@ -229,7 +222,7 @@ pub fn link_all(config: &Config, mut content: Content, options: &LinkOptions) ->
         topics: topics.subjects,
         people: people.subjects,
         pages,
-        stories: stories.list,
+        stories: stories.subjects,
         months: Vec::new(),
         editions: Vec::new(),
         last_modified: None,
@@ -255,30 +248,6 @@ pub fn link_all(config: &Config, mut content: Content, options: &LinkOptions) ->
     );
     build_indexes(config, &mut site, &options.related);
     (site, errors)
-}
-
-/// Running stories by slug, in the order first named.
-#[derive(Default)]
-struct Stories {
-    list: Vec<Story>,
-    by_slug: HashMap<String, usize>,
-}
-
-impl Stories {
-    /// The story named `name`, made on first use.
-    fn index_of(&mut self, name: &str, transliterate: bool) -> usize {
-        let slug = slugify(name, transliterate);
-        let list = &mut self.list;
-        *self.by_slug.entry(slug.clone()).or_insert_with(|| {
-            list.push(Story {
-                url_path: format!("stories/{slug}/"),
-                name: name.trim().to_string(),
-                slug,
-                briefings: Vec::new(),
-            });
-            list.len() - 1
-        })
-    }
 }
 
 /// Free pages, drafts left out unless `drafts`, each slug once.
@@ -308,13 +277,18 @@ fn link_pages(
 /// resolved against the rest of the site.
 struct Prepared {
     briefing: Briefing,
-    story: Option<String>,
     topics: (Vec<String>, Option<usize>),
     people: (Vec<String>, Option<usize>),
+    stories: (Vec<String>, Option<usize>),
 }
 
 impl Prepared {
-    fn resolve(self, topics: &mut Directory, people: &mut Directory) -> (Briefing, Option<String>) {
+    fn resolve(
+        self,
+        topics: &mut Directory,
+        people: &mut Directory,
+        stories: &mut Directory,
+    ) -> Briefing {
         let mut briefing = self.briefing;
         let path = briefing.path.clone();
         let resolve_all = |(names, line): (Vec<String>, Option<usize>),
@@ -331,7 +305,8 @@ impl Prepared {
         };
         briefing.topics = resolve_all(self.topics, topics);
         briefing.people = resolve_all(self.people, people);
-        (briefing, self.story)
+        briefing.stories = resolve_all(self.stories, stories);
+        briefing
     }
 }
 
@@ -363,6 +338,12 @@ fn prepare_briefing(
         .iter()
         .find(|(k, _, _)| k == "slug")
         .map(|(_, l, c)| (*l, *c));
+    let zone = match loaded.meta.timezone.as_deref() {
+        Some(name) => {
+            Some(crate::config::read_zone(name).map_err(|m| loaded.error_at("timezone", m))?)
+        }
+        None => None,
+    };
     let meta = loaded.meta;
     let path = loaded.path;
     let stem = path
@@ -387,6 +368,7 @@ fn prepare_briefing(
     };
     let topic_names = (meta.topics.unwrap_or_default(), line_of("topics"));
     let person_names = (meta.people.unwrap_or_default(), line_of("people"));
+    let story_names = (meta.story.unwrap_or_default(), line_of("story"));
     let lines = KeyLines {
         title: line_of("title").unwrap_or(1),
         topics: line_of("topics").unwrap_or(1),
@@ -412,7 +394,8 @@ fn prepare_briefing(
             url,
             alt: meta.image_alt.unwrap_or_default().trim().to_string(),
         }),
-        story: None,
+        stories: Vec::new(),
+        zone,
         draft: meta.draft.unwrap_or(false),
         extra: meta.extra.unwrap_or_default(),
         html: Html::default(),
@@ -433,9 +416,9 @@ fn prepare_briefing(
     };
     Ok(Prepared {
         briefing,
-        story: meta.story.filter(|s| !s.trim().is_empty()),
         topics: topic_names,
         people: person_names,
+        stories: story_names,
     })
 }
 
@@ -565,15 +548,12 @@ fn build_indexes(config: &Config, site: &mut Site, previous: &RelatedMemo) {
         for &p in &b.people {
             site.people[p].briefings.push(i);
         }
-        if let Some(s) = b.story {
+        for &s in &b.stories {
             site.stories[s].briefings.push(i);
         }
         use chrono::Datelike;
         let day = b.date.instant.date_naive();
         months.entry((day.year(), day.month())).or_default().push(i);
-    }
-    for story in &mut site.stories {
-        story.briefings.reverse();
     }
     site.months = months
         .into_iter()
@@ -585,6 +565,10 @@ fn build_indexes(config: &Config, site: &mut Site, previous: &RelatedMemo) {
             briefings,
         })
         .collect();
+    // A timeline reads oldest first.
+    for story in &mut site.stories {
+        story.briefings.reverse();
+    }
     let memo = related::compute_or_reuse(
         &site.briefings,
         &site.topics,

@@ -1,27 +1,28 @@
-//! Topics and people: the subjects a briefing is about. Profiles give a
-//! name its canonical form and aliases; a name with no profile still gets a
-//! page under the name as first written.
+//! Topics, people and running stories: the subjects a briefing is about.
+//! Profiles give a name its canonical form and aliases; a name with no
+//! profile still gets a page under the name as first written, and a
+//! profile no briefing names still gets its page.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use super::Note;
-use crate::content::{Loaded, PersonProfile, TopicProfile};
+use crate::content::{Loaded, PersonProfile, StoryProfile, TopicProfile};
 use crate::error::{Error, Errors};
 use crate::slug::{check_written, slugify};
 
-/// A topic or a person: one page, one feed, the briefings about it.
+/// A topic, a person or a running story: one page, the briefings about it.
 #[derive(Debug, Clone, Default)]
 pub struct Subject {
     pub name: String,
     pub slug: String,
-    /// Site-relative: `topics/sco/`.
+    /// Site-relative: `topics/sco/`, `stories/putin-in-china/`.
     pub path: String,
     pub aliases: Vec<String>,
-    /// A topic's one-line description, or a person's role.
+    /// A topic's one-line description, a person's role, a story's summary.
     pub description: Option<String>,
     pub portrait: Option<String>,
-    /// The profile's body; empty without a profile.
+    /// The profile's body (a story's introduction); empty without a profile.
     pub note: Note,
     /// Where the name is defined: the profile, else the first briefing naming it.
     pub defined_in: PathBuf,
@@ -30,7 +31,7 @@ pub struct Subject {
     pub has_profile: bool,
     /// Its profile says `link_mentions: false`: mentions stay plain text.
     pub no_mention_links: bool,
-    /// Indexes into `Site::briefings`, newest first.
+    /// Indexes into `Site::briefings`, newest first (a story's oldest first).
     pub briefings: Vec<usize>,
     /// Briefings that name it in their text without listing it, newest first.
     pub mentioned_in: Vec<usize>,
@@ -40,11 +41,14 @@ pub struct Subject {
 
 pub type Topic = Subject;
 pub type Person = Subject;
+/// A running story. Unlike a topic's or a person's, its `briefings` are
+/// oldest first: they are its timeline.
+pub type Story = Subject;
 
-/// Names → subjects for one kind (topics or people).
+/// Names → subjects for one kind (topics, people or stories).
 #[derive(Debug, Default)]
 pub struct Directory {
-    /// "topics" or "people": the URL section.
+    /// "topics", "people" or "stories": the URL section.
     section: &'static str,
     pub subjects: Vec<Subject>,
     by_name: HashMap<String, usize>,
@@ -87,6 +91,20 @@ impl<'a> From<&'a TopicProfile> for ProfileFields<'a> {
     }
 }
 
+impl<'a> From<&'a StoryProfile> for ProfileFields<'a> {
+    fn from(p: &'a StoryProfile) -> Self {
+        ProfileFields {
+            name: p.title.as_deref(),
+            aliases: p.aliases.as_deref().unwrap_or_default(),
+            slug: p.slug.as_deref(),
+            description: p.summary.as_deref(),
+            portrait: None,
+            link_mentions: None,
+            extra: p.extra.as_ref(),
+        }
+    }
+}
+
 impl<'a> From<&'a PersonProfile> for ProfileFields<'a> {
     fn from(p: &'a PersonProfile) -> Self {
         ProfileFields {
@@ -119,11 +137,12 @@ impl Directory {
         for profile in profiles {
             let fields = ProfileFields::from(&profile.meta);
             let Some(name) = fields.name.map(str::trim).filter(|n| !n.is_empty()) else {
+                let key = self.name_key();
                 errors.push(
                     Error::at(
                         &profile.path,
                         format!(
-                            "'name' is required in a {} profile (for example `name: …`)",
+                            "'{key}' is required in a {} profile (for example `{key}: …`)",
                             self.kind()
                         ),
                     )
@@ -250,10 +269,18 @@ impl Directory {
     }
 
     fn kind(&self) -> &'static str {
-        if self.section == "people" {
-            "person"
-        } else {
-            "topic"
+        match self.section {
+            "people" => "person",
+            "stories" => "story",
+            _ => "topic",
+        }
+    }
+
+    /// The profile key that holds the name: a story has a title.
+    fn name_key(&self) -> &'static str {
+        match self.section {
+            "stories" => "title",
+            _ => "name",
         }
     }
 }

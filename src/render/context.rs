@@ -10,70 +10,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Value;
 
+use super::when;
 use crate::config::Config;
-use crate::content::Date;
 use crate::digest::digest_of;
 use crate::graph::{Briefing, Site};
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// `2 September 2025`. Written out by hand: chrono parses a format string
-/// on every call, and every card and page shows a date.
-pub fn day(date: &Date) -> String {
-    use chrono::Datelike;
-    let d = date.instant.date_naive();
-    format!(
-        "{} {} {:04}",
-        d.day(),
-        MONTHS[d.month0() as usize],
-        d.year()
-    )
-}
-
-/// `2025-09-02`
-pub fn day_iso(date: &Date) -> String {
-    use chrono::Datelike;
-    let d = date.instant.date_naive();
-    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
-}
-
-/// `2 September 2025, 20:00 CST` in the site's `timezone`, with the zone's
-/// abbreviation; without one, in the offset the time was written with
-/// (`10:00 UTC+08:00`). Only the day when no time was written: a day has
-/// no instant to move into another zone.
-pub fn day_and_time(date: &Date, zone: Option<chrono_tz::Tz>) -> String {
-    if date.date_only {
-        return day(date);
-    }
-    if let Some(zone) = zone {
-        let local = date.instant.with_timezone(&zone);
-        let shown = Date {
-            instant: local.fixed_offset(),
-            date_only: false,
-        };
-        return format!("{}, {}", day(&shown), local.format("%H:%M %Z"));
-    }
-    let offset = date.instant.format("%:z").to_string();
-    let zone = if offset == "+00:00" {
-        "UTC".to_string()
-    } else {
-        format!("UTC{offset}")
-    };
-    format!("{}, {} {zone}", day(date), date.instant.format("%H:%M"))
-}
 
 /// A title, summary or name as pages show it: with the typographic
 /// punctuation its body gets (the stored text stays as written).
@@ -352,9 +292,9 @@ fn card<'a, L>(
         title: typographic(config, &b.title),
         url: config.url(&b.url_path),
         permalink: config.permalink(&b.url_path),
-        date: day(&b.date),
-        date_iso: b.date.instant.to_rfc3339(),
-        day_iso: day_iso(&b.date),
+        date: when::card_day(config, b),
+        date_iso: when::machine(&b.date),
+        day_iso: when::card_day_iso(config, b),
         summary: typographic(config, &b.summary),
         reading_time: b.reading_time,
         topics: b.topics.iter().map(|&t| link(Subject::Topic, t)).collect(),
@@ -443,7 +383,8 @@ pub struct BriefingPage<'a, L> {
     pub sources: Vec<SourceValue<'a>>,
     /// Its own social-card picture, absolute.
     pub image: Option<ImageValue<'a>>,
-    pub story: Option<NavLink>,
+    /// The running stories it is in, as listed.
+    pub stories: Vec<NavLink>,
     pub extra: &'a std::collections::BTreeMap<String, serde_yaml::Value>,
     pub draft: bool,
 }
@@ -459,11 +400,11 @@ impl<'a, L> BriefingPage<'a, L> {
             title: typographic(config, &b.title),
             url: config.url(&b.url_path),
             permalink: config.permalink(&b.url_path),
-            date: day(&b.date),
-            date_time: day_and_time(&b.date, config.zone),
-            date_iso: b.date.instant.to_rfc3339(),
-            updated: b.updated.as_ref().map(day),
-            updated_iso: b.updated.as_ref().map(|d| d.instant.to_rfc3339()),
+            date: when::card_day(config, b),
+            date_time: when::briefing_time(config, b),
+            date_iso: when::machine(&b.date),
+            updated: b.updated.as_ref().map(|u| when::briefing_day(config, b, u)),
+            updated_iso: b.updated.as_ref().map(when::machine),
             summary: typographic(config, &b.summary),
             word_count: b.word_count,
             reading_time: b.reading_time,
@@ -481,10 +422,14 @@ impl<'a, L> BriefingPage<'a, L> {
                 url: config.absolute(&i.url),
                 alt: &i.alt,
             }),
-            story: b.story.map(|s| NavLink {
-                title: typographic(config, &site.stories[s].name).into_owned(),
-                url: config.url(&site.stories[s].url_path),
-            }),
+            stories: b
+                .stories
+                .iter()
+                .map(|&s| NavLink {
+                    title: typographic(config, &site.stories[s].name).into_owned(),
+                    url: config.url(&site.stories[s].path),
+                })
+                .collect(),
             extra: &b.extra,
             draft: b.draft,
         }
@@ -522,45 +467,6 @@ impl<'a> SubjectPage<'a> {
             has_profile: s.has_profile,
             count: s.briefings.len(),
             extra: &s.extra,
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn times_are_shown_in_the_sites_zone_with_its_abbreviation() {
-        let date = Date::parse("2025-09-02T21:00:00-04:00").expect("a date");
-        let shanghai: chrono_tz::Tz = "Asia/Shanghai".parse().expect("a zone");
-        assert_eq!(
-            day_and_time(&date, Some(shanghai)),
-            "3 September 2025, 09:00 CST"
-        );
-        let new_york: chrono_tz::Tz = "America/New_York".parse().expect("a zone");
-        assert_eq!(
-            day_and_time(&date, Some(new_york)),
-            "2 September 2025, 21:00 EDT"
-        );
-        assert_eq!(
-            day_and_time(&date, None),
-            "2 September 2025, 21:00 UTC-04:00"
-        );
-        let day_only = Date::parse("2025-09-02").expect("a date");
-        assert_eq!(day_and_time(&day_only, Some(shanghai)), "2 September 2025");
-    }
-
-    #[test]
-    fn days_read_as_chrono_writes_them() {
-        for text in [
-            "2025-09-02",
-            "0999-01-31T23:59:00-11:00",
-            "2024-02-29T00:00:00+14:00",
-        ] {
-            let date = Date::parse(text).expect("a date");
-            assert_eq!(day(&date), date.instant.format("%-d %B %Y").to_string());
-            assert_eq!(day_iso(&date), date.instant.format("%Y-%m-%d").to_string());
         }
     }
 }

@@ -19,8 +19,9 @@ enum Field<'a> {
     /// are made once per briefing (`BriefingDigests`).
     Card(Option<usize>),
     Cards(Cow<'a, [usize]>),
-    /// Titled lists of cards: `[{title, briefings}]`.
-    Groups(Vec<(&'a str, &'a [usize])>),
+    /// Titled lists of cards: `[{title, url, briefings}]`, `url` only
+    /// when the group has a page of its own.
+    Groups(Vec<Group<'a>>),
     /// A briefing's value that only its own page shows, whose digest is
     /// kept per briefing (`BriefingDigests`).
     Memo(Memo, usize),
@@ -31,6 +32,13 @@ enum Field<'a> {
     },
     /// A briefing's own HTML.
     Body(usize),
+}
+
+/// A titled list of cards: an edition's section, a story's timeline.
+pub(crate) struct Group<'a> {
+    pub title: Cow<'a, str>,
+    pub url: Option<String>,
+    pub briefings: Cow<'a, [usize]>,
 }
 
 /// A serializable value of any type.
@@ -68,7 +76,7 @@ impl<'a> Fields<'a> {
         self.list.push((name, Field::Cards(briefings.into())));
     }
 
-    pub fn groups(&mut self, name: &'static str, groups: Vec<(&'a str, &'a [usize])>) {
+    pub fn groups(&mut self, name: &'static str, groups: Vec<Group<'a>>) {
         self.list.push((name, Field::Groups(groups)));
     }
 
@@ -90,8 +98,8 @@ impl<'a> Fields<'a> {
                 Field::Card(i) => shown.extend(i.map(|i| i as u32)),
                 Field::Cards(list) => shown.extend(list.iter().map(|&i| i as u32)),
                 Field::Groups(groups) => {
-                    for (_, list) in groups {
-                        shown.extend(list.iter().map(|&i| i as u32));
+                    for group in groups {
+                        shown.extend(group.briefings.iter().map(|&i| i as u32));
                     }
                 }
                 Field::Memo(_, i) | Field::Body(i) => shown.push(*i as u32),
@@ -122,9 +130,9 @@ impl<'a> Fields<'a> {
                 }
                 Field::Groups(groups) => {
                     digest.add(groups.len());
-                    for (title, list) in groups {
-                        digest.add((title, list.len()));
-                        for &i in list.iter() {
+                    for group in groups {
+                        digest.add((&group.title, &group.url, group.briefings.len()));
+                        for &i in group.briefings.iter() {
                             digest.add(shared.card_digest(i));
                         }
                     }
@@ -145,11 +153,14 @@ impl<'a> Fields<'a> {
                 Field::Cards(list) => shared.cards(&list).into(),
                 Field::Groups(groups) => groups
                     .into_iter()
-                    .map(|(title, list)| {
-                        let mut group = tera::value::Map::new();
-                        group.insert("title".into(), title.into());
-                        group.insert("briefings".into(), shared.cards(list).into());
-                        Value::from(group)
+                    .map(|group| {
+                        let mut map = tera::value::Map::new();
+                        map.insert("title".into(), group.title.as_ref().into());
+                        if let Some(url) = group.url {
+                            map.insert("url".into(), url.into());
+                        }
+                        map.insert("briefings".into(), shared.cards(&group.briefings).into());
+                        Value::from(map)
                     })
                     .collect::<Vec<Value>>()
                     .into(),

@@ -12,9 +12,10 @@ use chrono::{DateTime, FixedOffset};
 
 use super::context::{index_entries, typographic, Memo, NavLink, Shared, SubjectPage};
 use super::feeds::{self, FeedOwner};
-use super::fields::Fields;
+use super::fields::{Fields, Group};
 use super::values::{
     edition_entries, edition_link, story_entries, EditionLink, EditionValue, MonthLink, Paginator,
+    StoryPage,
 };
 use super::{email, search};
 
@@ -295,22 +296,17 @@ pub static KINDS: &[PageKind] = &[
         kind: Kind::Story,
         template: "story.html",
         count: |site| site.stories.len(),
-        url: |site, i| Cow::Borrowed(&site.stories[i].url_path),
+        url: |site, i| Cow::Borrowed(&site.stories[i].path),
         section: None,
-        origin: none,
+        origin: |site, i| subject_origin(&site.stories[i]),
         lastmod: Some(|site, i| newest(site, &site.stories[i].briefings)),
         paginated: None,
         fields: |shared, i, f| {
             let story = &shared.site.stories[i];
-            let name = typographic(shared.config, &story.name);
-            f.data("title", name.clone());
-            f.data(
-                "story",
-                NavLink {
-                    title: name.into_owned(),
-                    url: shared.config.url(&story.url_path),
-                },
-            );
+            f.data("title", typographic(shared.config, &story.name));
+            f.data("story", StoryPage::new(shared.config, story));
+            // The profile's body: the introduction above the timeline.
+            f.html("content", &story.note.html, story.note.html_hash);
             f.cards("briefings", &story.briefings[..]);
         },
         finish: None,
@@ -593,12 +589,26 @@ fn briefing_fields<'a>(shared: &Shared<'a>, i: usize, f: &mut Fields<'a>) {
     // came), then previous and next, then the briefings linking here (an
     // editor's choice), then related ones (a guess). Links in the body
     // stay as written.
+    // A briefing in several stories shows each story's timeline; one
+    // already shown by an earlier timeline is left out of a later one.
     let mut shown: Vec<usize> = vec![i];
-    if let Some(s) = b.story {
+    let mut timelines = Vec::new();
+    for &s in &b.stories {
         let story = &site.stories[s];
-        shown.extend(&story.briefings);
-        f.cards("story_briefings", &story.briefings[..]);
+        let list: Vec<usize> = story
+            .briefings
+            .iter()
+            .copied()
+            .filter(|&x| x == i || !shown.contains(&x))
+            .collect();
+        shown.extend(&list);
+        timelines.push(Group {
+            title: typographic(shared.config, &story.name),
+            url: Some(shared.config.url(&story.path)),
+            briefings: Cow::Owned(list),
+        });
     }
+    f.groups("story_timelines", timelines);
     let mut once = |list: &mut dyn Iterator<Item = usize>| -> Vec<usize> {
         let fresh: Vec<usize> = list.filter(|x| !shown.contains(x)).collect();
         shown.extend(&fresh);
@@ -644,7 +654,11 @@ fn edition_fields<'a>(shared: &Shared<'a>, e: usize, f: &mut Fields<'a>) {
         edition
             .sections
             .iter()
-            .map(|s| (s.title.as_str(), &s.briefings[..]))
+            .map(|s| Group {
+                title: Cow::Borrowed(s.title.as_str()),
+                url: None,
+                briefings: Cow::Borrowed(&s.briefings[..]),
+            })
             .collect(),
     );
 }

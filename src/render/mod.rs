@@ -13,6 +13,7 @@ pub mod sitemap;
 pub mod structured_data;
 pub mod templates;
 mod values;
+pub mod when;
 
 use rayon::prelude::*;
 use tera::Context;

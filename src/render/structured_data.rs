@@ -102,8 +102,8 @@ pub fn news_article<'a>(config: &'a Config, site: &'a Site, b: &'a Briefing) -> 
                 url: s.url.as_deref().map(Cow::Borrowed),
             })
             .collect(),
-        date_modified: modified.instant.to_rfc3339(),
-        date_published: b.date.instant.to_rfc3339(),
+        date_modified: super::when::machine(modified),
+        date_published: super::when::machine(&b.date),
         description: &b.summary,
         headline: &b.title,
         in_language: &config.language,

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::context::typographic;
 use crate::config::Config;
-use crate::graph::{Edition, Month, Site};
+use crate::graph::{Edition, Month, Site, Story};
 
 /// An edition as its pages show it.
 #[derive(Serialize)]
@@ -33,8 +33,8 @@ impl<'a> EditionValue<'a> {
             title: typographic(config, &e.title),
             url: config.url(&e.url_path),
             permalink: config.permalink(&e.url_path),
-            date: super::context::day(&e.date),
-            date_iso: e.date.instant.to_rfc3339(),
+            date: super::when::day(&e.date),
+            date_iso: super::when::machine(&e.date),
             summary: typographic(config, &e.summary),
             email_html: config.url(&format!("{}email.html", e.url_path)),
             email_text: config.url(&format!("{}email.txt", e.url_path)),
@@ -57,8 +57,8 @@ pub(super) fn edition_link<'a>(config: &Config, e: &'a Edition) -> EditionLink<'
     EditionLink {
         title: typographic(config, &e.title),
         url: config.url(&e.url_path),
-        date: super::context::day(&e.date),
-        date_iso: super::context::day_iso(&e.date),
+        date: super::when::day(&e.date),
+        date_iso: super::when::day_iso(&e.date),
     }
 }
 
@@ -79,8 +79,8 @@ pub(super) fn edition_entries<'a>(config: &Config, site: &'a Site) -> Vec<Editio
         .map(|e| EditionEntry {
             title: typographic(config, &e.title),
             url: config.url(&e.url_path),
-            date: super::context::day(&e.date),
-            date_iso: super::context::day_iso(&e.date),
+            date: super::when::day(&e.date),
+            date_iso: super::when::day_iso(&e.date),
             summary: typographic(config, &e.summary),
             count: e.carried().count(),
         })
@@ -109,36 +109,74 @@ impl MonthLink {
     }
 }
 
+/// A running story on its own page.
+#[derive(Serialize)]
+pub(super) struct StoryPage<'a> {
+    pub(super) title: Cow<'a, str>,
+    pub(super) url: String,
+    pub(super) permalink: String,
+    /// From its profile: one or two sentences under the title.
+    pub(super) summary: Option<Cow<'a, str>>,
+    pub(super) aliases: &'a [String],
+    pub(super) has_profile: bool,
+    pub(super) count: usize,
+    pub(super) extra: &'a std::collections::BTreeMap<String, serde_yaml::Value>,
+}
+
+impl<'a> StoryPage<'a> {
+    pub(super) fn new(config: &Config, s: &'a Story) -> Self {
+        StoryPage {
+            title: typographic(config, &s.name),
+            url: config.url(&s.path),
+            permalink: config.permalink(&s.path),
+            summary: s.description.as_deref().map(|d| typographic(config, d)),
+            aliases: &s.aliases,
+            has_profile: s.has_profile,
+            count: s.briefings.len(),
+            extra: &s.extra,
+        }
+    }
+}
+
 /// A running story in the stories index.
 #[derive(Serialize)]
 pub(super) struct StoryEntry<'a> {
     pub(super) title: Cow<'a, str>,
     pub(super) url: String,
+    pub(super) summary: Option<Cow<'a, str>>,
     pub(super) count: usize,
-    /// The day of its newest briefing, as shown and as ISO.
-    pub(super) latest: String,
-    pub(super) latest_iso: String,
+    /// The day of its newest briefing, as shown and as ISO; none for a
+    /// story whose profile is written before its first briefing.
+    pub(super) latest: Option<String>,
+    pub(super) latest_iso: Option<String>,
 }
 
-/// Every running story, the one with the newest briefing first.
+/// Every running story, the one with the newest briefing first; stories
+/// with a profile and no briefing yet last, by title.
 pub(super) fn story_entries<'a>(config: &Config, site: &'a Site) -> Vec<StoryEntry<'a>> {
-    let mut stories: Vec<(usize, &crate::graph::Story)> = site
+    let mut stories: Vec<(Option<usize>, &Story)> = site
         .stories
         .iter()
         // Briefings are newest first, so the smallest index is the newest.
-        .filter_map(|s| s.briefings.iter().min().map(|&newest| (newest, s)))
+        .map(|s| (s.briefings.iter().min().copied(), s))
         .collect();
-    stories.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.slug.cmp(&b.1.slug)));
+    stories.sort_by(|a, b| match (a.0, b.0) {
+        (Some(x), Some(y)) => x.cmp(&y).then_with(|| a.1.slug.cmp(&b.1.slug)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.1.slug.cmp(&b.1.slug),
+    });
     stories
         .into_iter()
         .map(|(newest, s)| {
-            let date = &site.briefings[newest].date;
+            let date = newest.map(|n| &site.briefings[n]);
             StoryEntry {
                 title: typographic(config, &s.name),
-                url: config.url(&s.url_path),
+                url: config.url(&s.path),
+                summary: s.description.as_deref().map(|d| typographic(config, d)),
                 count: s.briefings.len(),
-                latest: super::context::day(date),
-                latest_iso: super::context::day_iso(date),
+                latest: date.map(|b| super::when::card_day(config, b)),
+                latest_iso: date.map(|b| super::when::card_day_iso(config, b)),
             }
         })
         .collect()

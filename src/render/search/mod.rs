@@ -86,7 +86,7 @@ pub fn digest(config: &Config, site: &Site) -> u64 {
             let mut d = Digest::default();
             d.add((&b.title, &b.summary, b.html_hash));
             d.add(config.url(&b.url_path));
-            d.add(super::context::day(&b.date));
+            d.add(super::when::card_day(config, b));
             d.add(names(site, b).collect::<Vec<_>>());
             d.finish()
         })
@@ -101,10 +101,11 @@ fn names<'a>(site: &'a Site, b: &'a crate::graph::Briefing) -> impl Iterator<Ite
         .iter()
         .map(|&t| site.topics[t].name.as_str())
         .chain(b.people.iter().map(|&p| site.people[p].name.as_str()))
+        .chain(b.stories.iter().map(|&s| site.stories[s].name.as_str()))
 }
 
 /// One briefing's record, fetched to show it as a result: title, URL
-/// path, day as shown, topics and people, summary. The excerpt comes from
+/// path, day as shown, topics, people and stories, summary. The excerpt comes from
 /// the briefing's own page, fetched for the results shown: a copy of every
 /// body here doubled the indexing time and wrote 50 MB at 10k briefings.
 type Record<'a> = (&'a str, String, String, Vec<&'a str>, &'a str);
@@ -211,7 +212,7 @@ pub fn files(config: &Config, site: &Site) -> Result<Vec<Output>, Error> {
             let record = (
                 b.title.as_str(),
                 config.url(&b.url_path),
-                super::context::day(&b.date),
+                super::when::card_day(config, b),
                 names,
                 b.summary.as_str(),
             );
