@@ -364,3 +364,33 @@ fn a_build_with_nothing_changed_but_the_clock_rewrites_the_news_sitemap_when_it_
     assert!(!nothing);
     assert!(news.contains("/briefings/links/"), "{news}");
 }
+
+#[test]
+fn a_new_briefing_renders_only_the_pages_that_show_it() {
+    let site = common::example();
+    site.build_ok();
+    let before: BTreeMap<String, u64> = tree(&site.out())
+        .into_keys()
+        .map(|path| {
+            let ino = inode(&site, &path);
+            (path, ino)
+        })
+        .collect();
+    // Older than every other briefing, with no topic, person or story: no
+    // page of a topic, person or later briefing shows it.
+    site.write(
+        "content/briefings/2025-01-02-older.md",
+        "---\ntitle: An older note\ndate: 2025-01-02\n---\nA note.\n",
+    );
+    site.build_ok();
+    let kept = |path: &str| before.get(path) == Some(&inode(&site, path));
+    for path in [
+        "topics/energy/index.html",
+        "people/donald-trump/index.html",
+        "briefings/india-tariff-takes-effect/index.html",
+    ] {
+        assert!(kept(path), "{path} was written again");
+    }
+    assert!(!kept("index.html"), "the front page counts the briefings");
+    assert_eq!(tree(&site.out()), fresh(&site));
+}

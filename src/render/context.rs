@@ -317,7 +317,6 @@ pub struct SiteValues<'a> {
     pub extra: &'a std::collections::BTreeMap<String, serde_yaml::Value>,
     /// The social-card picture of pages without their own, absolute.
     pub image: Option<String>,
-    pub briefing_count: usize,
     /// The site's own feeds, for every page's `<link rel="alternate">`.
     pub feeds: Vec<super::feeds::FeedLink>,
 }
@@ -348,7 +347,6 @@ pub fn site_values<'a>(config: &'a Config, site: &Site) -> SiteValues<'a> {
             .collect(),
         extra: &config.extra,
         image: config.image.as_deref().map(|i| config.absolute(i)),
-        briefing_count: site.briefings.len(),
         feeds: super::feeds::feed_links(config, site, super::feeds::FeedOwner::Site),
     }
 }

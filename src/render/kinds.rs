@@ -145,6 +145,9 @@ pub static KINDS: &[PageKind] = &[
         }),
         fields: |shared, _, f| {
             f.data("title", &shared.config.title);
+            // Here, not in `site`: a count every page saw would make a new
+            // briefing render every page again.
+            f.data("briefing_count", shared.site.briefings.len());
             // With editions, the front page is the latest one.
             if !shared.site.editions.is_empty() {
                 edition_fields(shared, 0, f);
