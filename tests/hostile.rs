@@ -124,6 +124,82 @@ fn portraits_are_web_or_relative() {
     );
 }
 
+#[test]
+fn texts_under_extra_that_read_as_urls_are_web_mail_or_relative() {
+    let refused = "is not allowed: only http:, https:, mailto: and relative URLs are";
+    let hint = "(under 'extra', a text that begins with a word and a colon is read as a link; if this one is not, put a space after the colon)";
+    for (front, place, message) in [
+        ("extra:\n  link: \"javascript:alert(1)\"\n", "5:9", refused),
+        ("extra:\n  link: 'JavaScript: alert(1)'\n", "5:9", refused),
+        (
+            "extra:\n  caption: \"Update: talks ended\"\n  media:\n    - kind: video\n      href: data:text/html,x\n",
+            "8:13",
+            refused,
+        ),
+        ("extra: {a: 1, b: [ok, \"vbscript:x\"]}\n", "4:23", refused),
+        (
+            "extra:\n  link: \"java\\tscript:alert(1)\"\n",
+            "5:9",
+            "contains U+0009 (a tab), which browsers skip inside a URL: remove it",
+        ),
+        (
+            "extra:\n  link: \" javascript:alert(1)\"\n",
+            "5:9",
+            "starts or ends with a space: remove it",
+        ),
+    ] {
+        let error = error_of(BAD, &briefing(front, "Body.\n"));
+        assert!(
+            error.starts_with(&format!("{BAD}:{place}: ")),
+            "{front:?}: {error}"
+        );
+        assert!(error.contains(message), "{front:?}: {error}");
+        assert!(error.ends_with(hint), "{front:?}: {error}");
+    }
+    for (path, text, place) in [
+        (
+            "content/people/xi-jinping.md",
+            "---\nname: Xi Jinping\nextra:\n  website: \"javascript:alert(1)\"\n---\nBio.\n",
+            "4:12",
+        ),
+        (
+            "content/topics/sco.md",
+            "---\nname: SCO\nextra: {site: \"data:text/html,x\"}\n---\nThe Shanghai Cooperation Organisation.\n",
+            "3:15",
+        ),
+    ] {
+        let error = error_of(path, text);
+        assert!(error.starts_with(&format!("{path}:{place}: the URL ")), "{error}");
+    }
+}
+
+#[test]
+fn prose_and_links_under_extra_build_and_render() {
+    let site = site();
+    // A theme that puts `extra.link` in an href, as themes do.
+    site.write(
+        "templates/briefing.html",
+        "<!doctype html><title>{{ page.title }}</title>{% if page.extra.link is defined %}<a href=\"{{ page.extra.link }}\">{{ page.extra.caption }}</a>{% endif %}\n",
+    );
+    for (link, caption) in [
+        ("https://en.kremlin.ru/", "Update: talks ended"),
+        ("mailto:desk@example.org", "Data: World Bank"),
+        ("files/readout.pdf", "10:30 in Beijing"),
+    ] {
+        site.write(
+            BAD,
+            &briefing(
+                &format!("extra:\n  link: \"{link}\"\n  caption: \"{caption}\"\n"),
+                "Body.\n",
+            ),
+        );
+        site.build_ok();
+        let page = site.page("briefings/bad/index.html");
+        assert_eq!(common::links(&page), vec![link.to_string()], "{page}");
+        assert!(page.contains(caption), "{page}");
+    }
+}
+
 // ---- Feeds carry text as text ----
 
 fn feed(site: &TestSite, path: &str) -> (String, feed_rs::model::Feed) {
