@@ -492,3 +492,88 @@ fn a_date_cut_inside_a_letter_is_an_error_not_a_panic() {
         );
     }
 }
+
+// ---- Templates that do not end ----
+
+/// Run `briefing build` on `site`, which must end (whatever its template
+/// does) and fail: its report.
+fn failed_build(site: &TestSite) -> String {
+    let root = site.root.clone();
+    let out = within(Duration::from_secs(120), move || {
+        Command::new(env!("CARGO_BIN_EXE_briefing"))
+            .args(["build", "--root"])
+            .arg(&root)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run briefing build")
+    });
+    let report = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    report
+}
+
+/// The hostile site: a small render limit, and a briefing template that
+/// defines `components` and runs `hostile` on the hostile briefing only.
+fn runaway_site(components: &str, hostile: &str) -> TestSite {
+    let site = site();
+    site.write(
+        "briefing.yaml",
+        "title: Bad input\nbase_url: https://example.org/\nlimits: {render_timeout: 300ms}\n",
+    );
+    // A thousand items: three loops over them are 10^9 turns.
+    let items: Vec<String> = (0..1000).map(|i| i.to_string()).collect();
+    site.write(
+        BAD,
+        &briefing(
+            &format!("extra: {{items: [{}]}}\n", items.join(", ")),
+            "Body.\n",
+        ),
+    );
+    site.write(
+        "templates/briefing.html",
+        &format!(
+            "{components}<!doctype html><title>{{{{ page.title }}}}</title>\n{{% if page.title == \"Hostile\" %}}{hostile}{{% endif %}}\n"
+        ),
+    );
+    site
+}
+
+#[test]
+fn templates_that_do_not_end_fail_naming_template_and_page() {
+    for (components, hostile) in [
+        // Nested ranges.
+        ("", "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}"),
+        // Nested loops over a large array, calling no function, writing nothing.
+        ("", "{% for a in page.extra.items %}{% for b in page.extra.items %}{% for c in page.extra.items %}{% endfor %}{% endfor %}{% endfor %}"),
+        // A component that calls itself, ten times a level, fifteen levels
+        // deep (Tera stops a component at twenty).
+        (
+            "{% component grow(n) %}{% if n < 15 %}{% for i in [1,2,3,4,5,6,7,8,9,10] %}{{ <grow n={n+1}/> }}{% endfor %}{% endif %}{% endcomponent grow %}",
+            "{{ <grow n={0}/> }}",
+        ),
+    ] {
+        let site = runaway_site(components, hostile);
+        let report = failed_build(&site);
+        assert!(
+            report.contains("templates/briefing.html: rendering /briefings/bad/ (content/briefings/bad.md) took longer than 300 ms (limits: {render_timeout: …} in briefing.yaml)"),
+            "{hostile}:\n{report}"
+        );
+        assert!(
+            report.contains("the previous site was left as it was")
+                || report.contains("nothing was written"),
+            "{report}"
+        );
+    }
+}
+
+#[test]
+fn a_component_that_calls_itself_without_end_is_an_error() {
+    let site = runaway_site(
+        "{% component forever(n) %}{{ <forever n={n+1}/> }}{% endcomponent forever %}",
+        "{{ <forever n={0}/> }}",
+    );
+    let report = failed_build(&site);
+    assert!(report.contains("templates/briefing.html"), "{report}");
+    assert!(report.contains("recursion depth"), "{report}");
+    assert!(report.contains("/briefings/bad/"), "{report}");
+}
