@@ -182,6 +182,47 @@ pub struct Limits {
     pub people_per_briefing: usize,
     /// Columns of a Markdown table.
     pub table_columns: usize,
+    /// How long one page's template may take to render (`30s`, `500ms`,
+    /// `2m`, or a number of seconds), as Hugo's `timeout`: a template that
+    /// loops without end must not hang a build.
+    #[serde(deserialize_with = "duration")]
+    pub render_timeout: std::time::Duration,
+}
+
+/// `30s`, `500ms`, `2m`, or a number of seconds.
+fn duration<'de, D: serde::Deserializer<'de>>(d: D) -> Result<std::time::Duration, D::Error> {
+    use std::time::Duration;
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Written {
+        Seconds(u64),
+        Text(String),
+    }
+    let bad = |text: &str| {
+        serde::de::Error::custom(format!(
+            "'{text}' is not a duration: write it as 30s, 500ms or 2m"
+        ))
+    };
+    let text = match Written::deserialize(d)? {
+        Written::Seconds(n) => return Ok(Duration::from_secs(n)),
+        Written::Text(text) => text,
+    };
+    let digits = text
+        .trim()
+        .trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let number: u64 = digits.trim().parse().map_err(|_| bad(&text))?;
+    let duration = match text.trim()[digits.len()..].trim() {
+        "ms" => Duration::from_millis(number),
+        "s" | "" => Duration::from_secs(number),
+        "m" => Duration::from_secs(number.saturating_mul(60)),
+        _ => return Err(bad(&text)),
+    };
+    if duration.is_zero() {
+        return Err(serde::de::Error::custom(
+            "render_timeout must be more than 0",
+        ));
+    }
+    Ok(duration)
 }
 
 impl Default for Limits {
@@ -190,6 +231,7 @@ impl Default for Limits {
             topics_per_briefing: 50,
             people_per_briefing: 50,
             table_columns: 64,
+            render_timeout: std::time::Duration::from_secs(30),
         }
     }
 }
@@ -382,6 +424,7 @@ pub fn read_zone(name: &str) -> Result<chrono_tz::Tz, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     fn config(yaml: &str) -> Result<Config, Error> {
         let mut c: Config = yaml::parse_file(yaml, Path::new(CONFIG_FILE))?;
@@ -442,10 +485,33 @@ mod tests {
         let c = config("title: T\nbase_url: https://e.org\n").unwrap();
         assert_eq!(c.limits.topics_per_briefing, 50);
         assert_eq!(c.limits.table_columns, 64);
+        assert_eq!(c.limits.render_timeout, Duration::from_secs(30));
         let c = config("title: T\nbase_url: https://e.org\nlimits: {people_per_briefing: 3}\n")
             .unwrap();
         assert_eq!(c.limits.people_per_briefing, 3);
         assert_eq!(c.limits.topics_per_briefing, 50);
+        for (written, duration) in [
+            ("500ms", Duration::from_millis(500)),
+            ("2s", Duration::from_secs(2)),
+            ("2m", Duration::from_secs(120)),
+            ("7", Duration::from_secs(7)),
+        ] {
+            let c = config(&format!(
+                "title: T\nbase_url: https://e.org\nlimits: {{render_timeout: {written}}}\n"
+            ))
+            .unwrap();
+            assert_eq!(c.limits.render_timeout, duration, "{written}");
+        }
+        for bad in ["2h", "fast", "0s"] {
+            let e = config(&format!(
+                "title: T\nbase_url: https://e.org\nlimits: {{render_timeout: {bad}}}\n"
+            ))
+            .unwrap_err();
+            assert!(
+                e.message.contains("render_timeout") || e.message.contains(bad),
+                "{e}"
+            );
+        }
     }
 
     #[test]

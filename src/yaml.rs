@@ -50,6 +50,127 @@ pub fn parse_at<T: DeserializeOwned>(
     serde_yaml::from_str(text).map_err(|e| yaml_error(&e, path, first_line, yaml))
 }
 
+/// Where the first string value under top-level `key` for which `wanted`
+/// holds is written: its file line and column. serde_yaml's values keep no
+/// places, but an error raised inside a scalar is placed at that scalar: a
+/// walk that fails at the wanted string finds it. Run only on the error
+/// path, so the parse is not paid twice on a good file.
+pub fn place_of_string(
+    yaml: &str,
+    first_line: usize,
+    key: &str,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Option<(usize, usize)> {
+    use serde::de::DeserializeSeed;
+    let error = Under { key, wanted }
+        .deserialize(serde_yaml::Deserializer::from_str(yaml))
+        .err()?;
+    let place = error.location()?;
+    (error.to_string().contains(FOUND)).then(|| (first_line + place.line() - 1, place.column()))
+}
+
+/// The error a `Find` raises at the string it looks for.
+const FOUND: &str = "found the string looked for";
+
+/// The top-level mapping, walked down `key` only.
+struct Under<'a> {
+    key: &'a str,
+    wanted: &'a dyn Fn(&str) -> bool,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Under<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Under<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a mapping")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            if key == self.key {
+                map.next_value_seed(Find(self.wanted))?;
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Any YAML value, failing at the first string value `.0` wants (mapping
+/// keys are not looked at).
+#[derive(Clone, Copy)]
+struct Find<'a>(&'a dyn Fn(&str) -> bool);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Find<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Find<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any value")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
+        if (self.0)(v) {
+            Err(E::custom(FOUND))
+        } else {
+            Ok(())
+        }
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i128<E>(self, _: i128) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u128<E>(self, _: u128) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_none<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(self)?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+            map.next_value_seed(self)?;
+        }
+        Ok(())
+    }
+    // A tagged value (`!tag text`) reaches a visitor as an enum.
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
+        use serde::de::VariantAccess;
+        let (_, variant) = data.variant::<serde::de::IgnoredAny>()?;
+        variant.newtype_variant_seed(self)
+    }
+}
+
 /// Parse a whole YAML file (the site config).
 pub fn parse_file<T: DeserializeOwned>(yaml: &str, path: &Path) -> Result<T, Error> {
     let yaml = yaml.strip_prefix('\u{feff}').unwrap_or(yaml);
@@ -193,4 +314,23 @@ fn friendly(text: &str) -> String {
         );
     }
     text.replacen("invalid type: ", "wrong type: ", 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::place_of_string;
+
+    #[test]
+    fn a_string_is_found_where_it_is_written() {
+        let bad = |s: &str| s.starts_with("bad");
+        let yaml = "title: bad title\nextra:\n  a: good\n  list: [1, {x: \"bad\\tone\"}]\n  tagged: !t bad\n";
+        assert_eq!(place_of_string(yaml, 3, "extra", &bad), Some((6, 17)));
+        let yaml = "extra:\n  n: 3\n  deep:\n    - ok\n    - 'bad'\n";
+        assert_eq!(place_of_string(yaml, 1, "extra", &bad), Some((5, 7)));
+        let yaml = "extra:\n  t: !custom bad\n";
+        assert_eq!(place_of_string(yaml, 1, "extra", &bad), Some((2, 6)));
+        // Not under the key, or not there at all.
+        assert_eq!(place_of_string("title: bad\n", 1, "extra", &bad), None);
+        assert_eq!(place_of_string("extra: {bad: 1}\n", 1, "extra", &bad), None);
+    }
 }

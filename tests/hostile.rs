@@ -124,6 +124,82 @@ fn portraits_are_web_or_relative() {
     );
 }
 
+#[test]
+fn texts_under_extra_that_read_as_urls_are_web_mail_or_relative() {
+    let refused = "is not allowed: only http:, https:, mailto: and relative URLs are";
+    let hint = "(under 'extra', a text that begins with a word and a colon is read as a link; if this one is not, put a space after the colon)";
+    for (front, place, message) in [
+        ("extra:\n  link: \"javascript:alert(1)\"\n", "5:9", refused),
+        ("extra:\n  link: 'JavaScript: alert(1)'\n", "5:9", refused),
+        (
+            "extra:\n  caption: \"Update: talks ended\"\n  media:\n    - kind: video\n      href: data:text/html,x\n",
+            "8:13",
+            refused,
+        ),
+        ("extra: {a: 1, b: [ok, \"vbscript:x\"]}\n", "4:23", refused),
+        (
+            "extra:\n  link: \"java\\tscript:alert(1)\"\n",
+            "5:9",
+            "contains U+0009 (a tab), which browsers skip inside a URL: remove it",
+        ),
+        (
+            "extra:\n  link: \" javascript:alert(1)\"\n",
+            "5:9",
+            "starts or ends with a space: remove it",
+        ),
+    ] {
+        let error = error_of(BAD, &briefing(front, "Body.\n"));
+        assert!(
+            error.starts_with(&format!("{BAD}:{place}: ")),
+            "{front:?}: {error}"
+        );
+        assert!(error.contains(message), "{front:?}: {error}");
+        assert!(error.ends_with(hint), "{front:?}: {error}");
+    }
+    for (path, text, place) in [
+        (
+            "content/people/xi-jinping.md",
+            "---\nname: Xi Jinping\nextra:\n  website: \"javascript:alert(1)\"\n---\nBio.\n",
+            "4:12",
+        ),
+        (
+            "content/topics/sco.md",
+            "---\nname: SCO\nextra: {site: \"data:text/html,x\"}\n---\nThe Shanghai Cooperation Organisation.\n",
+            "3:15",
+        ),
+    ] {
+        let error = error_of(path, text);
+        assert!(error.starts_with(&format!("{path}:{place}: the URL ")), "{error}");
+    }
+}
+
+#[test]
+fn prose_and_links_under_extra_build_and_render() {
+    let site = site();
+    // A theme that puts `extra.link` in an href, as themes do.
+    site.write(
+        "templates/briefing.html",
+        "<!doctype html><title>{{ page.title }}</title>{% if page.extra.link is defined %}<a href=\"{{ page.extra.link }}\">{{ page.extra.caption }}</a>{% endif %}\n",
+    );
+    for (link, caption) in [
+        ("https://en.kremlin.ru/", "Update: talks ended"),
+        ("mailto:desk@example.org", "Data: World Bank"),
+        ("files/readout.pdf", "10:30 in Beijing"),
+    ] {
+        site.write(
+            BAD,
+            &briefing(
+                &format!("extra:\n  link: \"{link}\"\n  caption: \"{caption}\"\n"),
+                "Body.\n",
+            ),
+        );
+        site.build_ok();
+        let page = site.page("briefings/bad/index.html");
+        assert_eq!(common::links(&page), vec![link.to_string()], "{page}");
+        assert!(page.contains(caption), "{page}");
+    }
+}
+
 // ---- Feeds carry text as text ----
 
 fn feed(site: &TestSite, path: &str) -> (String, feed_rs::model::Feed) {
@@ -415,4 +491,89 @@ fn a_date_cut_inside_a_letter_is_an_error_not_a_panic() {
             "{command}: {report}"
         );
     }
+}
+
+// ---- Templates that do not end ----
+
+/// Run `briefing build` on `site`, which must end (whatever its template
+/// does) and fail: its report.
+fn failed_build(site: &TestSite) -> String {
+    let root = site.root.clone();
+    let out = within(Duration::from_secs(120), move || {
+        Command::new(env!("CARGO_BIN_EXE_briefing"))
+            .args(["build", "--root"])
+            .arg(&root)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run briefing build")
+    });
+    let report = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    report
+}
+
+/// The hostile site: a small render limit, and a briefing template that
+/// defines `components` and runs `hostile` on the hostile briefing only.
+fn runaway_site(components: &str, hostile: &str) -> TestSite {
+    let site = site();
+    site.write(
+        "briefing.yaml",
+        "title: Bad input\nbase_url: https://example.org/\nlimits: {render_timeout: 300ms}\n",
+    );
+    // A thousand items: three loops over them are 10^9 turns.
+    let items: Vec<String> = (0..1000).map(|i| i.to_string()).collect();
+    site.write(
+        BAD,
+        &briefing(
+            &format!("extra: {{items: [{}]}}\n", items.join(", ")),
+            "Body.\n",
+        ),
+    );
+    site.write(
+        "templates/briefing.html",
+        &format!(
+            "{components}<!doctype html><title>{{{{ page.title }}}}</title>\n{{% if page.title == \"Hostile\" %}}{hostile}{{% endif %}}\n"
+        ),
+    );
+    site
+}
+
+#[test]
+fn templates_that_do_not_end_fail_naming_template_and_page() {
+    for (components, hostile) in [
+        // Nested ranges.
+        ("", "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}"),
+        // Nested loops over a large array, calling no function, writing nothing.
+        ("", "{% for a in page.extra.items %}{% for b in page.extra.items %}{% for c in page.extra.items %}{% endfor %}{% endfor %}{% endfor %}"),
+        // A component that calls itself, ten times a level, fifteen levels
+        // deep (Tera stops a component at twenty).
+        (
+            "{% component grow(n) %}{% if n < 15 %}{% for i in [1,2,3,4,5,6,7,8,9,10] %}{{ <grow n={n+1}/> }}{% endfor %}{% endif %}{% endcomponent grow %}",
+            "{{ <grow n={0}/> }}",
+        ),
+    ] {
+        let site = runaway_site(components, hostile);
+        let report = failed_build(&site);
+        assert!(
+            report.contains("templates/briefing.html: rendering /briefings/bad/ (content/briefings/bad.md) took longer than 300 ms (limits: {render_timeout: …} in briefing.yaml)"),
+            "{hostile}:\n{report}"
+        );
+        assert!(
+            report.contains("the previous site was left as it was")
+                || report.contains("nothing was written"),
+            "{report}"
+        );
+    }
+}
+
+#[test]
+fn a_component_that_calls_itself_without_end_is_an_error() {
+    let site = runaway_site(
+        "{% component forever(n) %}{{ <forever n={n+1}/> }}{% endcomponent forever %}",
+        "{{ <forever n={0}/> }}",
+    );
+    let report = failed_build(&site);
+    assert!(report.contains("templates/briefing.html"), "{report}");
+    assert!(report.contains("recursion depth"), "{report}");
+    assert!(report.contains("/briefings/bad/"), "{report}");
 }

@@ -1,6 +1,7 @@
 //! Properties that must hold for any input: no panic, slugs and served
-//! paths that are always safe path segments, and front-matter URLs that
-//! never run as a script however a browser reads them.
+//! paths that are always safe path segments, and front-matter URLs (and
+//! texts under `extra`) that never run as a script however a browser reads
+//! them.
 
 use std::path::Path;
 
@@ -100,6 +101,34 @@ proptest! {
                 prop_assert!(
                     ["http", "https", "mailto"].contains(&scheme.as_str()),
                     "{:?} read as {:?}", url, read
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn accepted_extra_texts_never_run_as_a_script(
+        text in prop_oneof![
+            disguised_url(),
+            disguised_url().prop_map(|u| u.replacen(':', ": ", 1)),
+            "\\PC{0,30}",
+            any::<String>(),
+        ],
+    ) {
+        if safe_url::check_free_text(&text).is_ok() {
+            let read = as_browser_reads(&text);
+            if let Some(scheme) = scheme(&read) {
+                prop_assert!(
+                    !["javascript", "vbscript"].contains(&scheme.as_str()),
+                    "{:?} read as {:?}", text, read
+                );
+                // Any other scheme is allowed, or the text is prose: a
+                // space (or nothing) after the colon.
+                let after = read[scheme.len() + 1..].chars().next();
+                prop_assert!(
+                    ["http", "https", "mailto"].contains(&scheme.as_str())
+                        || after.is_none_or(char::is_whitespace),
+                    "{:?} read as {:?}", text, read
                 );
             }
         }

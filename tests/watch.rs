@@ -291,3 +291,54 @@ fn a_save_that_crashes_the_rebuild_keeps_the_last_good_site_served() {
     until(&addr, "/briefings/summit/", 200, "Fixed after a crash.");
     until(&addr, "/briefings/talks/", 200, "");
 }
+
+#[test]
+fn a_template_that_does_not_end_keeps_the_last_good_site_served() {
+    let site = fixture("crosslinks");
+    site.write(
+        "briefing.yaml",
+        "title: Crosslinks\nbase_url: https://example.org/\nlimits: {render_timeout: 300ms}\n",
+    );
+    let server = serve(&site.root, &[]);
+    let addr = server.addr.clone();
+    let mut events = TcpStream::connect(&addr).expect("connect");
+    events
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    write!(
+        events,
+        "GET /__briefing/events HTTP/1.1\r\nHost: {addr}\r\n\r\n"
+    )
+    .expect("subscribe");
+    let mut seen = String::new();
+    let mut buf = [0; 4096];
+    let mut read_until = |text: &str| {
+        while !seen.contains(text) {
+            let n = events.read(&mut buf).expect("event stream open");
+            assert!(n > 0, "event stream closed; got {seen:?}");
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    };
+    read_until("retry:");
+
+    // Every briefing page loops for hours: its threads are lost, the
+    // preview is not.
+    site.write(
+        "templates/briefing.html",
+        "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}",
+    );
+    read_until("took longer than 300 ms");
+    assert!(seen.contains("templates/briefing.html"), "{seen}");
+    until(
+        &addr,
+        "/briefings/summit/",
+        200,
+        "More than twenty leaders attend.",
+    );
+
+    site.write(
+        "templates/briefing.html",
+        "<!doctype html><title>{{ page.title }}</title><p>A template that ends.</p>\n",
+    );
+    until(&addr, "/briefings/summit/", 200, "A template that ends.");
+}

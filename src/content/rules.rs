@@ -4,7 +4,9 @@
 //!
 //! - no character XML 1.0 cannot carry, anywhere in the file or in what
 //!   its YAML escapes (`"\x01"`) spell: one in a feed makes it unreadable;
-//! - front-matter URLs are http(s), mailto or relative (`safe_url`);
+//! - front-matter URLs are http(s), mailto or relative (`safe_url`), and
+//!   so is any text under `extra` that reads as a URL with a scheme (a
+//!   theme may put it in an `href`);
 //! - a briefing lists at most so many topics and people, and a table is at
 //!   most so many columns wide: each topic and person gets pages and feeds
 //!   listing its briefings, so their number multiplies the output, and a
@@ -91,7 +93,13 @@ pub trait FrontMatterText {
     fn urls(&self) -> Vec<(&'static str, &str)> {
         Vec::new()
     }
+    /// The free-form `extra` mapping, if the kind has one.
+    fn extra(&self) -> Option<&Extra> {
+        None
+    }
 }
+
+pub type Extra = BTreeMap<String, serde_yaml::Value>;
 
 /// Check what a file's front-matter says: its texts (as YAML decoded them)
 /// carry no character XML forbids, and its URLs are safe ones.
@@ -120,7 +128,48 @@ pub fn check_front_matter<M: FrontMatterText>(
             });
         }
     }
-    Ok(())
+    check_extra(loaded.meta.extra(), split, &loaded.path)
+}
+
+/// Texts under `extra` (as parsed from `split`) that read as URLs are safe
+/// ones, as `safe_url` says; the error is placed at the value.
+pub fn check_extra(extra: Option<&Extra>, split: &Split<'_>, path: &Path) -> Result<(), Error> {
+    let mut values = Vec::new();
+    for value in extra.into_iter().flat_map(|e| e.values()) {
+        string_values(value, &mut values);
+    }
+    let Some(message) = values
+        .into_iter()
+        .find_map(|text| safe_url::check_free_text(text).err())
+    else {
+        return Ok(());
+    };
+    let wanted = |text: &str| safe_url::check_free_text(text).is_err();
+    Err(
+        match crate::yaml::place_of_string(split.yaml, split.yaml_line, "extra", &wanted) {
+            Some((line, column)) => Error::at(path, message).on_line(line).on_column(column),
+            None => {
+                let keys = super::front_matter::key_positions(split);
+                let line = keys
+                    .iter()
+                    .find(|(k, _, _)| k == "extra")
+                    .map_or(1, |k| k.1);
+                Error::at(path, message).on_line(line)
+            }
+        },
+    )
+}
+
+/// Every string value in a YAML value, not the keys of its mappings.
+fn string_values<'a>(value: &'a serde_yaml::Value, out: &mut Vec<&'a str>) {
+    use serde_yaml::Value;
+    match value {
+        Value::String(s) => out.push(s),
+        Value::Sequence(items) => items.iter().for_each(|v| string_values(v, out)),
+        Value::Mapping(map) => map.values().for_each(|v| string_values(v, out)),
+        Value::Tagged(tagged) => string_values(&tagged.value, out),
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
 }
 
 /// Where the `nth` URL under `key` is written: the value of the nth `url:`
@@ -272,6 +321,10 @@ fn push_all<'a>(
 }
 
 impl FrontMatterText for FrontMatter {
+    fn extra(&self) -> Option<&Extra> {
+        self.extra.as_ref()
+    }
+
     fn texts(&self) -> Vec<(&'static str, &str)> {
         let mut out = Vec::new();
         push(&mut out, "title", &self.title);
@@ -308,6 +361,10 @@ impl FrontMatterText for FrontMatter {
 }
 
 impl FrontMatterText for TopicProfile {
+    fn extra(&self) -> Option<&Extra> {
+        self.extra.as_ref()
+    }
+
     fn texts(&self) -> Vec<(&'static str, &str)> {
         let mut out = Vec::new();
         push(&mut out, "name", &self.name);
@@ -332,6 +389,10 @@ impl FrontMatterText for StoryProfile {
 }
 
 impl FrontMatterText for PersonProfile {
+    fn extra(&self) -> Option<&Extra> {
+        self.extra.as_ref()
+    }
+
     fn texts(&self) -> Vec<(&'static str, &str)> {
         let mut out = Vec::new();
         push(&mut out, "name", &self.name);
@@ -368,6 +429,10 @@ impl FrontMatterText for EditionMatter {
 }
 
 impl FrontMatterText for PageMatter {
+    fn extra(&self) -> Option<&Extra> {
+        self.extra.as_ref()
+    }
+
     fn texts(&self) -> Vec<(&'static str, &str)> {
         let mut out = Vec::new();
         push(&mut out, "title", &self.title);

@@ -10,6 +10,9 @@
 /// Schemes a front-matter URL may have, lower case.
 const ALLOWED: [&str; 3] = ["http", "https", "mailto"];
 
+/// Schemes that run what follows them, even after a space.
+const RUNS_SCRIPT: [&str; 2] = ["javascript", "vbscript"];
+
 /// `Ok` for a URL a page may link; else why not, in words for the editor.
 pub fn check(url: &str) -> Result<(), String> {
     if url.trim().is_empty() {
@@ -39,6 +42,43 @@ pub fn check(url: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The rule for a free text under `extra`, which a theme may put in an
+/// `href` or a `src` as well as print: a text that reads as a URL with a
+/// scheme (`reads_as_url`) must pass `check`; any other text is prose.
+pub fn check_free_text(text: &str) -> Result<(), String> {
+    if !reads_as_url(text) {
+        return Ok(());
+    }
+    check(text).map_err(|message| {
+        format!(
+            "{message} (under 'extra', a text that begins with a word and a colon is read as a link; if this one is not, put a space after the colon)"
+        )
+    })
+}
+
+/// Whether a browser would find a scheme at the start of `text` (leading
+/// spaces and controls dropped, tabs and line breaks skipped, any case),
+/// and the text is not prose: a word, a colon and a space is a label
+/// ("Update: talks ended"), except where the word is a scheme that runs
+/// whatever follows (`javascript: alert(1)` runs).
+pub fn reads_as_url(text: &str) -> bool {
+    let mut chars = text
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'));
+    let mut scheme = String::new();
+    loop {
+        match chars.next() {
+            Some(':') if !scheme.is_empty() => break,
+            Some(c) if c.is_ascii_alphabetic() => scheme.push(c.to_ascii_lowercase()),
+            Some(c @ ('0'..='9' | '+' | '-' | '.')) if !scheme.is_empty() => scheme.push(c),
+            _ => return false,
+        }
+    }
+    let prose = chars.next().is_none_or(char::is_whitespace);
+    !prose || RUNS_SCRIPT.contains(&scheme.as_str())
 }
 
 /// `U+0009 (a tab)`: control characters are invisible in an editor, so an
@@ -105,5 +145,36 @@ mod tests {
             check("java\tscript:x").unwrap_err(),
             "the URL contains U+0009 (a tab), which browsers skip inside a URL: remove it"
         );
+    }
+
+    #[test]
+    fn free_text_is_checked_only_where_it_reads_as_a_url() {
+        for prose in [
+            "Update: talks ended",
+            "Data: World Bank",
+            "Note:",
+            "10:30 in Beijing",
+            "parade.jpg",
+            "a/b:c",
+            ": a colon first",
+            "https://en.kremlin.ru/",
+            "MAILTO:desk@example.org",
+        ] {
+            assert_eq!(check_free_text(prose), Ok(()), "{prose:?}");
+        }
+        for url in [
+            "javascript:alert(1)",
+            "javascript: alert(1)",
+            "VBScript:\tmsgbox(1)",
+            " java\tscript:alert(1)",
+            "\u{1}javascript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "tel:+7495",
+        ] {
+            assert!(reads_as_url(url), "{url:?}");
+            assert!(check_free_text(url).is_err(), "{url:?}");
+        }
+        // A browser reads this as a relative path, as the rule does.
+        assert!(!reads_as_url("https ://example.org"));
     }
 }

@@ -12,8 +12,11 @@ pub mod search;
 pub mod sitemap;
 pub mod structured_data;
 pub mod templates;
+mod time_limit;
 mod values;
 pub mod when;
+
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use tera::Context;
@@ -91,9 +94,27 @@ impl<'a> Renderer<'a> {
         Ok(outputs)
     }
 
+    /// Render `jobs`: their contexts in parallel, then their templates on
+    /// the pool that bounds each page's time (`time_limit`).
     pub fn render_jobs(&self, jobs: &[PageJob]) -> Result<Vec<Output>, Errors> {
-        let results: Vec<Result<Output, Error>> =
-            jobs.par_iter().map(|&job| self.render(job)).collect();
+        let tasks: Vec<_> = jobs
+            .par_iter()
+            .map(|&job| {
+                let context = self.context(job);
+                let tera = Arc::clone(&self.templates.tera);
+                move || tera.render(job.template(), &context)
+            })
+            .collect();
+        let rendered = self
+            .templates
+            .time_limit
+            .run(tasks)
+            .map_err(|stop| self.stopped(stop, jobs))?;
+        let results: Vec<Result<Output, Error>> = jobs
+            .par_iter()
+            .zip(rendered.into_par_iter())
+            .map(|(&job, html)| self.finish(job, html))
+            .collect();
         let mut outputs = Vec::with_capacity(results.len());
         let mut errors = Errors::default();
         for result in results {
@@ -111,20 +132,45 @@ impl<'a> Renderer<'a> {
         errors.into_result(outputs)
     }
 
-    pub fn render(&self, job: PageJob) -> Result<Output, Error> {
+    fn context(&self, job: PageJob) -> Context {
         let mut context = Context::new();
         context.insert_value("site", self.shared.site_value());
         job.fields(&self.shared)
             .insert_into(&self.shared, &mut context);
+        context
+    }
+
+    /// A run of templates that stopped: the page past the time limit, and
+    /// its template.
+    fn stopped(&self, stop: time_limit::Stop, jobs: &[PageJob]) -> Error {
+        let (index, limit) = match stop {
+            time_limit::Stop::Overdue { index, limit } => (index, limit),
+            time_limit::Stop::NoThreads(e) => {
+                return Error::new(format!("cannot start the threads that render pages: {e}"))
+            }
+        };
+        let job = jobs[index];
+        let source = job
+            .origin(self.site)
+            .map(|o| format!(" ({})", o.path.display()))
+            .unwrap_or_default();
+        self.templates.error_at_template(
+            job.template(),
+            format!(
+                "rendering /{}{source} took longer than {} (limits: {{render_timeout: …}} in briefing.yaml): look for a loop or a component that does not end, in this template or one it extends, includes or calls",
+                job.url_path(self.site),
+                time_limit::describe(limit),
+            ),
+        )
+    }
+
+    /// A page's rendered template, finished (an e-mail's CSS inlined).
+    fn finish(&self, job: PageJob, rendered: Result<String, tera::Error>) -> Result<Output, Error> {
         let file = job.file(self.site);
-        let mut html = self
-            .templates
-            .tera
-            .render(job.template(), &context)
-            .map_err(|e| {
-                self.templates
-                    .error(&e, Some(&format!("/{}", job.url_path(self.site))))
-            })?;
+        let mut html = rendered.map_err(|e| {
+            let page = format!("/{}", job.url_path(self.site));
+            self.templates.render_error(&e, job.template(), &page)
+        })?;
         if let Some(finish) = job.finish() {
             let config = self.config;
             let page = config.permalink(&job.url_path(self.site));

@@ -3,21 +3,30 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
 use tera::{ErrorKind, Tera};
 
+use super::time_limit::TimeLimit;
 use crate::error::Error;
 use crate::theme::ThemeFile;
 
 pub struct Templates {
-    pub tera: Tera,
+    /// Shared with the threads that render pages (`TimeLimit`).
+    pub tera: Arc<Tera>,
+    pub(crate) time_limit: TimeLimit,
     origins: BTreeMap<String, PathBuf>,
     /// Template sources, to say more about an error than Tera does.
     sources: BTreeMap<String, String>,
 }
 
 impl Templates {
-    pub fn load(files: &BTreeMap<String, ThemeFile>) -> Result<Templates, Error> {
+    /// `render_timeout`: how long one page may take.
+    pub fn load(
+        files: &BTreeMap<String, ThemeFile>,
+        render_timeout: Duration,
+    ) -> Result<Templates, Error> {
         let origins: BTreeMap<String, PathBuf> = files
             .iter()
             .map(|(name, f)| (name.clone(), f.origin.clone()))
@@ -30,12 +39,15 @@ impl Templates {
         }
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml"]);
-        let mut templates = Templates {
-            tera,
+        let source_texts = sources.iter().cloned().collect();
+        let added = tera.add_raw_templates(sources);
+        let templates = Templates {
+            tera: Arc::new(tera),
+            time_limit: TimeLimit::new(render_timeout),
             origins,
-            sources: sources.iter().cloned().collect(),
+            sources: source_texts,
         };
-        if let Err(e) = templates.tera.add_raw_templates(sources) {
+        if let Err(e) = added {
             return Err(templates.error(&e, None));
         }
         for name in super::kinds::templates() {
@@ -47,6 +59,25 @@ impl Templates {
             }
         }
         Ok(templates)
+    }
+
+    /// An error at template `name`'s file.
+    pub fn error_at_template(&self, name: &str, message: String) -> Error {
+        let origin = self.origins.get(name).cloned();
+        Error::at(origin.unwrap_or_else(|| PathBuf::from(name)), message)
+    }
+
+    /// A Tera error while rendering `page` with template `name`: one Tera
+    /// gives no place for (a component past Tera's depth of twenty) is
+    /// placed at that template's file.
+    pub fn render_error(&self, e: &tera::Error, name: &str, page: &str) -> Error {
+        let error = self.error(e, Some(page));
+        match &error.path {
+            Some(path) if path.as_os_str() == "templates" => {
+                self.error_at_template(name, error.message)
+            }
+            _ => error,
+        }
     }
 
     /// A Tera error as ours: the template file, its line and column.

@@ -1,6 +1,6 @@
 //! The load stage on arbitrary bytes: what `content::load` does to each
 //! file (UTF-8 check, the characters XML forbids, front-matter split, YAML
-//! into a briefing's front-matter, its dates and URLs, the table-width
+//! into a briefing's front-matter, its dates and URLs (`extra`'s too), the table-width
 //! check), then the Markdown render. Nothing may panic.
 #![no_main]
 
@@ -27,6 +27,7 @@ fuzz_target!(|data: &[u8]| {
     // happens to parse as YAML.
     let _ = Date::parse(text);
     let _ = safe_url::check(text);
+    let _ = safe_url::check_free_text(text);
     let _ = rules::check_characters(text, path, "a briefing");
     if let Ok(split) = front_matter::split(text, path) {
         if let Ok(meta) = front_matter::parse::<FrontMatter>(&split, path) {
@@ -38,6 +39,8 @@ fuzz_target!(|data: &[u8]| {
             for source in meta.sources.iter().flatten() {
                 let _ = source.url.as_deref().map(safe_url::check);
             }
+            // Free texts under `extra`, and finding the offending one's place.
+            let _ = rules::check_extra(meta.extra.as_ref(), &split, path);
         }
         let _ = front_matter::key_positions(&split);
         let _ = markdown::table_wider_than(split.body, 64);
