@@ -1,24 +1,70 @@
-//! How long from a save to the browser's reload signal, on a real corpus.
+//! How long from a save to the browser's reload signal, on a real corpus,
+//! for each kind of save an editor makes.
 //!
-//!   cargo run --release --example preview -- SITE_DIR [EDITS]
+//!   cargo run --release --example preview -- SITE_DIR [ROUNDS]
 //!
 //! Starts `briefing serve --port 0` on SITE_DIR (built by `cargo build
 //! --release` beforehand), listens on its event stream like a browser, then
-//! EDITS times (default 15) rewrites one briefing's body and measures the
-//! time until the reload event arrives. Also times a full rebuild (a change
-//! to briefing.yaml) for comparison. The corpus is left as it was.
+//! ROUNDS times (default 5) makes each kind of save: a briefing's body, its
+//! title, its date, its topics, a new briefing, that briefing deleted, a
+//! topic's profile, and a save that breaks the YAML followed by its fix.
+//! For each it prints the median of serve's own rebuild time (its log line)
+//! and of the time from the save to the reload event, which adds the file
+//! watcher's wait. The corpus is left as it was.
 
 use std::fs;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
 use std::time::{Duration, Instant};
+
+/// Serve's output lines and the event stream, read as a browser would.
+struct Preview {
+    log: Receiver<String>,
+    events: BufReader<TcpStream>,
+}
+
+impl Preview {
+    /// Wait for the event named `what`; serve's rebuild time, from its log.
+    fn wait_for(&mut self, what: &str) -> Option<f64> {
+        let mut line = String::new();
+        loop {
+            line.clear();
+            self.events.read_line(&mut line).expect("event stream");
+            if line.starts_with(&format!("event: {what}")) {
+                break;
+            }
+        }
+        // The log line is printed before the event is sent.
+        let mut took = None;
+        while let Ok(line) = self.log.recv_timeout(Duration::from_millis(50)) {
+            took = rebuild_ms(&line).or(took);
+        }
+        took
+    }
+}
+
+/// `… · 12 ms (load …` → 12.
+fn rebuild_ms(line: &str) -> Option<f64> {
+    let end = line.find(" ms (load")?;
+    let start = line[..end].rfind("· ")? + 2;
+    line[start..end].parse().ok()
+}
+
+/// A kind of save: what to write, and what to write to undo it.
+struct Save {
+    name: &'static str,
+    file: PathBuf,
+    edited: Option<String>,
+    original: Option<String>,
+}
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let root = PathBuf::from(args.next().expect("usage: preview SITE_DIR [EDITS]"));
-    let edits: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(15);
+    let root = PathBuf::from(args.next().expect("usage: preview SITE_DIR [ROUNDS]"));
+    let rounds: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(5);
     let binary = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/briefing");
 
     let started = Instant::now();
@@ -41,7 +87,14 @@ fn main() {
         }
     };
     let first_build = started.elapsed();
-    std::thread::spawn(move || lines.for_each(drop));
+    let (send, log) = channel();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            if send.send(line).is_err() {
+                break;
+            }
+        }
+    });
 
     let addr = url
         .trim_start_matches("http://")
@@ -53,66 +106,125 @@ fn main() {
         "GET /__briefing/events HTTP/1.1\r\nHost: {addr}\r\n\r\n"
     )
     .expect("request");
-    let mut events = BufReader::new(events);
-    let mut wait_for = |what: &str| {
-        let mut line = String::new();
-        loop {
-            line.clear();
-            events.read_line(&mut line).expect("event stream");
-            if line.starts_with(what) {
-                return;
-            }
-        }
+    let mut preview = Preview {
+        log,
+        events: BufReader::new(events),
     };
 
-    let briefing = first_briefing(&root.join("content/briefings"));
-    let original = fs::read_to_string(&briefing).expect("read briefing");
-    let mut times = Vec::new();
-    for i in 0..edits {
-        std::thread::sleep(Duration::from_millis(300));
-        let edited = format!("{original}\nAn added sentence, edit number {i}.\n");
-        let saved = Instant::now();
-        fs::write(&briefing, edited).expect("write");
-        wait_for("event: reload");
-        times.push(saved.elapsed());
-    }
-    fs::write(&briefing, &original).expect("restore");
-    std::thread::sleep(Duration::from_millis(300));
-    wait_for("event: reload");
+    let briefing = middle_briefing(&root.join("content/briefings"));
+    let text = fs::read_to_string(&briefing).expect("read briefing");
+    let new = root.join("content/briefings/zz-preview-benchmark.md");
+    let profile = root.join("content/topics/preview-benchmark.md");
+    let topic = first_topic(&text).expect("the briefing has a topic");
+    let saves = [
+        edit("body", &briefing, &text, |t| format!("{t}\nAn added sentence.\n")),
+        edit("title", &briefing, &text, |t| t.replacen("title: \"", "title: \"Edited: ", 1)),
+        edit("date", &briefing, &text, |t| shift_day(t)),
+        edit("topics", &briefing, &text, |t| {
+            t.replacen(&format!("\"{topic}\""), "\"Preview benchmark\"", 1)
+        }),
+        Save {
+            name: "new briefing",
+            file: new.clone(),
+            edited: Some(format!(
+                "---\ntitle: \"A new briefing\"\ndate: 2099-01-01T09:00:00+00:00\nsummary: \"New.\"\ntopics: [\"{topic}\"]\n---\nA new briefing.\n"
+            )),
+            original: None,
+        },
+        Save {
+            name: "topic profile",
+            file: profile.clone(),
+            edited: Some(format!(
+                "---\nname: \"{topic}\"\ndescription: \"A profile.\"\n---\nWhat the topic covers.\n"
+            )),
+            original: None,
+        },
+    ];
 
-    let config = root.join("briefing.yaml");
-    let config_text = fs::read_to_string(&config).expect("config");
-    std::thread::sleep(Duration::from_millis(300));
-    let saved = Instant::now();
-    fs::write(
-        &config,
-        format!("{config_text}\ndescription: changed by the benchmark\n"),
-    )
-    .expect("write config");
-    wait_for("event: reload");
-    let full = saved.elapsed();
-    fs::write(&config, config_text).expect("restore config");
-    std::thread::sleep(Duration::from_millis(200));
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let mut rows: Vec<(String, Vec<f64>, Vec<f64>)> = Vec::new();
+    let mut row = |name: String, took: Option<f64>, waited: Duration| match rows
+        .iter_mut()
+        .find(|r| r.0 == name)
+    {
+        Some(r) => {
+            r.1.extend(took);
+            r.2.push(ms(waited));
+        }
+        None => rows.push((name, took.into_iter().collect(), vec![ms(waited)])),
+    };
+    for _ in 0..rounds {
+        for save in &saves {
+            for (name, bytes) in [
+                (save.name.to_string(), &save.edited),
+                (format!("{} undone", save.name), &save.original),
+            ] {
+                std::thread::sleep(Duration::from_millis(400));
+                let saved = Instant::now();
+                match bytes {
+                    Some(bytes) => fs::write(&save.file, bytes).expect("write"),
+                    None => fs::remove_file(&save.file).expect("remove"),
+                }
+                let took = preview.wait_for("reload");
+                row(name, took, saved.elapsed());
+            }
+        }
+        // A save that breaks the front-matter, then its fix.
+        std::thread::sleep(Duration::from_millis(400));
+        fs::write(
+            &briefing,
+            text.replacen("title: \"", "title: \"\"broken", 1),
+        )
+        .expect("write");
+        preview.wait_for("build-error");
+        std::thread::sleep(Duration::from_millis(400));
+        let saved = Instant::now();
+        fs::write(&briefing, &text).expect("restore");
+        let took = preview.wait_for("reload");
+        row("fix after a failed save".into(), took, saved.elapsed());
+    }
     let _ = server.kill();
     let _ = server.wait();
+    // The files the benchmark made are gone, the briefing is as it was.
+    fs::write(&briefing, &text).expect("restore");
+    let _ = fs::remove_dir(root.join("content/topics"));
 
-    times.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1e3;
     println!("first build and serve: {:.0} ms", ms(first_build));
     println!(
-        "save → reload event, one briefing edited: median {:.1} ms (min {:.1}, max {:.1}, {} edits)",
-        ms(times[times.len() / 2]),
-        ms(times[0]),
-        ms(times[times.len() - 1]),
-        times.len()
+        "{:<28} {:>12} {:>14}",
+        "save", "serve's ms", "save→reload ms"
     );
-    println!(
-        "save → reload event, briefing.yaml edited (full rebuild): {:.0} ms",
-        ms(full)
-    );
+    for (name, mut took, mut waited) in rows {
+        println!(
+            "{name:<28} {:>12.1} {:>14.1}",
+            median(&mut took),
+            median(&mut waited)
+        );
+    }
 }
 
-fn first_briefing(dir: &Path) -> PathBuf {
+fn edit(name: &'static str, file: &Path, text: &str, change: impl Fn(&str) -> String) -> Save {
+    let edited = change(text);
+    assert_ne!(edited, text, "{name}: the edit changes nothing");
+    Save {
+        name,
+        file: file.to_path_buf(),
+        edited: Some(edited),
+        original: Some(text.to_string()),
+    }
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    values.sort_by(|a, b| a.total_cmp(b));
+    values[values.len() / 2]
+}
+
+/// The briefing in the middle of the file listing: neither the newest nor
+/// the oldest, as most edits are.
+fn middle_briefing(dir: &Path) -> PathBuf {
     let mut files: Vec<PathBuf> = fs::read_dir(dir)
         .expect("content/briefings")
         .filter_map(Result::ok)
@@ -120,5 +232,21 @@ fn first_briefing(dir: &Path) -> PathBuf {
         .filter(|p| p.extension().is_some_and(|x| x == "md"))
         .collect();
     files.sort();
-    files.into_iter().next().expect("a briefing")
+    files.swap_remove(files.len() / 2)
+}
+
+/// The first topic of a corpus briefing (`topics:` then `  - "Name"` lines).
+fn first_topic(text: &str) -> Option<String> {
+    let mut lines = text.lines().skip_while(|l| !l.starts_with("topics:"));
+    lines.next()?;
+    let line = lines.next()?.trim().strip_prefix("- ")?;
+    Some(line.trim_matches('"').to_string())
+}
+
+/// The same briefing a day later (`date: YYYY-MM-DD…`, days 01 to 27).
+fn shift_day(text: &str) -> String {
+    let at = text.find("\ndate: ").expect("a date") + 7;
+    let day: u32 = text[at + 8..at + 10].parse().expect("a day");
+    let next = if day >= 27 { day - 1 } else { day + 1 };
+    format!("{}{next:02}{}", &text[..at + 8], &text[at + 10..])
 }

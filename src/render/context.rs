@@ -82,6 +82,10 @@ pub struct Shared<'a> {
     pub site: &'a Site,
     pub topics: Vec<Value>,
     pub people: Vec<Value>,
+    /// The same links as typed values, made once: every card's digest
+    /// shows some of them.
+    typed_topics: Vec<SubjectLink<'a>>,
+    typed_people: Vec<SubjectLink<'a>>,
     cards: Vec<OnceLock<Value>>,
     /// `site` in every template, and its digest.
     site_value: Value,
@@ -153,18 +157,20 @@ impl<'a> Shared<'a> {
         site: &'a Site,
         previous: Option<(BriefingDigests, &[usize])>,
     ) -> Shared<'a> {
-        let link = |s: &crate::graph::Subject| {
-            Value::from_serializable(&SubjectLink {
-                name: typographic(config, &s.name),
-                url: config.url(&s.path),
-            })
+        let typed = |s: &'a crate::graph::Subject| SubjectLink {
+            name: typographic(config, &s.name),
+            url: config.url(&s.path),
         };
+        let typed_topics: Vec<SubjectLink<'a>> = site.topics.iter().map(typed).collect();
+        let typed_people: Vec<SubjectLink<'a>> = site.people.iter().map(typed).collect();
         let site_values = site_values(config, site);
         let mut shared = Shared {
             config,
             site,
-            topics: site.topics.iter().map(link).collect(),
-            people: site.people.iter().map(link).collect(),
+            topics: typed_topics.iter().map(Value::from_serializable).collect(),
+            people: typed_people.iter().map(Value::from_serializable).collect(),
+            typed_topics,
+            typed_people,
             cards: site.briefings.iter().map(|_| OnceLock::new()).collect(),
             site_value: Value::from_serializable(&site_values),
             site_digest: digest_of(&site_values),
@@ -246,18 +252,14 @@ impl<'a> Shared<'a> {
     }
 
     /// The same link as a typed value, for a digest.
-    fn typed_link(&self, subject: Subject, i: usize) -> SubjectLink<'a> {
-        let s = match subject {
-            Subject::Topic => &self.site.topics[i],
-            Subject::Person => &self.site.people[i],
-        };
-        SubjectLink {
-            name: typographic(self.config, &s.name),
-            url: self.config.url(&s.path),
+    fn typed_link(&self, subject: Subject, i: usize) -> &SubjectLink<'a> {
+        match subject {
+            Subject::Topic => &self.typed_topics[i],
+            Subject::Person => &self.typed_people[i],
         }
     }
 
-    fn card_data(&self, i: usize) -> Card<'a, SubjectLink<'a>> {
+    fn card_data(&self, i: usize) -> Card<'a, &SubjectLink<'a>> {
         card(self.config, &self.site.briefings[i], |s, i| {
             self.typed_link(s, i)
         })
