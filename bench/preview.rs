@@ -4,7 +4,7 @@
 //!   cargo run --release --example preview -- SITE_DIR [ROUNDS]
 //!
 //! Starts `briefing serve --port 0` on SITE_DIR (built by `cargo build
-//! --release` beforehand), listens on its event stream like a browser, then
+//! --release` beforehand, or the binary `BRIEFING_BIN` names), listens on its event stream like a browser, then
 //! ROUNDS times (default 5) makes each kind of save: a briefing's body, its
 //! title, its date, its topics, a new briefing, that briefing deleted, a
 //! topic's profile, and a save that breaks the YAML followed by its fix.
@@ -49,8 +49,8 @@ impl Preview {
 /// `… · 12 ms (load …` → 12.
 fn rebuild_ms(line: &str) -> Option<f64> {
     let end = line.find(" ms (load")?;
-    let start = line[..end].rfind("· ")? + 2;
-    line[start..end].parse().ok()
+    let start = line[..end].rfind('·')? + '·'.len_utf8();
+    line[start..end].trim().parse().ok()
 }
 
 /// A kind of save: what to write, and what to write to undo it.
@@ -65,14 +65,18 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let root = PathBuf::from(args.next().expect("usage: preview SITE_DIR [ROUNDS]"));
     let rounds: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(5);
-    let binary = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/briefing");
+    let binary = std::env::var_os("BRIEFING_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/briefing"));
 
+    // A topic profile is one of the saves: its folder exists from the start.
+    fs::create_dir_all(root.join("content/topics")).expect("content/topics");
     let started = Instant::now();
     let mut server = Command::new(&binary)
         .args(["serve", "--port", "0", "--root"])
         .arg(&root)
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("start briefing serve (cargo build --release first)");
     let mut lines = BufReader::new(server.stdout.take().expect("stdout")).lines();
@@ -87,14 +91,22 @@ fn main() {
         }
     };
     let first_build = started.elapsed();
+    // Serve says what it rebuilt on stderr; both streams are read.
     let (send, log) = channel();
-    std::thread::spawn(move || {
-        for line in lines.map_while(Result::ok) {
-            if send.send(line).is_err() {
-                break;
+    let errors = BufReader::new(server.stderr.take().expect("stderr")).lines();
+    for stream in [
+        Box::new(lines) as Box<dyn Iterator<Item = _> + Send>,
+        Box::new(errors),
+    ] {
+        let send = send.clone();
+        std::thread::spawn(move || {
+            for line in stream.map_while(Result::ok) {
+                if send.send(line).is_err() {
+                    break;
+                }
             }
-        }
-    });
+        });
+    }
 
     let addr = url
         .trim_start_matches("http://")
