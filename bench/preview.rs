@@ -131,7 +131,7 @@ fn main() {
     let saves = [
         edit("body", &briefing, &text, |t| format!("{t}\nAn added sentence.\n")),
         edit("title", &briefing, &text, |t| t.replacen("title: \"", "title: \"Edited: ", 1)),
-        edit("date", &briefing, &text, |t| shift_day(t)),
+        edit("date", &briefing, &text, shift_day),
         edit("topics", &briefing, &text, |t| {
             t.replacen(&format!("\"{topic}\""), "\"Preview benchmark\"", 1)
         }),
