@@ -394,3 +394,43 @@ fn a_new_briefing_renders_only_the_pages_that_show_it() {
     assert!(!kept("index.html"), "the front page counts the briefings");
     assert_eq!(tree(&site.out()), fresh(&site));
 }
+
+#[test]
+fn a_body_is_rendered_again_when_a_page_it_links_to_moves_or_appears() {
+    let site = fixture("mentions");
+    site.write(
+        "content/briefings/2025-09-04-linker.md",
+        "---\ntitle: Linker\ndate: 2025-09-04\n---\nSee [the links](@/briefings/2025-09-02-links.md).\n",
+    );
+    site.build_ok();
+    assert!(site
+        .page("briefings/linker/index.html")
+        .contains("href=\"/briefings/links/\""));
+
+    // The target moves: the cached body's link would point at nothing.
+    let path = "content/briefings/2025-09-02-links.md";
+    let text = fs::read_to_string(site.root.join(path)).expect("read");
+    site.write(path, &text.replacen("---\n", "---\nslug: links-moved\n", 1));
+    site.build_ok();
+    assert!(site
+        .page("briefings/linker/index.html")
+        .contains("href=\"/briefings/links-moved/\""));
+    assert_eq!(tree(&site.out()), fresh(&site));
+
+    // A link to a briefing not yet written fails, and works once it is.
+    site.write(
+        "content/briefings/2025-09-04-linker.md",
+        "---\ntitle: Linker\ndate: 2025-09-04\n---\nSee [what comes](@/briefings/2025-09-05-later.md).\n",
+    );
+    let errors = site.build_err().to_string();
+    assert!(errors.contains("2025-09-05-later.md"), "{errors}");
+    site.write(
+        "content/briefings/2025-09-05-later.md",
+        "---\ntitle: Later\ndate: 2025-09-05\n---\nLater.\n",
+    );
+    site.build_ok();
+    assert!(site
+        .page("briefings/linker/index.html")
+        .contains("href=\"/briefings/later/\""));
+    assert_eq!(tree(&site.out()), fresh(&site));
+}

@@ -4,6 +4,7 @@
 //! earlier pass are reused when neither the body nor anything its rendering
 //! reads has changed, which is what makes the preview's rebuilds cheap.
 
+use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
@@ -112,6 +113,19 @@ pub(super) struct CachedBody {
     /// Topics and people named in the text.
     pub(super) seen: BTreeSet<(Kind, usize)>,
     pub(super) html_hash: u64,
+    /// Every `@/` target the body looked up, and what it found: the body
+    /// is rendered again only when one of them would now be found
+    /// otherwise, not whenever any page of the site is added or moved.
+    pub(super) looked_up: Vec<(String, Option<String>)>,
+}
+
+impl CachedBody {
+    /// Whether every `@/` target this body looked up is where it was.
+    fn same_targets(&self, addresses: &Addresses) -> bool {
+        self.looked_up
+            .iter()
+            .all(|(target, found)| addresses.resolve(target) == *found)
+    }
 }
 
 /// Markdown that is not a briefing's: a profile's body, a free page's, an
@@ -272,8 +286,13 @@ impl<'a> BodyRenderer<'a> {
             listed.insert((Kind::Person, p), config.url(&site.people[p].path));
         }
         let mut mentions = BriefingMentions::new(&self.names, listed, link);
-        let mut rendered = markdown::render(body, self.options, &self.addresses, &mut mentions);
+        let addresses = Recorded {
+            addresses: &self.addresses,
+            looked_up: RefCell::new(Vec::new()),
+        };
+        let mut rendered = markdown::render(body, self.options, &addresses, &mut mentions);
         CachedBody {
+            looked_up: addresses.looked_up.into_inner(),
             revision,
             inputs,
             html_hash: hash_of(&rendered.html),
@@ -287,6 +306,22 @@ impl<'a> BodyRenderer<'a> {
 impl LinkResolver for Addresses {
     fn resolve(&self, target: &str) -> Option<String> {
         self.urls.get(target).cloned()
+    }
+}
+
+/// `Addresses`, noting each lookup one body makes.
+struct Recorded<'a> {
+    addresses: &'a Addresses,
+    looked_up: RefCell<Vec<(String, Option<String>)>>,
+}
+
+impl LinkResolver for Recorded<'_> {
+    fn resolve(&self, target: &str) -> Option<String> {
+        let found = self.addresses.resolve(target);
+        self.looked_up
+            .borrow_mut()
+            .push((target.to_string(), found.clone()));
+        found
     }
 }
 
@@ -305,15 +340,31 @@ pub(super) fn render_markdown(
     let (options, addresses) = (bodies.options, &bodies.addresses);
     let render = |body: &str| markdown::render(body, options, addresses, &mut NoMentions);
 
-    let shared_inputs = shared_inputs(site, addresses, options);
+    let shared_inputs = shared_inputs(site, options);
     let rendered: Vec<Arc<CachedBody>> = site
         .briefings
         .par_iter()
         .map(|b| {
             let link = config.markdown.link_mentions && b.link_mentions;
-            let inputs = hash_of((shared_inputs, &b.topics, &b.people, link));
+            let listed = |s: &[usize], all: &[crate::graph::Subject]| -> Vec<String> {
+                s.iter().map(|&i| config.url(&all[i].path)).collect()
+            };
+            let inputs = hash_of((
+                shared_inputs,
+                &b.topics,
+                &b.people,
+                listed(&b.topics, &site.topics),
+                listed(&b.people, &site.people),
+                link,
+            ));
             match cache.briefings.get(&b.key) {
-                Some(hit) if hit.revision == b.revision && hit.inputs == inputs => hit.clone(),
+                Some(hit)
+                    if hit.revision == b.revision
+                        && hit.inputs == inputs
+                        && hit.same_targets(addresses) =>
+                {
+                    hit.clone()
+                }
                 _ => Arc::new(bodies.render(b, &b.body, b.revision, inputs)),
             }
         })
@@ -379,11 +430,10 @@ pub(super) fn render_markdown(
     next_cache
 }
 
-/// What every briefing's rendering reads beyond its own file: the link
-/// targets, every name and alias, the Markdown options.
-fn shared_inputs(site: &Site, addresses: &Addresses, options: MarkdownOptions) -> u64 {
-    let mut urls: Vec<(&String, &String)> = addresses.urls.iter().collect();
-    urls.sort_unstable();
+/// What every briefing's rendering reads beyond its own file and the `@/`
+/// targets it looks up (`CachedBody::looked_up`): every name and alias,
+/// the Markdown options.
+fn shared_inputs(site: &Site, options: MarkdownOptions) -> u64 {
     let names: Vec<(&str, &[String], bool)> = site
         .topics
         .iter()
@@ -391,7 +441,6 @@ fn shared_inputs(site: &Site, addresses: &Addresses, options: MarkdownOptions) -
         .map(|s| (s.name.as_str(), s.aliases.as_slice(), s.no_mention_links))
         .collect();
     hash_of((
-        urls,
         names,
         site.topics.len(),
         options.smart_punctuation,
