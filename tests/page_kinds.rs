@@ -365,25 +365,27 @@ fn long_lists_are_split_into_linked_pages() {
     std::fs::remove_dir_all(site.root.join("content/editions")).expect("no editions");
     site.write(
         "briefing.yaml",
-        "title: Pages\nbase_url: https://example.org/news/\npaginate: {default: 30, topic: 1}\nhome_briefings: 3\n",
+        "title: Pages\nbase_url: https://example.org/news/\npaginate: {default: 30, topic: 1}\nhome_briefings: 2\n",
     );
     site.build_ok();
-    // Energy has two briefings: one a page.
+    // Energy has two briefings: one a page. Pages are numbered from the
+    // oldest: the front page, then page 1.
     let first = site.page("topics/energy/index.html");
-    let second = site.page("topics/energy/page/2/index.html");
-    assert!(!site.out().join("topics/energy/page/3").exists());
+    let second = site.page("topics/energy/page/1/index.html");
+    assert!(!site.out().join("topics/energy/page/2").exists());
     assert!(
         first.contains("<link rel=\"canonical\" href=\"https://example.org/news/topics/energy/\">")
     );
     assert!(second.contains(
-        "<link rel=\"canonical\" href=\"https://example.org/news/topics/energy/page/2/\">"
+        "<link rel=\"canonical\" href=\"https://example.org/news/topics/energy/page/1/\">"
     ));
-    assert!(first.contains("<link rel=\"next\" href=\"/news/topics/energy/page/2/\">"));
+    assert!(first.contains("<link rel=\"next\" href=\"/news/topics/energy/page/1/\">"));
     assert!(!first.contains("rel=\"prev\""));
     assert!(second.contains("<link rel=\"prev\" href=\"/news/topics/energy/\">"));
-    assert!(second.contains("Page 2 of 2"));
-    assert!(second.contains("<title>Energy · page 2 · Pages</title>"));
-    // The newest on page 1, the older on page 2.
+    assert!(second.contains("Page 1 of 2") && first.contains("Newest"));
+    assert!(second.contains("<title>Energy · page 1 · Pages</title>"));
+    assert!(first.contains("<title>Energy · Pages</title>"));
+    // The newest on the front page, the older on page 1.
     assert!(first.contains("A pipeline memorandum") && !first.contains("Putin and Xi hold talks"));
     assert!(
         second.contains("Putin and Xi hold talks") && !second.contains("A pipeline memorandum")
@@ -391,11 +393,16 @@ fn long_lists_are_split_into_linked_pages() {
     // The month uses the default of 30: one page. The home page lists
     // `home_briefings` a page, over every briefing.
     assert!(!site.out().join("archive/2025/09/page").exists());
-    let home_2 = site.page("page/2/index.html");
-    assert!(home_2.contains("Page 2 of 2"), "{home_2}");
-    assert!(home_2.contains("Putin and Xi hold talks"));
+    // Five briefings, two a page: the front page holds the newest three,
+    // page 1 the oldest two.
+    let home = site.page("index.html");
+    let home_1 = site.page("page/1/index.html");
+    assert!(!site.out().join("page/2").exists());
+    assert!(home_1.contains("Page 1 of 2"), "{home_1}");
+    assert!(home.contains("Parade in Beijing") && !home.contains("A pipeline memorandum"));
+    assert!(home_1.contains("Putin and Xi hold talks") && home_1.contains("A pipeline memorandum"));
     // Every page is in the sitemap.
     let sitemap = site.page("sitemap.xml");
-    assert!(sitemap.contains("<loc>https://example.org/news/topics/energy/page/2/</loc>"));
-    assert!(sitemap.contains("<loc>https://example.org/news/page/2/</loc>"));
+    assert!(sitemap.contains("<loc>https://example.org/news/topics/energy/page/1/</loc>"));
+    assert!(sitemap.contains("<loc>https://example.org/news/page/1/</loc>"));
 }

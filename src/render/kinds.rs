@@ -46,7 +46,8 @@ pub enum Kind {
 }
 
 /// One page: its kind, for kinds with many pages which one, and for a
-/// list split over pages, which page of it (0 for the first).
+/// list split over pages, which page of it: 0 for the front page, else the
+/// number in its address, counted from the oldest (see `Pages`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PageJob {
     pub kind: Kind,
@@ -145,12 +146,13 @@ pub static KINDS: &[PageKind] = &[
         }),
         fields: |shared, _, f| {
             f.data("title", &shared.config.title);
-            // Here, not in `site`: a count every page saw would make a new
-            // briefing render every page again.
-            f.data("briefing_count", shared.site.briefings.len());
-            // With editions, the front page is the latest one.
+            // With editions, the front page is the latest one, and the only
+            // page of its kind. The count is here, not in `site`: a count
+            // every page saw would render every page again for each new
+            // briefing; without editions the front page's `paginator` has it.
             if !shared.site.editions.is_empty() {
                 edition_fields(shared, 0, f);
+                f.data("briefing_count", shared.site.briefings.len());
             }
         },
         finish: None,
@@ -462,12 +464,13 @@ impl PageJob {
             for index in 0..(entry.count)(site) {
                 let pages = entry.paginated.as_ref().map_or(1, |p| {
                     let len = (p.list)(site, index).len();
-                    per_page(config, p.name).map_or(1, |n| len.div_ceil(n).max(1))
+                    per_page(config, p.name).map_or(1, |size| Pages { len, size }.count())
                 });
-                jobs.extend((0..pages).map(|page| PageJob {
+                // The front page, then the others from the newest.
+                jobs.extend((0..pages).map(|at| PageJob {
                     kind: entry.kind,
                     index,
-                    page,
+                    page: if at == 0 { 0 } else { pages - at },
                 }));
             }
         }
@@ -480,7 +483,7 @@ impl PageJob {
         let first = (self.kind.entry().url)(site, self.index);
         match self.page {
             0 => first,
-            n => Cow::Owned(format!("{first}page/{}/", n + 1)),
+            n => Cow::Owned(format!("{first}page/{n}/")),
         }
     }
 
@@ -526,29 +529,87 @@ impl PageJob {
         if let Some(paginated) = &self.kind.entry().paginated {
             let list = (paginated.list)(shared.site, self.index);
             let size = per_page(shared.config, paginated.name).unwrap_or(list.len().max(1));
-            let start = (self.page * size).min(list.len());
-            let end = (start + size).min(list.len());
-            let total = list.len().div_ceil(size).max(1);
-            let page_url = |page: usize| {
-                let job = PageJob { page, ..self };
+            let pages = Pages {
+                len: list.len(),
+                size,
+            };
+            let total = pages.count();
+            let at = pages.position(self.page);
+            // From the front page (position 0) to the oldest.
+            let page_url = |at: usize| {
+                let job = PageJob {
+                    page: pages.number(at),
+                    ..self
+                };
                 shared.config.url(&job.url_path(shared.site))
             };
             fields.data(
                 "paginator",
                 Paginator {
-                    current: self.page + 1,
+                    current: total - at,
                     total,
                     first: page_url(0),
                     last: page_url(total - 1),
-                    previous: self.page.checked_sub(1).map(page_url),
-                    next: (self.page + 1 < total).then(|| page_url(self.page + 1)),
-                    count: list.len(),
+                    previous: at.checked_sub(1).map(page_url),
+                    next: (at + 1 < total).then(|| page_url(at + 1)),
+                    count: (at == 0).then_some(list.len()),
                 },
             );
-            fields.cards("briefings", list.part(start..end));
+            fields.cards("briefings", list.part(pages.range(at)));
         }
         (self.kind.entry().fields)(shared, self.index, &mut fields);
         fields
+    }
+}
+
+/// How a list of `len` briefings, newest first, is split into pages of
+/// `size`. Pages are counted from the oldest, so that a page's address
+/// keeps the same briefings as new ones are added: a new briefing changes
+/// the front page, and only every `size`-th one adds a page. The front
+/// page holds the newest `size` to `2 × size − 1`; page `k` (at
+/// `page/k/`) the `k`-th `size` from the oldest.
+#[derive(Debug, Clone, Copy)]
+struct Pages {
+    len: usize,
+    size: usize,
+}
+
+impl Pages {
+    fn count(self) -> usize {
+        match self.size {
+            0 => 1,
+            size => (self.len / size).max(1),
+        }
+    }
+
+    /// Where the page numbered `page` (0: the front) is, from the front.
+    fn position(self, page: usize) -> usize {
+        match page {
+            0 => 0,
+            n => self.count().saturating_sub(n).min(self.count() - 1),
+        }
+    }
+
+    /// The number of the page at `position` from the front (0: the front).
+    fn number(self, position: usize) -> usize {
+        match position {
+            0 => 0,
+            at => self.count() - at,
+        }
+    }
+
+    /// The list's positions (newest first) on the page at `position`.
+    fn range(self, position: usize) -> std::ops::Range<usize> {
+        let count = self.count();
+        let end = |at: usize| match count - 1 - at {
+            0 => self.len,
+            later => self.len - later * self.size,
+        };
+        let start = match position {
+            0 => 0,
+            at => end(at - 1),
+        };
+        start..end(position)
     }
 }
 
@@ -714,5 +775,57 @@ mod tests {
         templates.sort();
         templates.dedup();
         assert_eq!(templates.len(), KINDS.len());
+    }
+
+    /// Every position of the list on exactly one page, newest first.
+    fn split(len: usize, size: usize) -> Vec<Vec<usize>> {
+        let pages = Pages { len, size };
+        (0..pages.count())
+            .map(|at| pages.range(at).collect())
+            .collect()
+    }
+
+    #[test]
+    fn pages_are_counted_from_the_oldest_and_the_front_page_holds_the_rest() {
+        assert_eq!(split(0, 3), vec![Vec::<usize>::new()]);
+        assert_eq!(split(2, 3), vec![vec![0, 1]]);
+        assert_eq!(split(5, 2), vec![vec![0, 1, 2], vec![3, 4]]);
+        assert_eq!(split(6, 2), vec![vec![0, 1], vec![2, 3], vec![4, 5]]);
+        for len in 0..40 {
+            for size in 1..7 {
+                let pages = split(len, size);
+                let all: Vec<usize> = pages.concat();
+                assert_eq!(all, (0..len).collect::<Vec<_>>(), "{len} by {size}");
+                if len >= size {
+                    assert!(
+                        (size..2 * size).contains(&pages[0].len()),
+                        "{len} by {size}"
+                    );
+                    assert!(pages[1..].iter().all(|p| p.len() == size));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_new_briefing_leaves_every_numbered_page_as_it_was() {
+        // The list newest first: a new briefing is a new position 0, and
+        // the briefing at position `i` is at `i + 1`.
+        let size = 3;
+        for len in size..40 {
+            let (before, after) = (Pages { len, size }, Pages { len: len + 1, size });
+            if after.count() != before.count() {
+                continue;
+            }
+            for number in 1..before.count() {
+                let was: Vec<usize> = before.range(before.position(number)).collect();
+                let now: Vec<usize> = after.range(after.position(number)).map(|i| i - 1).collect();
+                assert_eq!(was, now, "page {number} of {len}");
+            }
+        }
+        // A page number is its position counted from the oldest.
+        let pages = Pages { len: 10, size: 3 };
+        assert_eq!((pages.number(1), pages.number(2)), (2, 1));
+        assert_eq!((pages.position(2), pages.position(1)), (1, 2));
     }
 }

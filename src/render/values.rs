@@ -192,6 +192,7 @@ pub(super) struct Paginator {
     pub(super) last: String,
     pub(super) previous: Option<String>,
     pub(super) next: Option<String>,
-    /// Briefings in the whole list.
-    pub(super) count: usize,
+    /// Briefings in the whole list, on the front page only: a count on
+    /// every page would render every page again for each new briefing.
+    pub(super) count: Option<usize>,
 }
