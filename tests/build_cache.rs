@@ -441,19 +441,24 @@ fn a_new_briefing_leaves_the_numbered_pages_of_a_list_as_they_were() {
     fs::remove_dir_all(site.root.join("content/editions")).expect("no editions");
     site.write(
         "briefing.yaml",
-        "title: Pages\nbase_url: https://example.org/\nhome_briefings: 2\n",
+        "title: Pages\nbase_url: https://example.org/\nhome_briefings: 2\npaginate: 2\n",
     );
     let briefing = |day: u32| {
         format!(
-            "---\ntitle: Day {day}\ndate: 2025-09-{day:02}T12:00:00+08:00\n---\nNews of the day.\n"
+            "---\ntitle: Day {day}\ndate: 2025-09-{day:02}T12:00:00+08:00\ntopics: [Energy]\n---\nNews of the day.\n"
         )
     };
     // Four published briefings in the fixture (and a draft), and two more.
     site.write("content/briefings/2025-09-10-day-10.md", &briefing(10));
     site.write("content/briefings/2025-09-11-day-11.md", &briefing(11));
     site.build_ok();
-    // Six briefings, two a page: the front page and pages 2 and 1.
-    let numbered = ["page/1/index.html", "page/2/index.html"];
+    // Six briefings, two a page: the front page and pages 2 and 1; four
+    // about energy: its front page and page 1.
+    let numbered = [
+        "page/1/index.html",
+        "page/2/index.html",
+        "topics/energy/page/1/index.html",
+    ];
     let before: Vec<u64> = numbered.iter().map(|p| inode(&site, p)).collect();
     let front = site.page("index.html");
     site.write("content/briefings/2025-09-12-day-12.md", &briefing(12));
@@ -462,5 +467,6 @@ fn a_new_briefing_leaves_the_numbered_pages_of_a_list_as_they_were() {
     assert_eq!(before, after, "a numbered page was written again");
     assert_ne!(site.page("index.html"), front);
     assert!(site.page("index.html").contains("Day 12"));
+    assert!(site.page("topics/energy/index.html").contains("Day 12"));
     assert_eq!(tree(&site.out()), fresh(&site));
 }

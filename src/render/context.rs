@@ -445,7 +445,8 @@ pub struct SubjectPage<'a> {
     pub aliases: &'a [String],
     pub portrait: Option<String>,
     pub has_profile: bool,
-    pub count: usize,
+    /// Briefings about it; none on a numbered page of its list.
+    pub count: Option<usize>,
     pub extra: &'a std::collections::BTreeMap<String, serde_yaml::Value>,
 }
 
@@ -465,7 +466,7 @@ impl<'a> SubjectPage<'a> {
                 }
             }),
             has_profile: s.has_profile,
-            count: s.briefings.len(),
+            count: Some(s.briefings.len()),
             extra: &s.extra,
         }
     }

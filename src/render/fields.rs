@@ -61,6 +61,10 @@ impl<T: Serialize + Send> Shown for T {
 #[derive(Default)]
 pub(crate) struct Fields<'a> {
     list: Vec<(&'static str, Field<'a>)>,
+    /// A later page of a list split into pages (`page/N/`): it shows its
+    /// part of the list and nothing that grows with the whole list, so a
+    /// new briefing leaves it as it was.
+    pub numbered: bool,
 }
 
 impl<'a> Fields<'a> {

@@ -523,6 +523,7 @@ impl PageJob {
     /// What the page's template sees beyond `site`, `url` and `permalink`.
     pub(crate) fn fields<'a>(self, shared: &Shared<'a>) -> Fields<'a> {
         let mut fields = Fields::default();
+        fields.numbered = self.page > 0;
         let url = self.url_path(shared.site);
         fields.data("url", shared.config.url(&url));
         fields.data("permalink", shared.config.permalink(&url));
@@ -696,13 +697,20 @@ fn subject_fields<'a>(shared: &Shared<'a>, owner: FeedOwner, f: &mut Fields<'a>)
         FeedOwner::Site | FeedOwner::Editions => return,
     };
     f.data("page_feeds", feeds::feed_links(config, site, owner));
-    f.data("page", SubjectPage::new(config, subject));
+    f.data("title", typographic(config, &subject.name));
+    let mut page = SubjectPage::new(config, subject);
+    if f.numbered {
+        // The profile, the mentions and the count are the front page's.
+        page.count = None;
+        f.data("page", page);
+        return;
+    }
+    f.data("page", page);
     f.html("content", &subject.note.html, subject.note.html_hash);
     // The newest few: the list grows with the archive, and a page must not.
     let mentioned = &subject.mentioned_in[..subject.mentioned_in.len().min(MENTIONED)];
     f.cards("mentioned_in", mentioned);
     f.data("mentioned_count", subject.mentioned_in.len());
-    f.data("title", typographic(config, &subject.name));
 }
 
 /// What an edition's page, e-mail and text show of it: the edition, its
