@@ -32,7 +32,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::digest::Digest;
 use crate::error::Error;
-use crate::graph::Site;
+use crate::graph::{Html, Site};
 use crate::output::Output;
 use indexer::{Batch, Indexer, Posting};
 
@@ -71,7 +71,10 @@ pub fn shard_of(term: &str, shards: u32) -> u32 {
 
 /// Every file the index writes, for a site of `site`'s size.
 pub fn paths(site: &Site) -> Vec<String> {
-    let count = site.briefings.len();
+    paths_for(site.briefings.len())
+}
+
+fn paths_for(count: usize) -> Vec<String> {
     std::iter::once(INDEX_FILE.to_string())
         .chain((0..shard_count(count)).map(|s| format!("{TERMS}{s}.json")))
         .chain((0..count.div_ceil(RECORDS)).map(|c| format!("{BRIEFINGS}{c}.json")))
@@ -84,14 +87,37 @@ pub fn digest(config: &Config, site: &Site) -> u64 {
         .briefings
         .par_iter()
         .map(|b| {
-            let mut d = Digest::default();
-            d.add((&b.title, &b.summary, b.html_hash));
-            d.add(config.url(&b.url_path));
-            d.add(super::context::day(&b.date));
-            d.add(names(site, b).collect::<Vec<_>>());
-            d.finish()
+            let names: Vec<&str> = names(site, b).collect();
+            let url = config.url(&b.url_path);
+            let day = super::context::day(&b.date);
+            part_digest(&b.title, &b.summary, b.html_hash, &url, &day, &names)
         })
         .collect();
+    whole_digest(parts)
+}
+
+/// One briefing's part of the digest: of what its record and terms are
+/// made of.
+fn part_digest(
+    title: &str,
+    summary: &str,
+    html_hash: u64,
+    url: &str,
+    day: &str,
+    names: &[impl AsRef<str>],
+) -> u64 {
+    let mut d = Digest::default();
+    d.add((title, summary, html_hash));
+    d.add(url);
+    d.add(day);
+    d.add(names.len());
+    for name in names {
+        d.add(name.as_ref());
+    }
+    d.finish()
+}
+
+fn whole_digest(parts: Vec<u64>) -> u64 {
     let mut d = Digest::default();
     d.add((FORMAT, parts));
     d.finish()
@@ -104,11 +130,69 @@ fn names<'a>(site: &'a Site, b: &'a crate::graph::Briefing) -> impl Iterator<Ite
         .chain(b.people.iter().map(|&p| site.people[p].name.as_str()))
 }
 
+/// What the index is made of, taken from the site: its own copy, so that
+/// the preview can index on another thread while the site moves on.
+pub struct Source {
+    /// Oldest first: a briefing's id is its place here.
+    briefings: Vec<Entry>,
+    print: u64,
+}
+
+struct Entry {
+    title: String,
+    url: String,
+    day: String,
+    names: Vec<String>,
+    summary: String,
+    html: Html,
+    html_hash: u64,
+}
+
+impl Source {
+    pub fn of(config: &Config, site: &Site) -> Source {
+        let briefings: Vec<Entry> = site
+            .briefings
+            .par_iter()
+            .rev()
+            .map(|b| Entry {
+                title: b.title.clone(),
+                url: config.url(&b.url_path),
+                day: super::context::day(&b.date),
+                names: names(site, b).map(str::to_string).collect(),
+                summary: b.summary.clone(),
+                html: b.html.clone(),
+                html_hash: b.html_hash,
+            })
+            .collect();
+        // The same digest as `digest` (which goes newest first), from the
+        // copy: the files and their print are of one state of the site.
+        let parts = briefings
+            .par_iter()
+            .rev()
+            .map(|e| part_digest(&e.title, &e.summary, e.html_hash, &e.url, &e.day, &e.names))
+            .collect();
+        Source {
+            briefings,
+            print: whole_digest(parts),
+        }
+    }
+
+    /// The digest of what the files are made of, as `digest` gives it.
+    pub fn print(&self) -> u64 {
+        self.print
+    }
+
+    /// Every file the index writes, as `paths` gives them.
+    pub fn paths(&self) -> Vec<String> {
+        paths_for(self.briefings.len())
+    }
+}
+
 /// One briefing's record, fetched to show it as a result: title, URL
 /// path, day as shown, topics and people, summary. The excerpt comes from
 /// the briefing's own page, fetched for the results shown: a copy of every
 /// body here doubled the indexing time and wrote 50 MB at 10k briefings.
-type Record<'a> = (&'a str, String, String, Vec<&'a str>, &'a str);
+type Record<'a> = (&'a str, &'a str, &'a str, &'a [String], &'a str);
 
 /// A term's postings: all briefings, then those with it in the title when
 /// there are any.
@@ -125,58 +209,64 @@ const BATCH: usize = 256;
 
 /// Every file of the index, in `paths` order.
 pub fn files(config: &Config, site: &Site) -> Result<Vec<Output>, Error> {
-    let count = site.briefings.len();
-    let shards = shard_count(count);
-    let oldest_first = |id: usize| &site.briefings[count - 1 - id];
-    let (batches, records): (Vec<Batch>, Vec<Vec<Record>>) = (0..count.div_ceil(BATCH))
-        .into_par_iter()
-        .map(|batch| {
-            let ids = batch * BATCH..count.min((batch + 1) * BATCH);
-            let mut indexer = Indexer::new(shards);
-            indexer.reserve(ids.clone().map(|id| oldest_first(id).html.len()).sum());
-            let mut records = Vec::with_capacity(ids.len());
-            let mut body = String::new();
-            for id in ids {
-                let b = oldest_first(id);
-                body.clear();
-                text::push_text_of_html(&b.html, &mut body);
-                let names: Vec<&str> = names(site, b).collect();
-                indexer.read(id as u32, [&b.title, &names.join(" "), &b.summary, &body]);
-                records.push((
-                    b.title.as_str(),
-                    config.url(&b.url_path),
-                    super::context::day(&b.date),
-                    names,
-                    b.summary.as_str(),
-                ));
-            }
-            (indexer.finish(), records)
-        })
-        .unzip();
-    let records: Vec<Record> = records.into_iter().flatten().collect();
-    let record_files = records
-        .par_chunks(RECORDS)
-        .enumerate()
-        .map(|(chunk, records)| json(format!("{BRIEFINGS}{chunk}.json"), &records))
-        .collect::<Result<Vec<_>, Error>>()?;
-    let shard_files = (0..shards as usize)
-        .into_par_iter()
-        .map(|shard| {
-            let lists = shard_lists(shard, &batches, count as u32);
-            json(format!("{TERMS}{shard}.json"), &lists)
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
-    let manifest = serde_json::json!({
-        "v": format!("{:016x}", digest(config, site)),
-        "n": count,
-        "s": shards,
-        "prefix": PREFIX,
-        "records": RECORDS,
-    });
-    let mut files = vec![json(INDEX_FILE.into(), &manifest)?];
-    files.extend(shard_files);
-    files.extend(record_files);
-    Ok(files)
+    Source::of(config, site).files()
+}
+
+impl Source {
+    /// Every file of the index, in `paths` order.
+    pub fn files(&self) -> Result<Vec<Output>, Error> {
+        let count = self.briefings.len();
+        let shards = shard_count(count);
+        let (batches, records): (Vec<Batch>, Vec<Vec<Record>>) = (0..count.div_ceil(BATCH))
+            .into_par_iter()
+            .map(|batch| {
+                let entries = &self.briefings[batch * BATCH..count.min((batch + 1) * BATCH)];
+                let mut indexer = Indexer::new(shards);
+                indexer.reserve(entries.iter().map(|e| e.html.len()).sum());
+                let mut records = Vec::with_capacity(entries.len());
+                let mut body = String::new();
+                for (i, e) in entries.iter().enumerate() {
+                    body.clear();
+                    text::push_text_of_html(&e.html, &mut body);
+                    let names = e.names.join(" ");
+                    let id = (batch * BATCH + i) as u32;
+                    indexer.read(id, [&e.title, &names, &e.summary, &body]);
+                    records.push((
+                        e.title.as_str(),
+                        e.url.as_str(),
+                        e.day.as_str(),
+                        &e.names[..],
+                        e.summary.as_str(),
+                    ));
+                }
+                (indexer.finish(), records)
+            })
+            .unzip();
+        let records: Vec<Record> = records.into_iter().flatten().collect();
+        let record_files = records
+            .par_chunks(RECORDS)
+            .enumerate()
+            .map(|(chunk, records)| json(format!("{BRIEFINGS}{chunk}.json"), &records))
+            .collect::<Result<Vec<_>, Error>>()?;
+        let shard_files = (0..shards as usize)
+            .into_par_iter()
+            .map(|shard| {
+                let lists = shard_lists(shard, &batches, count as u32);
+                json(format!("{TERMS}{shard}.json"), &lists)
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        let manifest = serde_json::json!({
+            "v": format!("{:016x}", self.print),
+            "n": count,
+            "s": shards,
+            "prefix": PREFIX,
+            "records": RECORDS,
+        });
+        let mut files = vec![json(INDEX_FILE.into(), &manifest)?];
+        files.extend(shard_files);
+        files.extend(record_files);
+        Ok(files)
+    }
 }
 
 /// One shard's terms and their postings, by term.
