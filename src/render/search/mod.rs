@@ -69,6 +69,12 @@ pub fn shard_of(term: &str, shards: u32) -> u32 {
     hash & (shards - 1)
 }
 
+/// Whether `path` is the manifest or in a folder of the index: no other
+/// file may be written there.
+pub fn is_reserved(path: &str) -> bool {
+    path == INDEX_FILE || path.starts_with(TERMS) || path.starts_with(BRIEFINGS)
+}
+
 /// Every file the index writes, for a site of `site`'s size.
 pub fn paths(site: &Site) -> Vec<String> {
     paths_for(site.briefings.len())
