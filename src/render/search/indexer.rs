@@ -48,12 +48,18 @@ impl Batch {
     }
 }
 
-/// Reads briefings' words into a batch's terms and postings.
+/// Reads briefings' words into a batch's terms and postings. One serves
+/// batch after batch: what it keeps between them (the postings as read,
+/// before they are dealt, and the set of a briefing's terms) is not made
+/// again, nor its pages touched for the first time, for each.
 pub(super) struct Indexer {
     shards: u32,
     seen: Seen,
-    batch: Batch,
-    /// The shard of each posting, until `finish` deals them.
+    folded: String,
+    ends: Vec<u32>,
+    /// The postings as read, and the shard of each, until `finish` deals
+    /// them.
+    read: Vec<Posting>,
     shard_of: Vec<u16>,
 }
 
@@ -62,7 +68,9 @@ impl Indexer {
         Indexer {
             shards,
             seen: Seen::default(),
-            batch: Batch::default(),
+            folded: String::new(),
+            ends: Vec::new(),
+            read: Vec::new(),
             shard_of: Vec::new(),
         }
     }
@@ -72,9 +80,9 @@ impl Indexer {
     pub fn reserve(&mut self, bytes: usize) {
         // About one distinct term in twenty bytes of a briefing's page.
         let terms = bytes / 16;
-        self.batch.postings.reserve(terms);
-        self.batch.ends.reserve(terms);
-        self.batch.folded.reserve(terms * 8);
+        self.read.reserve(terms);
+        self.ends.reserve(terms);
+        self.folded.reserve(terms * 8);
         self.shard_of.reserve(terms);
     }
 
@@ -86,29 +94,28 @@ impl Indexer {
         // occurrence says whether the title has it. Only the distinct
         // terms are copied.
         self.seen.clear(parts.iter().map(|p| p.len()).sum());
-        let batch = &mut self.batch;
         for (i, part) in parts.iter().enumerate() {
             let title = (i == 0) as u32;
             text::for_each_word(part, |term| {
                 let hash = xxh3_64(term.as_bytes());
                 if self.seen.insert(hash) {
-                    batch.postings.push(Posting {
+                    self.read.push(Posting {
                         hash,
                         id_title: id << 1 | title,
-                        term: batch.ends.len() as u32,
+                        term: self.ends.len() as u32,
                     });
                     self.shard_of.push(shard_of(term, self.shards) as u16);
-                    batch.folded.push_str(term);
-                    batch.ends.push(batch.folded.len() as u32);
+                    self.folded.push_str(term);
+                    self.ends.push(self.folded.len() as u32);
                 }
             });
         }
     }
 
-    /// The batch read, its postings dealt to their shards (a counting
-    /// sort, which keeps them in id order within a shard).
-    pub fn finish(self) -> Batch {
-        let mut batch = self.batch;
+    /// The batch read since the last `finish`, its postings dealt to their
+    /// shards (a counting sort, which keeps them in id order within a
+    /// shard).
+    pub fn finish(&mut self) -> Batch {
         let mut starts = vec![0u32; self.shards as usize + 1];
         for &s in &self.shard_of {
             starts[s as usize + 1] += 1;
@@ -117,21 +124,24 @@ impl Indexer {
             starts[s] += starts[s - 1];
         }
         let mut next = starts.clone();
-        let mut dealt = vec![
-            Posting {
-                hash: 0,
-                id_title: 0,
-                term: 0
-            };
-            batch.postings.len()
-        ];
-        for (p, &s) in batch.postings.iter().zip(&self.shard_of) {
-            dealt[next[s as usize] as usize] = *p;
+        let empty = Posting {
+            hash: 0,
+            id_title: 0,
+            term: 0,
+        };
+        let mut postings = vec![empty; self.read.len()];
+        for (p, &s) in self.read.iter().zip(&self.shard_of) {
+            postings[next[s as usize] as usize] = *p;
             next[s as usize] += 1;
         }
-        batch.postings = dealt;
-        batch.starts = starts;
-        batch
+        self.read.clear();
+        self.shard_of.clear();
+        Batch {
+            folded: std::mem::take(&mut self.folded),
+            ends: std::mem::take(&mut self.ends),
+            postings,
+            starts,
+        }
     }
 }
 

@@ -225,28 +225,29 @@ impl Source {
         let shards = shard_count(count);
         let (batches, records): (Vec<Batch>, Vec<Vec<Record>>) = (0..count.div_ceil(BATCH))
             .into_par_iter()
-            .map(|batch| {
-                let entries = &self.briefings[batch * BATCH..count.min((batch + 1) * BATCH)];
-                let mut indexer = Indexer::new(shards);
-                indexer.reserve(entries.iter().map(|e| e.html.len()).sum());
-                let mut records = Vec::with_capacity(entries.len());
-                let mut body = String::new();
-                for (i, e) in entries.iter().enumerate() {
-                    body.clear();
-                    text::push_text_of_html(&e.html, &mut body);
-                    let names = e.names.join(" ");
-                    let id = (batch * BATCH + i) as u32;
-                    indexer.read(id, [&e.title, &names, &e.summary, &body]);
-                    records.push((
-                        e.title.as_str(),
-                        e.url.as_str(),
-                        e.day.as_str(),
-                        &e.names[..],
-                        e.summary.as_str(),
-                    ));
-                }
-                (indexer.finish(), records)
-            })
+            .map_init(
+                || (Indexer::new(shards), String::new()),
+                |(indexer, body), batch| {
+                    let entries = &self.briefings[batch * BATCH..count.min((batch + 1) * BATCH)];
+                    indexer.reserve(entries.iter().map(|e| e.html.len()).sum());
+                    let mut records = Vec::with_capacity(entries.len());
+                    for (i, e) in entries.iter().enumerate() {
+                        body.clear();
+                        text::push_text_of_html(&e.html, body);
+                        let names = e.names.join(" ");
+                        let id = (batch * BATCH + i) as u32;
+                        indexer.read(id, [&e.title, &names, &e.summary, body]);
+                        records.push((
+                            e.title.as_str(),
+                            e.url.as_str(),
+                            e.day.as_str(),
+                            &e.names[..],
+                            e.summary.as_str(),
+                        ));
+                    }
+                    (indexer.finish(), records)
+                },
+            )
             .unzip();
         let records: Vec<Record> = records.into_iter().flatten().collect();
         let record_files = records
@@ -277,11 +278,12 @@ impl Source {
 
 /// One shard's terms and their postings, by term.
 fn shard_lists(shard: usize, batches: &[Batch], count: u32) -> BTreeMap<&str, Postings> {
-    let mut postings: Vec<Posting> = batches
-        .iter()
-        .flat_map(|b| b.shard(shard))
-        .copied()
-        .collect();
+    // Sized first: grown by doubling, this copy was a tenth of indexing.
+    let mut postings: Vec<Posting> =
+        Vec::with_capacity(batches.iter().map(|b| b.shard(shard).len()).sum());
+    for batch in batches {
+        postings.extend_from_slice(batch.shard(shard));
+    }
     postings.sort_unstable_by_key(|p| (p.hash, p.id_title));
     let (mut all, mut title) = (Vec::new(), Vec::new());
     postings
