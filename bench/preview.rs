@@ -1,11 +1,12 @@
 //! How long from a save to the browser's reload signal, on a real corpus.
 //!
-//!   cargo run --release --example preview -- SITE_DIR [EDITS]
+//!   cargo run --release --example preview -- SITE_DIR [EDITS] [GAP_MS]
 //!
 //! Starts `briefing serve --port 0` on SITE_DIR (built by `cargo build
 //! --release` beforehand), listens on its event stream like a browser, then
 //! EDITS times (default 15) rewrites one briefing's body and measures the
-//! time until the reload event arrives. Also times a full rebuild (a change
+//! time until the reload event arrives, GAP_MS (default 300) after the
+//! last one: a short gap saves while the last save's search index is made. Also times a full rebuild (a change
 //! to briefing.yaml) for comparison. The corpus is left as it was.
 
 use std::fs;
@@ -19,6 +20,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let root = PathBuf::from(args.next().expect("usage: preview SITE_DIR [EDITS]"));
     let edits: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(15);
+    let gap = Duration::from_millis(args.next().and_then(|n| n.parse().ok()).unwrap_or(300));
     let binary = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/briefing");
 
     let started = Instant::now();
@@ -69,7 +71,7 @@ fn main() {
     let original = fs::read_to_string(&briefing).expect("read briefing");
     let mut times = Vec::new();
     for i in 0..edits {
-        std::thread::sleep(Duration::from_millis(300));
+        std::thread::sleep(gap);
         let edited = format!("{original}\nAn added sentence, edit number {i}.\n");
         let saved = Instant::now();
         fs::write(&briefing, edited).expect("write");
