@@ -1,7 +1,7 @@
 //! How long from a save to the browser's reload signal, on a real corpus,
 //! for each kind of save an editor makes.
 //!
-//!   cargo run --release --example preview -- SITE_DIR [ROUNDS]
+//!   cargo run --release --example preview -- SITE_DIR [ROUNDS] [GAP_MS]
 //!
 //! Starts `briefing serve --port 0` on SITE_DIR (built by `cargo build
 //! --release` beforehand, or the binary `BRIEFING_BIN` names), listens on its event stream like a browser, then
@@ -10,7 +10,9 @@
 //! topic's profile, and a save that breaks the YAML followed by its fix.
 //! For each it prints the median of serve's own rebuild time (its log line)
 //! and of the time from the save to the reload event, which adds the file
-//! watcher's wait. The corpus is left as it was.
+//! watcher's wait. Saves are GAP_MS apart (default 400): a short gap saves
+//! while the last save's search index is still being made. The corpus is
+//! left as it was.
 
 use std::fs;
 use std::io::{BufRead, BufReader, Write};
@@ -65,6 +67,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let root = PathBuf::from(args.next().expect("usage: preview SITE_DIR [ROUNDS]"));
     let rounds: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(5);
+    let gap = Duration::from_millis(args.next().and_then(|n| n.parse().ok()).unwrap_or(400));
     let binary = std::env::var_os("BRIEFING_BIN")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/briefing"));
@@ -171,7 +174,7 @@ fn main() {
                 (save.name.to_string(), &save.edited),
                 (format!("{} undone", save.name), &save.original),
             ] {
-                std::thread::sleep(Duration::from_millis(400));
+                std::thread::sleep(gap);
                 let saved = Instant::now();
                 match bytes {
                     Some(bytes) => fs::write(&save.file, bytes).expect("write"),
@@ -182,14 +185,14 @@ fn main() {
             }
         }
         // A save that breaks the front-matter, then its fix.
-        std::thread::sleep(Duration::from_millis(400));
+        std::thread::sleep(gap);
         fs::write(
             &briefing,
             text.replacen("title: \"", "title: \"\"broken", 1),
         )
         .expect("write");
         preview.wait_for("build-error");
-        std::thread::sleep(Duration::from_millis(400));
+        std::thread::sleep(gap);
         let saved = Instant::now();
         fs::write(&briefing, &text).expect("restore");
         let took = preview.wait_for("reload");

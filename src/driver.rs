@@ -444,25 +444,27 @@ impl Driver {
 }
 
 impl Driver {
-    /// The search files, if what they are made from changed since they
-    /// were last rendered (after a render that left them for later).
-    pub(crate) fn search_files(&mut self) -> Result<Vec<Output>, Errors> {
-        let Some(site) = self.site.as_ref() else {
-            return Ok(Vec::new());
-        };
+    /// What the search files are made of, if it changed since they were
+    /// last rendered (after a render that left them for later).
+    pub(crate) fn search_source(&self) -> Option<crate::render::search::Source> {
+        let site = self.site.as_ref()?;
         let print = crate::render::search::digest(&self.config, site);
         let paths = crate::render::search::paths(site);
         if paths
             .iter()
             .all(|p| self.memory.prints.get(p) == Some(&print))
         {
-            return Ok(Vec::new());
+            return None;
         }
-        let files = crate::render::search::files(&self.config, site)?;
-        for path in paths {
-            self.memory.prints.insert(path, print);
+        Some(crate::render::search::Source::of(&self.config, site))
+    }
+
+    /// The search files made of `source` are held: a later render can
+    /// keep them.
+    pub(crate) fn search_held(&mut self, source: &crate::render::search::Source) {
+        for path in source.paths() {
+            self.memory.prints.insert(path, source.print());
         }
-        Ok(files)
     }
 }
 

@@ -303,6 +303,37 @@ fn a_static_file_where_a_briefing_is_published_is_an_error() {
 }
 
 #[test]
+fn a_static_file_where_the_search_index_is_is_an_error_naming_it() {
+    // A generated shard and records file, the manifest, a file the index
+    // does not write today but could as the site grows, and a file where
+    // the index needs a folder.
+    for (file, named) in [
+        ("static/search/t/0.json", "static file /search/t/0.json"),
+        ("static/search/b/0.json", "static file /search/b/0.json"),
+        ("static/search/index.json", "static file /search/index.json"),
+        ("static/search/t/xx.json", "static file /search/t/xx.json"),
+        ("static/search/b", "static file /search/b is"),
+    ] {
+        let site = fixture("crosslinks");
+        site.write(file, "{}\n");
+        let errors = site.build_err().to_string();
+        assert!(
+            errors.contains(named) && errors.contains("search index"),
+            "{file}: {errors}"
+        );
+        assert!(!site.out().exists(), "{file}: nothing is written");
+    }
+    // Beside the index's files, the search folder is the site's to use.
+    let site = fixture("crosslinks");
+    site.write("static/search/help.txt", "Type a word.\n");
+    site.build_ok();
+    assert_eq!(
+        std::fs::read_to_string(site.out().join("search/help.txt")).expect("copied"),
+        "Type a word.\n"
+    );
+}
+
+#[test]
 fn a_profile_slug_that_would_put_a_folder_where_a_file_is_is_an_error() {
     let site = fixture("crosslinks");
     site.write(

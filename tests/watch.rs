@@ -342,3 +342,71 @@ fn a_template_that_does_not_end_keeps_the_last_good_site_served() {
     );
     until(&addr, "/briefings/summit/", 200, "A template that ends.");
 }
+
+/// The search shards served, as one text.
+fn search_shards(addr: &str) -> String {
+    let (_, manifest) = fetch(addr, "/search/index.json");
+    let body = manifest.split("\r\n\r\n").nth(1).unwrap_or("");
+    let shards = serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|m| m["s"].as_u64())
+        .unwrap_or(0);
+    (0..shards)
+        .map(|s| fetch(addr, &format!("/search/t/{s}.json")).1)
+        .collect()
+}
+
+#[test]
+fn after_a_body_only_save_the_page_is_served_and_its_new_word_reaches_the_search_index() {
+    let site = fixture("crosslinks");
+    let server = serve(&site.root, &[]);
+    let addr = server.addr.clone();
+    until(&addr, "/search/index.json", 200, "\"s\"");
+    assert!(!search_shards(&addr).contains("\"quorum\""));
+
+    // Front-matter as it was: the save is patched in, and its search
+    // index made after the reload, on another thread.
+    let file = site.root.join("content/briefings/2025-08-31-summit.md");
+    let original = fs::read_to_string(&file).expect("read");
+    fs::write(
+        &file,
+        original.replace(
+            "More than twenty leaders attend.",
+            "More than twenty leaders attend; a quorum.",
+        ),
+    )
+    .expect("save");
+    until(&addr, "/briefings/summit/", 200, "a quorum.");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !search_shards(&addr).contains("\"quorum\"") {
+        assert!(
+            Instant::now() < deadline,
+            "the new word never reached the search index"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    // A second save: the index follows again, and the page is not held
+    // back by it.
+    fs::write(
+        &file,
+        original.replace(
+            "More than twenty leaders attend.",
+            "More than twenty leaders attend; a plenary.",
+        ),
+    )
+    .expect("save again");
+    until(&addr, "/briefings/summit/", 200, "a plenary.");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let shards = search_shards(&addr);
+        if shards.contains("\"plenary\"") && !shards.contains("\"quorum\"") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the search index never followed the second save"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

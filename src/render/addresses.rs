@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::kinds::{Kind, PageJob, INDEX_FILES, KINDS};
-use super::{sitemap, FeedOwner};
+use super::{search, sitemap, FeedOwner};
 use crate::config::Config;
 use crate::error::{Error, Errors};
 use crate::graph::Site;
@@ -16,6 +16,7 @@ enum Claim {
     Page(PageJob),
     Feed,
     Index,
+    Search,
     Static(String),
 }
 
@@ -52,6 +53,15 @@ pub fn check_addresses(config: &Config, site: &Site, statics: &[Output]) -> Resu
             )));
         }
     }
+    // The search index's folders are the index's alone, whatever the
+    // site's size: the number of its files grows with the site. A static
+    // file there would replace part of the index, or one day would.
+    for file in statics.iter().filter(|f| search::is_reserved(&f.path)) {
+        errors.push(Error::new(format!(
+            "the static file /{} would be written where the search index is: move or rename it",
+            file.path
+        )));
+    }
     let mut claims: HashMap<String, Claim> = HashMap::new();
     let mut claim = |claims: &mut HashMap<String, Claim>, path: String, what: Claim| {
         if let Some(first) = claims.get(&path) {
@@ -85,7 +95,15 @@ pub fn check_addresses(config: &Config, site: &Site, statics: &[Output]) -> Resu
     for path in sitemap::file_names(&sitemap_entries).into_iter().skip(1) {
         claim(&mut claims, path, Claim::Index);
     }
+    // The search files (the manifest is claimed above), so that a static
+    // file where one of their folders is gets caught below.
+    for path in search::paths(site) {
+        claims.entry(path).or_insert(Claim::Search);
+    }
     for file in statics {
+        if search::is_reserved(&file.path) {
+            continue;
+        }
         // A site's own file may stand in for one the site makes of itself
         // (robots.txt, 404.html), never for a page made from content.
         let replaces_own = match claims.get(&file.path) {
@@ -113,11 +131,20 @@ pub fn check_addresses(config: &Config, site: &Site, statics: &[Output]) -> Resu
                     (Claim::Page(job), _) | (_, Claim::Page(job)) => Some(*job),
                     _ => None,
                 };
-                errors.push(place(job, format!(
-                    "{} would be written at /{path}, inside /{folder}, where {} is: set another 'slug'",
-                    describe(site, what),
-                    describe(site, file)
-                )));
+                // Only a static file can meet the search index here: pages
+                // are kept out of its section.
+                let fix = match (what, file) {
+                    (Claim::Search, _) | (_, Claim::Search) => "move or rename the static file",
+                    _ => "set another 'slug'",
+                };
+                errors.push(place(
+                    job,
+                    format!(
+                        "{} would be written at /{path}, inside /{folder}, where {} is: {fix}",
+                        describe(site, what),
+                        describe(site, file)
+                    ),
+                ));
             }
         }
     }
@@ -135,6 +162,7 @@ fn describe(site: &Site, claim: &Claim) -> String {
         },
         Claim::Feed => "a feed".into(),
         Claim::Index => "a file the site lists itself in".into(),
+        Claim::Search => "the search index".into(),
         Claim::Static(path) => format!("the static file /{path}"),
     }
 }

@@ -3,6 +3,7 @@
 //! told which pages to reload (or what broke).
 
 pub mod http;
+mod indexing;
 pub mod preview;
 pub mod reload;
 pub mod watch;
@@ -64,6 +65,16 @@ impl State {
         }
     }
 
+    /// Serve `added` beside the files served: a search index made after
+    /// them. No reload for it: the next query reads it.
+    fn add(&self, added: &[indexing::Shared]) {
+        if let Ok(mut held) = self.files.write() {
+            let mut files = (**held).clone();
+            files.extend(added.iter().cloned());
+            *held = Arc::new(files);
+        }
+    }
+
     fn fail(&self, text: String) {
         self.hub.send(&Message::BuildError(text));
     }
@@ -110,9 +121,16 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
     ));
 
     let output = root.join("site");
+    let mut indexing = indexing::Indexing::start(state.clone());
     // A rebuild's result not yet given to browsers; see `Held`.
     let mut held: Option<Held> = None;
     loop {
+        // The search index of what is served, if it lags (after a
+        // body-only save): on its own thread, so the next save need not
+        // wait for it.
+        if held.is_none() {
+            indexing.ask(&preview);
+        }
         let Some(batch) = next_batch(
             &rx,
             &mut held,
@@ -134,6 +152,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
         // Looked at before and after: a file back by the time the rebuild
         // ends may have been missing when it was read.
         let missing_before = outcome.mid_save(&root);
+        indexing.next_generation(&mut preview);
         rebuild(
             &mut preview,
             &build,
@@ -151,14 +170,6 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
             held = Some(outcome);
         } else {
             outcome.release(&state, preview.files());
-            // A body-only save's search index, after the reload: the index
-            // may lag a save, never delay its reload. No reload for it: the
-            // next query reads it.
-            match preview.finish_search() {
-                Ok(changed) if !changed.is_empty() => state.publish(preview.files()),
-                Ok(_) => {}
-                Err(errors) => complain(format_args!("{errors}")),
-            }
         }
     }
 }

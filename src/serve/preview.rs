@@ -11,9 +11,11 @@ use std::time::{Duration, Instant};
 use crate::driver::{Changes, Driver, Sink};
 use crate::error::Errors;
 use crate::output::Output;
+use crate::render::search::Source;
 use crate::{BuildOptions, Timings};
 
 use super::http::Files;
+use super::indexing::Shared;
 use super::watch::Change;
 
 /// What one rebuild did.
@@ -37,7 +39,7 @@ pub struct Preview {
     /// change to them fails, so the next change reads them afresh.
     driver: Option<Driver>,
     files: Arc<Files>,
-    /// Whether a body-only save leaves the search index to `finish_search`.
+    /// Whether a body-only save leaves the search index to another thread.
     search_later: bool,
 }
 
@@ -61,30 +63,30 @@ impl Preview {
     }
 
     /// This preview, leaving the search index of a body-only save to
-    /// `finish_search`: indexing the whole site takes longer than the rest
-    /// of such a rebuild, and the reload must not wait for it.
+    /// `search_source` and `add_search`: indexing the whole site takes
+    /// longer than the rest of such a rebuild, and the reload must not
+    /// wait for it.
     pub fn search_later(mut self) -> Preview {
         self.search_later = true;
         self
     }
 
-    /// Bring the search index in step with the site held, if a rebuild left
-    /// it for later. The paths that changed.
-    pub fn finish_search(&mut self) -> Result<Vec<String>, Errors> {
+    /// What the search index is made of, when a rebuild left it behind
+    /// the site held: to be indexed on another thread (see `indexing`).
+    pub(crate) fn search_source(&self) -> Option<Source> {
+        self.driver.as_ref()?.search_source()
+    }
+
+    /// The search files made of `source`, into the files held. `source`
+    /// must be of the site held: taken since the last rebuild.
+    pub(crate) fn add_search(&mut self, source: &Source, outputs: Vec<Shared>) {
         let Some(driver) = self.driver.as_mut() else {
-            return Ok(Vec::new());
+            return;
         };
-        let outputs = driver.search_files()?;
-        if outputs.is_empty() {
-            return Ok(Vec::new());
-        }
+        driver.search_held(source);
         let mut files = (*self.files).clone();
-        let changed = outputs.iter().map(|o| o.path.clone()).collect();
-        for output in outputs {
-            files.insert(output.path, Arc::new(output.bytes));
-        }
+        files.extend(outputs);
         self.files = Arc::new(files);
-        Ok(changed)
     }
 
     pub fn files(&self) -> Arc<Files> {

@@ -19,21 +19,22 @@
 //! briefings alone, so a build can keep the earlier files by path when the
 //! digest of what they are made from has not changed.
 
+mod ascii;
+mod indexer;
 mod postings;
 pub mod text;
 
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashSet;
 use serde::Serialize;
-use xxhash_rust::xxh3::xxh3_128;
 
 use crate::config::Config;
 use crate::digest::Digest;
 use crate::error::Error;
-use crate::graph::Site;
+use crate::graph::{Html, Site};
 use crate::output::Output;
+use indexer::{Batch, Indexer, Posting};
 
 /// The manifest: the one search file at a fixed address.
 pub const INDEX_FILE: &str = "search/index.json";
@@ -68,9 +69,18 @@ pub fn shard_of(term: &str, shards: u32) -> u32 {
     hash & (shards - 1)
 }
 
+/// Whether `path` is the manifest or in a folder of the index: no other
+/// file may be written there.
+pub fn is_reserved(path: &str) -> bool {
+    path == INDEX_FILE || path.starts_with(TERMS) || path.starts_with(BRIEFINGS)
+}
+
 /// Every file the index writes, for a site of `site`'s size.
 pub fn paths(site: &Site) -> Vec<String> {
-    let count = site.briefings.len();
+    paths_for(site.briefings.len())
+}
+
+fn paths_for(count: usize) -> Vec<String> {
     std::iter::once(INDEX_FILE.to_string())
         .chain((0..shard_count(count)).map(|s| format!("{TERMS}{s}.json")))
         .chain((0..count.div_ceil(RECORDS)).map(|c| format!("{BRIEFINGS}{c}.json")))
@@ -83,14 +93,37 @@ pub fn digest(config: &Config, site: &Site) -> u64 {
         .briefings
         .par_iter()
         .map(|b| {
-            let mut d = Digest::default();
-            d.add((&b.title, &b.summary, b.html_hash));
-            d.add(config.url(&b.url_path));
-            d.add(super::when::card_day(config, b));
-            d.add(names(site, b).collect::<Vec<_>>());
-            d.finish()
+            let names: Vec<&str> = names(site, b).collect();
+            let url = config.url(&b.url_path);
+            let day = super::when::card_day(config, b);
+            part_digest(&b.title, &b.summary, b.html_hash, &url, &day, &names)
         })
         .collect();
+    whole_digest(parts)
+}
+
+/// One briefing's part of the digest: of what its record and terms are
+/// made of.
+fn part_digest(
+    title: &str,
+    summary: &str,
+    html_hash: u64,
+    url: &str,
+    day: &str,
+    names: &[impl AsRef<str>],
+) -> u64 {
+    let mut d = Digest::default();
+    d.add((title, summary, html_hash));
+    d.add(url);
+    d.add(day);
+    d.add(names.len());
+    for name in names {
+        d.add(name.as_ref());
+    }
+    d.finish()
+}
+
+fn whole_digest(parts: Vec<u64>) -> u64 {
     let mut d = Digest::default();
     d.add((FORMAT, parts));
     d.finish()
@@ -104,89 +137,69 @@ fn names<'a>(site: &'a Site, b: &'a crate::graph::Briefing) -> impl Iterator<Ite
         .chain(b.stories.iter().map(|&s| site.stories[s].name.as_str()))
 }
 
+/// What the index is made of, taken from the site: its own copy, so that
+/// the preview can index on another thread while the site moves on.
+pub struct Source {
+    /// Oldest first: a briefing's id is its place here.
+    briefings: Vec<Entry>,
+    print: u64,
+}
+
+struct Entry {
+    title: String,
+    url: String,
+    day: String,
+    names: Vec<String>,
+    summary: String,
+    html: Html,
+    html_hash: u64,
+}
+
+impl Source {
+    pub fn of(config: &Config, site: &Site) -> Source {
+        let briefings: Vec<Entry> = site
+            .briefings
+            .par_iter()
+            .rev()
+            .map(|b| Entry {
+                title: b.title.clone(),
+                url: config.url(&b.url_path),
+                day: super::when::card_day(config, b),
+                names: names(site, b).map(str::to_string).collect(),
+                summary: b.summary.clone(),
+                html: b.html.clone(),
+                html_hash: b.html_hash,
+            })
+            .collect();
+        // The same digest as `digest` (which goes newest first), from the
+        // copy: the files and their print are of one state of the site.
+        let parts = briefings
+            .par_iter()
+            .rev()
+            .map(|e| part_digest(&e.title, &e.summary, e.html_hash, &e.url, &e.day, &e.names))
+            .collect();
+        Source {
+            briefings,
+            print: whole_digest(parts),
+        }
+    }
+
+    /// The digest of what the files are made of, as `digest` gives it.
+    pub fn print(&self) -> u64 {
+        self.print
+    }
+
+    /// Every file the index writes, as `paths` gives them.
+    pub fn paths(&self) -> Vec<String> {
+        paths_for(self.briefings.len())
+    }
+}
+
 /// One briefing's record, fetched to show it as a result: title, URL
 /// path, day as shown, topics, people and stories, summary. The excerpt comes from
 /// the briefing's own page, fetched for the results shown: a copy of every
 /// body here doubled the indexing time and wrote 50 MB at 10k briefings.
-type Record<'a> = (&'a str, String, String, Vec<&'a str>, &'a str);
-
-/// A briefing's distinct terms, folded, one after the other in `folded`.
-struct Terms {
-    folded: String,
-    terms: Vec<Term>,
-}
-
-#[derive(Clone, Copy)]
-struct Term {
-    /// XXH3-128 of the term: shards group postings by it, which sorts
-    /// numbers instead of reading strings scattered over every briefing's
-    /// memory, a cache miss a posting. 128 bits: two terms of one hash
-    /// are not going to happen (about 10^-26 for a million terms).
-    hash: u128,
-    shard: u32,
-    start: u32,
-    end: u32,
-    title: bool,
-}
-
-impl Terms {
-    fn of(parts: [&str; 4], shards: u32) -> Terms {
-        let mut folded = String::new();
-        let mut title_end = 0;
-        for (i, part) in parts.iter().enumerate() {
-            folded.push_str(&text::fold(part));
-            folded.push('\n');
-            if i == 0 {
-                title_end = folded.len();
-            }
-        }
-        // A hash set, not a sort of every word: a body repeats most of its
-        // words. The title comes first, so a term's first occurrence says
-        // whether the title has it.
-        let mut seen: FxHashSet<&str> =
-            FxHashSet::with_capacity_and_hasher(folded.len() / 16, Default::default());
-        let mut terms = Vec::new();
-        for (a, b) in text::words(&folded) {
-            let term = &folded[a..b];
-            if seen.insert(term) {
-                terms.push(Term {
-                    hash: xxh3_128(term.as_bytes()),
-                    shard: shard_of(term, shards),
-                    start: a as u32,
-                    end: b as u32,
-                    title: b <= title_end,
-                });
-            }
-        }
-        // Only the distinct terms are kept until the shards are written:
-        // a body's folded text is twice their size.
-        let mut unique =
-            String::with_capacity(terms.iter().map(|t| (t.end - t.start) as usize).sum());
-        for t in &mut terms {
-            let start = unique.len() as u32;
-            unique.push_str(&folded[t.start as usize..t.end as usize]);
-            (t.start, t.end) = (start, unique.len() as u32);
-        }
-        Terms {
-            folded: unique,
-            terms,
-        }
-    }
-
-    fn term(&self, t: &Term) -> &str {
-        &self.folded[t.start as usize..t.end as usize]
-    }
-}
-
-/// A briefing that has a term, dealt to the term's shard.
-#[derive(Clone, Copy)]
-struct Posting {
-    hash: (u64, u64),
-    /// The briefing's id, and whether its title has the term (low bit).
-    id_title: u32,
-    /// The term's place in its briefing's list.
-    term: u32,
-}
+type Record<'a> = (&'a str, &'a str, &'a str, &'a [String], &'a str);
 
 /// A term's postings: all briefings, then those with it in the title when
 /// there are any.
@@ -197,88 +210,107 @@ enum Postings {
     AllAndTitle(String, String),
 }
 
+/// Briefings read by one task: few enough tasks that each shard's
+/// postings come in few pieces, enough for the threads to share.
+const BATCH: usize = 256;
+
 /// Every file of the index, in `paths` order.
 pub fn files(config: &Config, site: &Site) -> Result<Vec<Output>, Error> {
-    let count = site.briefings.len();
-    let shards = shard_count(count);
-    let oldest_first = |id: usize| &site.briefings[count - 1 - id];
-    let (docs, records): (Vec<Terms>, Vec<Record>) = (0..count)
-        .into_par_iter()
-        .map(|id| {
-            let b = oldest_first(id);
-            let body = text::text_of_html(&b.html);
-            let names: Vec<&str> = names(site, b).collect();
-            let terms = Terms::of([&b.title, &names.join(" "), &b.summary, &body], shards);
-            let record = (
-                b.title.as_str(),
-                config.url(&b.url_path),
-                super::when::card_day(config, b),
-                names,
-                b.summary.as_str(),
-            );
-            (terms, record)
-        })
-        .unzip();
-    let record_files = records
-        .par_chunks(RECORDS)
-        .enumerate()
-        .map(|(chunk, records)| json(format!("{BRIEFINGS}{chunk}.json"), &records))
-        .collect::<Result<Vec<_>, Error>>()?;
-    // Every briefing's terms, dealt to their shards in id order.
-    let mut dealt: Vec<Vec<Posting>> = vec![Vec::new(); shards as usize];
-    for (id, doc) in docs.iter().enumerate() {
-        for (i, t) in doc.terms.iter().enumerate() {
-            dealt[t.shard as usize].push(Posting {
-                hash: ((t.hash >> 64) as u64, t.hash as u64),
-                id_title: (id as u32) << 1 | t.title as u32,
-                term: i as u32,
-            });
-        }
+    Source::of(config, site).files()
+}
+
+impl Source {
+    /// Every file of the index, in `paths` order.
+    pub fn files(&self) -> Result<Vec<Output>, Error> {
+        let count = self.briefings.len();
+        let shards = shard_count(count);
+        let (batches, records): (Vec<Batch>, Vec<Vec<Record>>) = (0..count.div_ceil(BATCH))
+            .into_par_iter()
+            .map_init(
+                || (Indexer::new(shards), String::new()),
+                |(indexer, body), batch| {
+                    let entries = &self.briefings[batch * BATCH..count.min((batch + 1) * BATCH)];
+                    indexer.reserve(entries.iter().map(|e| e.html.len()).sum());
+                    let mut records = Vec::with_capacity(entries.len());
+                    for (i, e) in entries.iter().enumerate() {
+                        body.clear();
+                        text::push_text_of_html(&e.html, body);
+                        let names = e.names.join(" ");
+                        let id = (batch * BATCH + i) as u32;
+                        indexer.read(id, [&e.title, &names, &e.summary, body]);
+                        records.push((
+                            e.title.as_str(),
+                            e.url.as_str(),
+                            e.day.as_str(),
+                            &e.names[..],
+                            e.summary.as_str(),
+                        ));
+                    }
+                    (indexer.finish(), records)
+                },
+            )
+            .unzip();
+        let records: Vec<Record> = records.into_iter().flatten().collect();
+        let record_files = records
+            .par_chunks(RECORDS)
+            .enumerate()
+            .map(|(chunk, records)| json(format!("{BRIEFINGS}{chunk}.json"), &records))
+            .collect::<Result<Vec<_>, Error>>()?;
+        let shard_files = (0..shards as usize)
+            .into_par_iter()
+            .map(|shard| {
+                let lists = shard_lists(shard, &batches, count as u32);
+                json(format!("{TERMS}{shard}.json"), &lists)
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        let manifest = serde_json::json!({
+            "v": format!("{:016x}", self.print),
+            "n": count,
+            "s": shards,
+            "prefix": PREFIX,
+            "records": RECORDS,
+        });
+        let mut files = vec![json(INDEX_FILE.into(), &manifest)?];
+        files.extend(shard_files);
+        files.extend(record_files);
+        Ok(files)
     }
-    let shard_files = dealt
-        .into_par_iter()
-        .enumerate()
-        .map(|(shard, mut postings)| {
-            postings.sort_unstable_by_key(|p| (p.hash, p.id_title));
-            let mut lists: BTreeMap<&str, (Vec<u32>, Vec<u32>)> = BTreeMap::new();
-            for run in postings.chunk_by(|a, b| a.hash == b.hash) {
-                // One string a term, from its first posting.
-                let doc = &docs[(run[0].id_title >> 1) as usize];
-                let name = doc.term(&doc.terms[run[0].term as usize]);
-                let all = run.iter().map(|p| p.id_title >> 1).collect();
-                let title = run
-                    .iter()
-                    .filter(|p| p.id_title & 1 == 1)
-                    .map(|p| p.id_title >> 1)
-                    .collect();
-                lists.insert(name, (all, title));
+}
+
+/// One shard's terms and their postings, by term.
+fn shard_lists(shard: usize, batches: &[Batch], count: u32) -> BTreeMap<&str, Postings> {
+    // Sized first: grown by doubling, this copy was a tenth of indexing.
+    let mut postings: Vec<Posting> =
+        Vec::with_capacity(batches.iter().map(|b| b.shard(shard).len()).sum());
+    for batch in batches {
+        postings.extend_from_slice(batch.shard(shard));
+    }
+    postings.sort_unstable_by_key(|p| (p.hash, p.id_title));
+    let (mut all, mut title) = (Vec::new(), Vec::new());
+    postings
+        .chunk_by(|a, b| a.hash == b.hash)
+        .map(|run| {
+            // One string a term, from its first posting.
+            let id = (run[0].id_title >> 1) as usize;
+            let name = batches[id / BATCH].term(run[0].term);
+            all.clear();
+            title.clear();
+            for p in run {
+                all.push(p.id_title >> 1);
+                if p.id_title & 1 == 1 {
+                    title.push(p.id_title >> 1);
+                }
             }
-            let encoded: BTreeMap<&str, Postings> = lists
-                .into_iter()
-                .map(|(term, (all, title))| {
-                    let all = postings::encode(&all, count as u32);
-                    let p = if title.is_empty() {
-                        Postings::All(all)
-                    } else {
-                        Postings::AllAndTitle(all, postings::encode(&title, count as u32))
-                    };
-                    (term, p)
-                })
-                .collect();
-            json(format!("{TERMS}{shard}.json"), &encoded)
+            let lists = match title.is_empty() {
+                true => Postings::All(postings::encode(&all, count)),
+                false => Postings::AllAndTitle(
+                    postings::encode(&all, count),
+                    postings::encode(&title, count),
+                ),
+            };
+            (name, lists)
         })
-        .collect::<Result<Vec<_>, Error>>()?;
-    let manifest = serde_json::json!({
-        "v": format!("{:016x}", digest(config, site)),
-        "n": count,
-        "s": shards,
-        "prefix": PREFIX,
-        "records": RECORDS,
-    });
-    let mut files = vec![json(INDEX_FILE.into(), &manifest)?];
-    files.extend(shard_files);
-    files.extend(record_files);
-    Ok(files)
+        .collect()
 }
 
 fn json(path: String, value: &impl Serialize) -> Result<Output, Error> {
@@ -303,25 +335,5 @@ mod tests {
         assert_eq!(shard_of("си", 512), shard_of("си", 512));
         // The script's FNV-1a over UTF-8 gives the same number.
         assert_eq!(shard_of("putin", 1 << 31), 0x6972_99ee);
-    }
-
-    #[test]
-    fn a_briefing_lists_each_term_once_and_knows_its_title_terms() {
-        let terms = Terms::of(["Gas deal", "Energy", "A gas deal.", "Gas, gas."], 1);
-        let mut listed: Vec<(&str, bool)> = terms
-            .terms
-            .iter()
-            .map(|t| (terms.term(t), t.title))
-            .collect();
-        listed.sort();
-        assert_eq!(
-            listed,
-            [
-                ("a", false),
-                ("deal", true),
-                ("energy", false),
-                ("gas", true)
-            ]
-        );
     }
 }

@@ -1,0 +1,255 @@
+//! Reading briefings into their terms and postings, a batch at a time:
+//! the part of indexing that sees every word.
+
+use xxhash_rust::xxh3::xxh3_64;
+
+use super::{shard_of, text};
+
+/// A briefing that has a term, dealt to the term's shard.
+#[derive(Clone, Copy)]
+pub(super) struct Posting {
+    /// XXH3-64 of the term: a briefing's words are told apart by it, and
+    /// a shard groups its postings by it, which compares numbers instead
+    /// of strings scattered over every briefing's memory (a cache miss a
+    /// posting). Two terms of one hash would be merged, but only terms of
+    /// one shard meet: at a million terms in 512 shards, about one chance
+    /// in 10^10.
+    pub hash: u64,
+    /// The briefing's id, and whether its title has the term (low bit).
+    pub id_title: u32,
+    /// The term's place in its batch's terms.
+    pub term: u32,
+}
+
+/// A batch of briefings, read: their distinct terms, folded, one after
+/// the other in `folded` (term `i` ends at `ends[i]`), and their postings
+/// by shard (those of shard `s` from `starts[s]` to `starts[s + 1]`).
+/// Kept together, a few buffers a batch: one allocation a briefing, or
+/// a shard, was a tenth of indexing in page faults alone.
+#[derive(Default)]
+pub(super) struct Batch {
+    folded: String,
+    ends: Vec<u32>,
+    postings: Vec<Posting>,
+    starts: Vec<u32>,
+}
+
+impl Batch {
+    pub fn term(&self, i: u32) -> &str {
+        let start = match i {
+            0 => 0,
+            _ => self.ends[i as usize - 1] as usize,
+        };
+        &self.folded[start..self.ends[i as usize] as usize]
+    }
+
+    pub fn shard(&self, shard: usize) -> &[Posting] {
+        &self.postings[self.starts[shard] as usize..self.starts[shard + 1] as usize]
+    }
+}
+
+/// Reads briefings' words into a batch's terms and postings. One serves
+/// batch after batch: what it keeps between them (the postings as read,
+/// before they are dealt, and the set of a briefing's terms) is not made
+/// again, nor its pages touched for the first time, for each.
+pub(super) struct Indexer {
+    shards: u32,
+    seen: Seen,
+    folded: String,
+    ends: Vec<u32>,
+    /// The postings as read, and the shard of each, until `finish` deals
+    /// them.
+    read: Vec<Posting>,
+    shard_of: Vec<u16>,
+}
+
+impl Indexer {
+    pub fn new(shards: u32) -> Indexer {
+        Indexer {
+            shards,
+            seen: Seen::default(),
+            folded: String::new(),
+            ends: Vec::new(),
+            read: Vec::new(),
+            shard_of: Vec::new(),
+        }
+    }
+
+    /// Room for the terms of about `bytes` of HTML: the buffers grown by
+    /// doubling took fresh pages at each step, and copied.
+    pub fn reserve(&mut self, bytes: usize) {
+        // About one distinct term in twenty bytes of a briefing's page.
+        let terms = bytes / 16;
+        self.read.reserve(terms);
+        self.ends.reserve(terms);
+        self.folded.reserve(terms * 8);
+        self.shard_of.reserve(terms);
+    }
+
+    /// Read briefing `id`, made of `parts` (the title first): each of its
+    /// distinct terms, with a posting.
+    pub fn read(&mut self, id: u32, parts: [&str; 4]) {
+        // A set of hashes, not a sort of every word: a body repeats most
+        // of its words. The title comes first, so a term's first
+        // occurrence says whether the title has it. Only the distinct
+        // terms are copied.
+        self.seen.clear(parts.iter().map(|p| p.len()).sum());
+        for (i, part) in parts.iter().enumerate() {
+            let title = (i == 0) as u32;
+            text::for_each_word(part, |term| {
+                let hash = xxh3_64(term.as_bytes());
+                if self.seen.insert(hash) {
+                    self.read.push(Posting {
+                        hash,
+                        id_title: id << 1 | title,
+                        term: self.ends.len() as u32,
+                    });
+                    self.shard_of.push(shard_of(term, self.shards) as u16);
+                    self.folded.push_str(term);
+                    self.ends.push(self.folded.len() as u32);
+                }
+            });
+        }
+    }
+
+    /// The batch read since the last `finish`, its postings dealt to their
+    /// shards (a counting sort, which keeps them in id order within a
+    /// shard).
+    pub fn finish(&mut self) -> Batch {
+        let mut starts = vec![0u32; self.shards as usize + 1];
+        for &s in &self.shard_of {
+            starts[s as usize + 1] += 1;
+        }
+        for s in 1..starts.len() {
+            starts[s] += starts[s - 1];
+        }
+        let mut next = starts.clone();
+        let empty = Posting {
+            hash: 0,
+            id_title: 0,
+            term: 0,
+        };
+        let mut postings = vec![empty; self.read.len()];
+        for (p, &s) in self.read.iter().zip(&self.shard_of) {
+            postings[next[s as usize] as usize] = *p;
+            next[s as usize] += 1;
+        }
+        self.read.clear();
+        self.shard_of.clear();
+        Batch {
+            folded: std::mem::take(&mut self.folded),
+            ends: std::mem::take(&mut self.ends),
+            postings,
+            starts,
+        }
+    }
+}
+
+/// The hashes of the terms of one briefing: open addressing on the
+/// hash's own bits, which are already random. Kept for the next briefing
+/// and cleared, not freed.
+#[derive(Default)]
+struct Seen {
+    /// 0 is an empty slot; a hash is stored with its low bit set.
+    slots: Vec<u64>,
+    len: usize,
+}
+
+impl Seen {
+    /// Empty, with room for the words of `bytes` of text.
+    fn clear(&mut self, bytes: usize) {
+        // About one distinct word in twenty bytes of a body; half full.
+        let want = (bytes / 10).next_power_of_two().max(64);
+        self.slots.clear();
+        self.slots.resize(want, 0);
+        self.len = 0;
+    }
+
+    /// Whether `hash` was not in the set.
+    fn insert(&mut self, hash: u64) -> bool {
+        if self.slots.is_empty() || (self.len + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let key = hash | 1;
+        let mask = self.slots.len() - 1;
+        let mut at = (hash >> 7) as usize & mask;
+        loop {
+            match self.slots[at] {
+                0 => {
+                    self.slots[at] = key;
+                    self.len += 1;
+                    return true;
+                }
+                k if k == key => return false,
+                _ => at = (at + 1) & mask,
+            }
+        }
+    }
+
+    fn grow(&mut self) {
+        let old = std::mem::take(&mut self.slots);
+        self.slots = vec![0; (old.len() * 2).max(64)];
+        self.len = 0;
+        for key in old.into_iter().filter(|&k| k != 0) {
+            self.insert(key);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_briefing_lists_each_term_once_and_knows_its_title_terms() {
+        let mut indexer = Indexer::new(1);
+        indexer.read(3, ["Gas deal", "Energy", "A gas deal.", "Gas, gas."]);
+        let batch = indexer.finish();
+        let mut listed: Vec<(&str, u32)> = batch
+            .shard(0)
+            .iter()
+            .map(|p| (batch.term(p.term), p.id_title))
+            .collect();
+        listed.sort();
+        assert_eq!(
+            listed,
+            [("a", 6), ("deal", 7), ("energy", 6), ("gas", 7)],
+            "briefing 3 (3 << 1), and the title's terms marked"
+        );
+    }
+
+    #[test]
+    fn postings_are_dealt_to_their_shards_in_id_order() {
+        let shards = 8;
+        let mut indexer = Indexer::new(shards);
+        let words: Vec<String> = (0..300).map(|i| format!("word{i}")).collect();
+        for id in 0..5 {
+            indexer.read(id, ["", "", "", &words.join(" ")]);
+        }
+        let batch = indexer.finish();
+        let mut seen = 0;
+        for shard in 0..shards as usize {
+            let postings = batch.shard(shard);
+            seen += postings.len();
+            for p in postings {
+                assert_eq!(shard_of(batch.term(p.term), shards) as usize, shard);
+            }
+            assert!(postings.is_sorted_by_key(|p| p.id_title));
+        }
+        assert_eq!(seen, 5 * 300);
+    }
+
+    #[test]
+    fn the_set_of_a_briefing_s_terms_grows_past_its_first_size() {
+        let mut seen = Seen::default();
+        seen.clear(0);
+        for round in 0..2 {
+            for h in 0..10_000u64 {
+                let hash = xxh3_64(&h.to_le_bytes());
+                assert_eq!(seen.insert(hash), round == 0, "{h}");
+            }
+        }
+        seen.clear(100);
+        assert!(seen.insert(xxh3_64(&1u64.to_le_bytes())), "cleared");
+    }
+}
