@@ -129,8 +129,9 @@ pub struct Driver {
     /// The site as last linked without error.
     pub(crate) site: Option<Site>,
     pub timings: Timings,
-    /// Leave the search index of a patched render to `search_files`, after
-    /// the reload: the preview's lag, so that the reload is not delayed.
+    /// Leave the search index to `search_source`, after the reload, once
+    /// there is one to serve meanwhile: the preview's lag, so that the
+    /// reload is not delayed.
     pub(crate) search_later: bool,
 }
 
@@ -420,7 +421,13 @@ impl Driver {
             time(&mut timings.write, || sink.put(files))?;
         }
         let mut reuse = Reuse::new(&renderer, &self.memory.prints);
-        let search = !(self.search_later && plan.patched);
+        // The preview serves the index it has while the next one is made
+        // on another thread (see `search_source`).
+        let has_index = self
+            .memory
+            .prints
+            .contains_key(crate::render::search::INDEX_FILE);
+        let search = !(self.search_later && has_index);
         let mut files = time(&mut timings.render, || {
             // A body-only patch moves no address or date: the sitemap
             // the preview holds stays as it is.

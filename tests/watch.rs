@@ -410,3 +410,43 @@ fn after_a_body_only_save_the_page_is_served_and_its_new_word_reaches_the_search
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn after_a_title_save_the_index_held_is_served_until_the_new_one_has_the_new_title() {
+    let site = fixture("crosslinks");
+    let server = serve(&site.root, &[]);
+    let addr = server.addr.clone();
+    until(&addr, "/search/index.json", 200, "\"s\"");
+    assert!(!search_shards(&addr).contains("\"zeppelin\""));
+
+    // A new title: the site is linked again, not patched; the index made
+    // later, the one held served meanwhile.
+    let file = site.root.join("content/briefings/2025-08-31-summit.md");
+    let original = fs::read_to_string(&file).expect("read");
+    let title = original
+        .lines()
+        .find(|l| l.starts_with("title:"))
+        .expect("a title");
+    fs::write(
+        &file,
+        original.replacen(title, "title: The zeppelin summit", 1),
+    )
+    .expect("save");
+    until(&addr, "/briefings/summit/", 200, "zeppelin summit");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (status, _) = fetch(&addr, "/search/index.json");
+        assert_eq!(
+            status, 200,
+            "the search index went missing while it was made"
+        );
+        if search_shards(&addr).contains("\"zeppelin\"") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the new title never reached the search index"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

@@ -153,6 +153,15 @@ impl<'a> Reuse<'a> {
         if search && !self.all_kept(search::paths(site), search_print, keep) {
             files.extend(search::files(config, site)?);
         }
+        if !search {
+            // Left for later: the index there is kept, with its own digest,
+            // until the one made later replaces it.
+            for (path, print) in self.previous.iter() {
+                if search::is_reserved(path) && keep(path) {
+                    self.prints.insert(path.clone(), *print);
+                }
+            }
+        }
         files.push(sitemap::news_sitemap(config, site, sitemap::build_time())?);
         files.push(sitemap::robots(config));
         Ok(files)

@@ -1,6 +1,6 @@
-//! The preview's search index, made on a thread of its own: after a
-//! body-only save the reload goes out at once, and the index follows when
-//! it is ready. Each rebuild starts a new generation; an index finished
+//! The preview's search index, made on a thread of its own: after a save
+//! the reload goes out at once, the index held is served meanwhile, and
+//! the new one follows when it is ready. Each rebuild starts a new generation; an index finished
 //! for an older one is dropped, so the index served never goes back to an
 //! older state of the site than one already served.
 

@@ -125,9 +125,8 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
     // A rebuild's result not yet given to browsers; see `Held`.
     let mut held: Option<Held> = None;
     loop {
-        // The search index of what is served, if it lags (after a
-        // body-only save): on its own thread, so the next save need not
-        // wait for it.
+        // The search index of what is served, if it lags (after a save):
+        // on its own thread, so the next save need not wait for it.
         if held.is_none() {
             indexing.ask(&preview);
         }

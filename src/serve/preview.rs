@@ -39,7 +39,7 @@ pub struct Preview {
     /// change to them fails, so the next change reads them afresh.
     driver: Option<Driver>,
     files: Arc<Files>,
-    /// Whether a body-only save leaves the search index to another thread.
+    /// Whether a save leaves the search index to another thread.
     search_later: bool,
 }
 
@@ -62,10 +62,10 @@ impl Preview {
         }
     }
 
-    /// This preview, leaving the search index of a body-only save to
-    /// `search_source` and `add_search`: indexing the whole site takes
-    /// longer than the rest of such a rebuild, and the reload must not
-    /// wait for it.
+    /// This preview, leaving the search index of a save to `search_source`
+    /// and `add_search` (the index it has is served meanwhile): indexing
+    /// the whole site takes longer than most rebuilds, and the reload must
+    /// not wait for it.
     pub fn search_later(mut self) -> Preview {
         self.search_later = true;
         self
