@@ -470,3 +470,39 @@ fn a_new_briefing_leaves_the_numbered_pages_of_a_list_as_they_were() {
     assert!(site.page("topics/energy/index.html").contains("Day 12"));
     assert_eq!(tree(&site.out()), fresh(&site));
 }
+
+#[test]
+fn topics_and_people_keep_the_order_of_their_addresses_whatever_has_a_profile() {
+    // Subjects are held by position: if a new profile moved a topic to the
+    // front, every body rendered against the old order would be rendered
+    // again. The sitemap lists them in the order they are held.
+    let site = fixture("editions");
+    let order = |site: &TestSite| {
+        let sitemap = site.page("sitemap.xml");
+        [
+            "/topics/energy/",
+            "/topics/military-parade/",
+            "/people/vladimir-putin/",
+            "/people/xi-jinping/",
+        ]
+        .map(|path| {
+            sitemap
+                .find(&format!("{path}<"))
+                .unwrap_or_else(|| panic!("{path}"))
+        })
+    };
+    site.build_ok();
+    let before = order(&site);
+    assert!(before[0] < before[1] && before[2] < before[3], "{before:?}");
+    site.write(
+        "content/topics/military-parade.md",
+        "---\nname: Military parade\ndescription: Parades.\n---\nAbout parades.\n",
+    );
+    site.write(
+        "content/people/xi-jinping.md",
+        "---\nname: Xi Jinping\nrole: China's president\n---\n",
+    );
+    site.build_ok();
+    assert_eq!(order(&site), before);
+    assert_eq!(tree(&site.out()), fresh(&site));
+}

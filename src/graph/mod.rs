@@ -200,6 +200,23 @@ pub fn link_all(config: &Config, mut content: Content, options: &LinkOptions) ->
     people.check_slugs(&mut errors);
     stories.check_slugs(&mut errors);
     check_unique_slugs(&briefings, &mut errors);
+    let (topic_moves, person_moves, story_moves) = (
+        topics.put_in_address_order(),
+        people.put_in_address_order(),
+        stories.put_in_address_order(),
+    );
+    for b in &mut briefings {
+        let moves = [
+            (&mut b.topics, &topic_moves),
+            (&mut b.people, &person_moves),
+            (&mut b.stories, &story_moves),
+        ];
+        for (indexes, moved) in moves {
+            for i in indexes.iter_mut() {
+                *i = moved[*i];
+            }
+        }
+    }
 
     let pages = link_pages(
         std::mem::take(&mut content.pages),

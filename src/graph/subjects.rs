@@ -237,6 +237,34 @@ impl Directory {
         Some(index)
     }
 
+    /// Put the subjects in the order of their addresses, and say where each
+    /// went (`moved[old] == new`). Registered as found, profiles first, a
+    /// new profile would move every subject after it, and with them what
+    /// every briefing's body was rendered against.
+    pub fn put_in_address_order(&mut self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.subjects.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&self.subjects[a], &self.subjects[b]);
+            a.path.cmp(&b.path).then_with(|| a.name.cmp(&b.name))
+        });
+        let mut moved = vec![0; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            moved[old] = new;
+        }
+        let mut subjects: Vec<Option<Subject>> = std::mem::take(&mut self.subjects)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.subjects = order
+            .iter()
+            .filter_map(|&old| subjects[old].take())
+            .collect();
+        for index in self.by_name.values_mut().chain(self.by_exact.values_mut()) {
+            *index = moved[*index];
+        }
+        moved
+    }
+
     /// Two different names that slug alike would overwrite one page: refuse.
     pub fn check_slugs(&self, errors: &mut Errors) {
         let mut seen: HashMap<&str, usize> = HashMap::new();
