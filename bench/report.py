@@ -15,10 +15,10 @@ import re
 import statistics
 import sys
 
-TARGET_TIME = 0.5      # full 10k build <= 0.5x Hugo's wall time (aim 0.3x)
-TARGET_RSS = 0.5       # peak memory <= 0.5x Hugo's
+TARGET_TIME = 0.15     # full 10k build <= 0.15x Hugo's wall time (aim 0.1x)
+TARGET_RSS = 0.25      # peak memory <= 0.25x Hugo's
 TARGET_NOCHANGE = 0.3  # no-change rebuild <= 0.3x a cold build, writing no file
-TARGET_SCALING = 12.0  # 100k <= 12x the 10k time
+TARGET_SCALING = 10.0  # 100k <= 10x the 10k time, and <= 10x its peak memory
 
 
 def load(dir_):
@@ -46,8 +46,9 @@ def load(dir_):
     rss = dict(line.split() for line in text("rss.txt").splitlines() if line.strip())
     built = re.search(r"(\d+) files \((\d+) changed\)", text("briefing-nochange.txt"))
     stages_cold = re.search(r"load .*", text("briefing-cold.txt"))
-    stages_nochange = re.search(r"load .*", text("briefing-nochange.txt"))
+    stages_nochange = re.search(r"load .*|nothing to do.*", text("briefing-nochange.txt"))
     return {
+        "dir": dir_,
         "n": int(text("count").strip()),
         "label": os.path.basename(dir_.rstrip("/")),
         "b": cold["briefing"]["median"],
@@ -123,19 +124,30 @@ def main(dirs):
         print(f"  {r['label']:>5} no-change: {r['stages_nochange']}")
     print()
 
+    for r in rs:
+        preview = os.path.join(r["dir"], "preview.txt")
+        if os.path.exists(preview):
+            print(f"Preview at {r['label']} (medians; bench/preview.rs)")
+            print()
+            with open(preview, encoding="utf-8") as f:
+                print(f.read().rstrip())
+            print()
+
     print("Targets")
     by_n = {r["n"]: r for r in rs}
     checks = []
     if 10000 in by_n:
         r = by_n[10000]
         t = r["b"] / r["h"]
-        checks.append((f"10k full build <= {TARGET_TIME}x Hugo (aim 0.3x)", f"{t:.2f}x", t <= TARGET_TIME))
+        checks.append((f"10k full build <= {TARGET_TIME}x Hugo (aim 0.1x)", f"{t:.2f}x", t <= TARGET_TIME))
     for r in rs:
         m = r["b_rss"] / r["h_rss"]
         checks.append((f"{r['label']} peak memory <= {TARGET_RSS}x Hugo", f"{m:.2f}x", m <= TARGET_RSS))
     if 10000 in by_n and 100000 in by_n:
         s = by_n[100000]["b"] / by_n[10000]["b"]
         checks.append((f"100k build <= {TARGET_SCALING:g}x the 10k build", f"{s:.1f}x", s <= TARGET_SCALING))
+        m = by_n[100000]["b_rss"] / by_n[10000]["b_rss"]
+        checks.append((f"100k peak memory <= {TARGET_SCALING:g}x the 10k peak", f"{m:.1f}x", m <= TARGET_SCALING))
     for r in rs:
         ratio = r["nc"] / r["b"]
         writes = r["nc_changed"] == 0 and r["nc_diff"]["rewritten"] == 0 and r["nc_diff"]["added"] == 0

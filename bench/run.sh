@@ -14,7 +14,10 @@
 #   - briefing's own stage timings (--timings) for a cold and a no-change build;
 #   - a no-change rebuild of briefing (build, then build again): its median time,
 #     the files it reports as changed, and, checked independently, how many
-#     output files got a new inode or mtime.
+#     output files got a new inode or mtime;
+#   - the preview (`briefing serve`): each kind of save (body, title, date, topics,
+#     a new briefing and its deletion, a topic profile, the fix after a failed
+#     save) as its own row, serve's own rebuild time and save to reload event.
 #
 # Environment:
 #   GEN_CORPUS     path to gen_corpus.py [default: <repo>/../shared/tools/gen_corpus.py]
@@ -22,6 +25,7 @@
 #                  a corpus is generated only when missing
 #   BENCH_RUNS     timed runs (rounds) per command [default: 5; 3 for sizes >= 100k]
 #   BENCH_WARMUP   warm-up runs per command [default: 1]
+#   BENCH_PREVIEW_ROUNDS  rounds of each kind of save in the preview [default: 3]
 #   BENCH_BUILD_TRIES  attempts at `cargo build --release`, a minute apart [default: 5]
 #   BENCH_BRIEFING path to a briefing binary to measure instead of building
 #                  target/release/briefing (to compare two versions)
@@ -33,6 +37,7 @@ GEN_CORPUS=${GEN_CORPUS:-$REPO_ROOT/../shared/tools/gen_corpus.py}
 BENCH_DIR=${BENCH_DIR:-/tmp/briefing-bench}
 BENCH_WARMUP=${BENCH_WARMUP:-1}
 BENCH_BUILD_TRIES=${BENCH_BUILD_TRIES:-5}
+BENCH_PREVIEW_ROUNDS=${BENCH_PREVIEW_ROUNDS:-3}
 
 log() { printf '\n== %s\n' "$*" >&2; }
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
@@ -96,7 +101,7 @@ command -v cargo >/dev/null || die "cargo not found"
 build_briefing() {
     local try
     for ((try = 1; try <= BENCH_BUILD_TRIES; try++)); do
-        if (cd "$REPO_ROOT" && cargo build --release --quiet); then
+        if (cd "$REPO_ROOT" && cargo build --release --quiet --bin briefing --example preview); then
             return 0
         fi
         (( try < BENCH_BUILD_TRIES )) && { log "cargo build --release failed (try $try/$BENCH_BUILD_TRIES); retrying in 60 s"; sleep 60; }
@@ -105,6 +110,7 @@ build_briefing() {
 }
 
 mkdir -p "$BENCH_DIR/bin" "$BENCH_DIR/results"
+TARGET=${CARGO_TARGET_DIR:-$REPO_ROOT/target}
 BRIEFING="$BENCH_DIR/bin/briefing"
 if [[ -n ${BENCH_BRIEFING:-} ]]; then
     [[ -x $BENCH_BRIEFING ]] || die "BENCH_BRIEFING=$BENCH_BRIEFING is not an executable"
@@ -113,9 +119,14 @@ if [[ -n ${BENCH_BRIEFING:-} ]]; then
 else
     log "cargo build --release"
     build_briefing
-    cp "$REPO_ROOT/target/release/briefing" "$BRIEFING.tmp"
+    cp "$TARGET/release/briefing" "$BRIEFING.tmp"
 fi
 mv -f "$BRIEFING.tmp" "$BRIEFING"
+# The preview benchmark drives `briefing serve` (BRIEFING_BIN) on a corpus.
+PREVIEW="$BENCH_DIR/bin/preview"
+[[ -n ${BENCH_BRIEFING:-} ]] && build_briefing
+cp "$TARGET/release/examples/preview" "$PREVIEW.tmp"
+mv -f "$PREVIEW.tmp" "$PREVIEW"
 sha256sum "$BRIEFING" | cut -c1-16 > "$BENCH_DIR/results/briefing.sha256"
 log "briefing binary sha256 $(cat "$BENCH_DIR/results/briefing.sha256")…"
 
@@ -169,7 +180,7 @@ bench_size() {
     # front-matter, page digests), no staging leftovers, no Hugo resources or
     # file cache. Then `sync`, so the write-back of the previous run's output
     # (hundreds of MB at 10k) does not land inside the next timed run.
-    b_clean="rm -rf $(q "$bdir/site") $(q "$bdir")/.site.* && sync"
+    b_clean="rm -rf $(q "$bdir/site") $(q "$bdir/.briefing") $(q "$bdir")/.site.* && sync"
     h_clean="rm -rf $(q "$hdir/public") $(q "$hdir/resources") $(q "$hdir/.hugo_cache") $(q "$hdir/.hugo_build.lock") && sync"
 
     # One cold build of each first, checked (a broken build must not be timed)
@@ -205,6 +216,12 @@ bench_size() {
     hyperfine --style basic --warmup "$BENCH_WARMUP" --runs "$runs" --prepare sync \
         --export-json "$res/nochange.json" \
         --command-name "briefing no-change" "$b_cmd" >&2
+
+    # The preview: every kind of save, each its own row (bench/preview.rs).
+    log "$name: preview, each kind of save ($BENCH_PREVIEW_ROUNDS rounds)"
+    BRIEFING_BIN="$BRIEFING" "$PREVIEW" "$bdir" "$BENCH_PREVIEW_ROUNDS" > "$res/preview.txt" \
+        || die "the preview benchmark failed on $bdir"
+    cat "$res/preview.txt" >&2
 
     # hyperfine runs all of one command's runs before the next command's, so
     # to alternate the two tools run by run (and share any drift in machine
