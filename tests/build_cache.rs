@@ -328,18 +328,7 @@ fn a_build_of_the_last_builds_sources_does_nothing_and_any_change_builds_again()
 /// The binary's `build --timings`, its clock set to `epoch`: the news
 /// sitemap, and whether the build said it had nothing to do.
 fn build_at(site: &TestSite, epoch: i64) -> (String, bool) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_briefing"))
-        .args(["build", "--timings", "--root"])
-        .arg(&site.root)
-        .env("SOURCE_DATE_EPOCH", epoch.to_string())
-        .output()
-        .expect("run briefing");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let said = String::from_utf8_lossy(&out.stdout).contains("nothing to do");
+    let said = common::build_at_clock(&site.root, epoch, &["--timings"]).contains("nothing to do");
     (site.page("news-sitemap.xml"), said)
 }
 

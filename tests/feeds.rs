@@ -196,17 +196,7 @@ fn news_sitemap_at(now: &str) -> String {
         .expect("date")
         .with_timezone(&Utc)
         .timestamp();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_briefing"))
-        .args(["build", "-q", "--root"])
-        .arg(&site.root)
-        .env("SOURCE_DATE_EPOCH", epoch.to_string())
-        .output()
-        .expect("run briefing");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::build_at_clock(&site.root, epoch, &["-q"]);
     site.page("news-sitemap.xml")
 }
 

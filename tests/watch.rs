@@ -107,6 +107,42 @@ fn editors_saves(extra: &[&str]) {
     until(&addr, "/briefings/summit/", 200, "Save number 99");
 }
 
+/// The preview's event stream, read as a browser does.
+struct Events {
+    stream: TcpStream,
+    seen: String,
+}
+
+impl Events {
+    /// Subscribe, and wait for the stream's first line.
+    fn subscribe(addr: &str, timeout: Duration) -> Events {
+        let mut stream = TcpStream::connect(addr).expect("connect");
+        stream.set_read_timeout(Some(timeout)).expect("timeout");
+        write!(
+            stream,
+            "GET /__briefing/events HTTP/1.1\r\nHost: {addr}\r\n\r\n"
+        )
+        .expect("subscribe");
+        let mut events = Events {
+            stream,
+            seen: String::new(),
+        };
+        events.read_until("retry:");
+        events
+    }
+
+    /// Read until `text` has come; everything read so far.
+    fn read_until(&mut self, text: &str) -> &str {
+        let mut buf = [0; 4096];
+        while !self.seen.contains(text) {
+            let n = self.stream.read(&mut buf).expect("event stream open");
+            assert!(n > 0, "event stream closed; got {:?}", self.seen);
+            self.seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+        &self.seen
+    }
+}
+
 #[test]
 fn native_events_keep_up_with_every_kind_of_save() {
     editors_saves(&[]);
@@ -246,25 +282,7 @@ fn a_save_that_crashes_the_rebuild_keeps_the_last_good_site_served() {
     let site = fixture("crosslinks");
     let server = serve(&site.root, &[]);
     let addr = server.addr.clone();
-    let mut events = TcpStream::connect(&addr).expect("connect");
-    events
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .expect("timeout");
-    write!(
-        events,
-        "GET /__briefing/events HTTP/1.1\r\nHost: {addr}\r\n\r\n"
-    )
-    .expect("subscribe");
-    let mut seen = String::new();
-    let mut buf = [0; 4096];
-    let mut read_until = |text: &str| {
-        while !seen.contains(text) {
-            let n = events.read(&mut buf).expect("event stream open");
-            assert!(n > 0, "event stream closed; got {seen:?}");
-            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
-        }
-    };
-    read_until("retry:");
+    let mut events = Events::subscribe(&addr, Duration::from_secs(10));
 
     // A date cut inside a character once panicked the rebuild, and with it
     // the whole preview.
@@ -275,7 +293,7 @@ fn a_save_that_crashes_the_rebuild_keeps_the_last_good_site_served() {
         original.replace("date: 2025-08-31", "date: \"2025-09-0é\""),
     )
     .expect("break");
-    read_until("event: build-error");
+    events.read_until("event: build-error");
     until(
         &addr,
         "/briefings/summit/",
@@ -301,25 +319,7 @@ fn a_template_that_does_not_end_keeps_the_last_good_site_served() {
     );
     let server = serve(&site.root, &[]);
     let addr = server.addr.clone();
-    let mut events = TcpStream::connect(&addr).expect("connect");
-    events
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .expect("timeout");
-    write!(
-        events,
-        "GET /__briefing/events HTTP/1.1\r\nHost: {addr}\r\n\r\n"
-    )
-    .expect("subscribe");
-    let mut seen = String::new();
-    let mut buf = [0; 4096];
-    let mut read_until = |text: &str| {
-        while !seen.contains(text) {
-            let n = events.read(&mut buf).expect("event stream open");
-            assert!(n > 0, "event stream closed; got {seen:?}");
-            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
-        }
-    };
-    read_until("retry:");
+    let mut events = Events::subscribe(&addr, Duration::from_secs(30));
 
     // Every briefing page loops for hours: its threads are lost, the
     // preview is not.
@@ -327,7 +327,7 @@ fn a_template_that_does_not_end_keeps_the_last_good_site_served() {
         "templates/briefing.html",
         "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}",
     );
-    read_until("took longer than 300 ms");
+    let seen = events.read_until("took longer than 300 ms");
     assert!(seen.contains("templates/briefing.html"), "{seen}");
     until(
         &addr,

@@ -263,3 +263,22 @@ pub fn listing(dir: &Path) -> std::collections::BTreeMap<String, Entry> {
         })
         .collect()
 }
+
+/// The binary's `build` of `root` with `args`, its clock set to `epoch`
+/// (`SOURCE_DATE_EPOCH`, seconds): what it printed. It must succeed.
+pub fn build_at_clock(root: &Path, epoch: i64, args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .arg("build")
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .env("SOURCE_DATE_EPOCH", epoch.to_string())
+        .output()
+        .expect("run briefing");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
