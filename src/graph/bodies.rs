@@ -303,6 +303,42 @@ impl<'a> BodyRenderer<'a> {
     }
 }
 
+impl BodyRenderer<'_> {
+    /// Every briefing's body: the cached one while what it was rendered
+    /// from is the same, else rendered again, in parallel.
+    fn render_or_reuse(&self, cache: &BodyCache) -> Vec<Arc<CachedBody>> {
+        let (config, site) = (self.config, self.site);
+        let shared_inputs = shared_inputs(site, self.options);
+        let listed = |s: &[usize], all: &[crate::graph::Subject]| -> Vec<String> {
+            s.iter().map(|&i| config.url(&all[i].path)).collect()
+        };
+        site.briefings
+            .par_iter()
+            .map(|b| {
+                let link = config.markdown.link_mentions && b.link_mentions;
+                let inputs = hash_of((
+                    shared_inputs,
+                    &b.topics,
+                    &b.people,
+                    listed(&b.topics, &site.topics),
+                    listed(&b.people, &site.people),
+                    link,
+                ));
+                match cache.briefings.get(&b.key) {
+                    Some(hit)
+                        if hit.revision == b.revision
+                            && hit.inputs == inputs
+                            && hit.same_targets(&self.addresses) =>
+                    {
+                        hit.clone()
+                    }
+                    _ => Arc::new(self.render(b, &b.body, b.revision, inputs)),
+                }
+            })
+            .collect()
+    }
+}
+
 impl LinkResolver for Addresses {
     fn resolve(&self, target: &str) -> Option<String> {
         self.urls.get(target).cloned()
@@ -340,35 +376,7 @@ pub(super) fn render_markdown(
     let (options, addresses) = (bodies.options, &bodies.addresses);
     let render = |body: &str| markdown::render(body, options, addresses, &mut NoMentions);
 
-    let shared_inputs = shared_inputs(site, options);
-    let rendered: Vec<Arc<CachedBody>> = site
-        .briefings
-        .par_iter()
-        .map(|b| {
-            let link = config.markdown.link_mentions && b.link_mentions;
-            let listed = |s: &[usize], all: &[crate::graph::Subject]| -> Vec<String> {
-                s.iter().map(|&i| config.url(&all[i].path)).collect()
-            };
-            let inputs = hash_of((
-                shared_inputs,
-                &b.topics,
-                &b.people,
-                listed(&b.topics, &site.topics),
-                listed(&b.people, &site.people),
-                link,
-            ));
-            match cache.briefings.get(&b.key) {
-                Some(hit)
-                    if hit.revision == b.revision
-                        && hit.inputs == inputs
-                        && hit.same_targets(addresses) =>
-                {
-                    hit.clone()
-                }
-                _ => Arc::new(bodies.render(b, &b.body, b.revision, inputs)),
-            }
-        })
-        .collect();
+    let rendered = bodies.render_or_reuse(cache);
     let next_cache = BodyCache {
         briefings: site
             .briefings
@@ -405,11 +413,16 @@ pub(super) fn render_markdown(
         targets: &addresses.urls,
         anchors,
     };
-    for (b, r) in site.briefings.iter().zip(&briefings) {
-        links.check(&b.path, &b.body, b.body_line, r, errors);
-    }
-    for ((note, path, _), r) in all_notes.iter().zip(&notes) {
-        links.check(path, &note.body, note.body_line, r, errors);
+    let briefing_texts = site
+        .briefings
+        .iter()
+        .map(|b| (b.path.as_path(), &*b.body, b.body_line));
+    let note_texts = all_notes
+        .iter()
+        .map(|(note, path, _)| (*path, &*note.body, note.body_line));
+    let rendered_all = briefings.iter().copied().chain(&notes);
+    for ((path, body, line), r) in briefing_texts.chain(note_texts).zip(rendered_all) {
+        links.check(path, body, line, r, errors);
     }
     drop(links);
     drop(all_notes);

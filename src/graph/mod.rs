@@ -11,7 +11,7 @@ mod related;
 mod subjects;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -164,60 +164,17 @@ pub fn link_all(config: &Config, mut content: Content, options: &LinkOptions) ->
     let mut errors = std::mem::take(&mut content.errors);
     let mut unchecked = std::mem::take(&mut content.failed);
     let transliterate = config.slugs.transliterate;
-    let mut topics = Directory::new("topics", transliterate);
-    let mut people = Directory::new("people", transliterate);
-    let mut stories = Directory::new("stories", transliterate);
-    topics.add_profiles(&content.topics, &mut errors);
-    people.add_profiles(&content.people, &mut errors);
-    stories.add_profiles(&content.stories, &mut errors);
-
-    let mut briefings = Vec::new();
+    let mut directories = Directories::new(&content, transliterate, &mut errors);
     let mut drafts_left_out = HashSet::new();
-    // Briefings that failed to resolve: links to them are not also reported.
-    let mut rejected = HashSet::new();
-    let (included, left_out): (Vec<_>, Vec<_>) = content
-        .briefings
-        .into_iter()
-        .partition(|loaded| loaded.meta.draft != Some(true) || options.drafts);
-    drafts_left_out.extend(left_out.into_iter().map(|loaded| loaded.key));
-    // Everything that needs no other file, in parallel; then the names, in
-    // file order, since the first file to write a name defines it.
-    let prepared: Vec<(String, Result<Prepared, Error>)> = included
-        .into_par_iter()
-        .map(|loaded| (loaded.key.clone(), prepare_briefing(loaded, transliterate)))
-        .collect();
-    for (key, prepared) in prepared {
-        let resolved = prepared.map(|p| p.resolve(&mut topics, &mut people, &mut stories));
-        match resolved {
-            Ok(briefing) => briefings.push(briefing),
-            Err(e) => {
-                rejected.insert(key);
-                errors.push(e);
-            }
-        }
-    }
-    topics.check_slugs(&mut errors);
-    people.check_slugs(&mut errors);
-    stories.check_slugs(&mut errors);
-    check_unique_slugs(&briefings, &mut errors);
-    let (topic_moves, person_moves, story_moves) = (
-        topics.put_in_address_order(),
-        people.put_in_address_order(),
-        stories.put_in_address_order(),
+    let briefings = link_briefings(
+        std::mem::take(&mut content.briefings),
+        options.drafts,
+        transliterate,
+        &mut directories,
+        &mut drafts_left_out,
+        &mut unchecked,
+        &mut errors,
     );
-    for b in &mut briefings {
-        let moves = [
-            (&mut b.topics, &topic_moves),
-            (&mut b.people, &person_moves),
-            (&mut b.stories, &story_moves),
-        ];
-        for (indexes, moved) in moves {
-            for i in indexes.iter_mut() {
-                *i = moved[*i];
-            }
-        }
-    }
-
     let pages = link_pages(
         std::mem::take(&mut content.pages),
         options.drafts,
@@ -225,21 +182,12 @@ pub fn link_all(config: &Config, mut content: Content, options: &LinkOptions) ->
         &mut drafts_left_out,
         &mut errors,
     );
-
-    // Newest first; the slug breaks ties so the order never depends on the file system.
-    briefings.sort_by(|a, b| {
-        b.date
-            .instant
-            .cmp(&a.date.instant)
-            .then_with(|| a.slug.cmp(&b.slug))
-    });
-
     let mut site = Site {
         briefings,
-        topics: topics.subjects,
-        people: people.subjects,
+        topics: directories.topics.subjects,
+        people: directories.people.subjects,
         pages,
-        stories: stories.subjects,
+        stories: directories.stories.subjects,
         months: Vec::new(),
         editions: Vec::new(),
         last_modified: None,
@@ -254,7 +202,6 @@ pub fn link_all(config: &Config, mut content: Content, options: &LinkOptions) ->
         options.drafts,
         &mut errors,
     );
-    unchecked.extend(rejected);
     site.bodies = bodies::render_markdown(
         config,
         &mut site,
@@ -265,6 +212,95 @@ pub fn link_all(config: &Config, mut content: Content, options: &LinkOptions) ->
     );
     build_indexes(config, &mut site, &options.related);
     (site, errors)
+}
+
+/// The topics, people and stories of a site, from their profiles and then
+/// from the names briefings give.
+struct Directories {
+    topics: Directory,
+    people: Directory,
+    stories: Directory,
+}
+
+impl Directories {
+    fn new(content: &Content, transliterate: bool, errors: &mut Errors) -> Directories {
+        let mut directories = Directories {
+            topics: Directory::new("topics", transliterate),
+            people: Directory::new("people", transliterate),
+            stories: Directory::new("stories", transliterate),
+        };
+        directories.topics.add_profiles(&content.topics, errors);
+        directories.people.add_profiles(&content.people, errors);
+        directories.stories.add_profiles(&content.stories, errors);
+        directories
+    }
+
+    /// Put each directory in the order of its addresses, and the
+    /// briefings' references with them (see `put_in_address_order`).
+    fn put_in_address_order(&mut self, briefings: &mut [Briefing]) {
+        let moves = [
+            self.topics.put_in_address_order(),
+            self.people.put_in_address_order(),
+            self.stories.put_in_address_order(),
+        ];
+        for b in briefings {
+            for (indexes, moved) in [&mut b.topics, &mut b.people, &mut b.stories]
+                .into_iter()
+                .zip(&moves)
+            {
+                for i in indexes.iter_mut() {
+                    *i = moved[*i];
+                }
+            }
+        }
+    }
+}
+
+/// The briefings, drafts left out unless `drafts`, their names resolved,
+/// newest first. A briefing that fails is left out, and links to it are
+/// not also reported (`unchecked`).
+fn link_briefings(
+    loaded: Vec<Loaded<crate::content::FrontMatter>>,
+    drafts: bool,
+    transliterate: bool,
+    directories: &mut Directories,
+    drafts_left_out: &mut HashSet<String>,
+    unchecked: &mut HashSet<String>,
+    errors: &mut Errors,
+) -> Vec<Briefing> {
+    let (included, left_out): (Vec<_>, Vec<_>) = loaded
+        .into_iter()
+        .partition(|loaded| loaded.meta.draft != Some(true) || drafts);
+    drafts_left_out.extend(left_out.into_iter().map(|loaded| loaded.key));
+    // Everything that needs no other file, in parallel; then the names, in
+    // file order, since the first file to write a name defines it.
+    let prepared: Vec<(String, Result<Prepared, Error>)> = included
+        .into_par_iter()
+        .map(|loaded| (loaded.key.clone(), prepare_briefing(loaded, transliterate)))
+        .collect();
+    let mut briefings = Vec::new();
+    for (key, prepared) in prepared {
+        match prepared.map(|p| p.resolve(directories)) {
+            Ok(briefing) => briefings.push(briefing),
+            Err(e) => {
+                unchecked.insert(key);
+                errors.push(e);
+            }
+        }
+    }
+    directories.topics.check_slugs(errors);
+    directories.people.check_slugs(errors);
+    directories.stories.check_slugs(errors);
+    check_unique_slugs(&briefings, errors);
+    directories.put_in_address_order(&mut briefings);
+    // Newest first; the slug breaks ties so the order never depends on the file system.
+    briefings.sort_by(|a, b| {
+        b.date
+            .instant
+            .cmp(&a.date.instant)
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    briefings
 }
 
 /// Free pages, drafts left out unless `drafts`, each slug once.
@@ -300,12 +336,7 @@ struct Prepared {
 }
 
 impl Prepared {
-    fn resolve(
-        self,
-        topics: &mut Directory,
-        people: &mut Directory,
-        stories: &mut Directory,
-    ) -> Briefing {
+    fn resolve(self, directories: &mut Directories) -> Briefing {
         let mut briefing = self.briefing;
         let path = briefing.path.clone();
         let resolve_all = |(names, line): (Vec<String>, Option<usize>),
@@ -320,9 +351,9 @@ impl Prepared {
             }
             out
         };
-        briefing.topics = resolve_all(self.topics, topics);
-        briefing.people = resolve_all(self.people, people);
-        briefing.stories = resolve_all(self.stories, stories);
+        briefing.topics = resolve_all(self.topics, &mut directories.topics);
+        briefing.people = resolve_all(self.people, &mut directories.people);
+        briefing.stories = resolve_all(self.stories, &mut directories.stories);
         briefing
     }
 }
@@ -350,11 +381,6 @@ fn prepare_briefing(
     if let Some(s) = loaded.meta.slug.as_deref() {
         check_written(s).map_err(|e| loaded.error_at("slug", e))?;
     }
-    let slug_at = loaded
-        .keys
-        .iter()
-        .find(|(k, _, _)| k == "slug")
-        .map(|(_, l, c)| (*l, *c));
     let zone = match loaded.meta.timezone.as_deref() {
         Some(name) => {
             Some(crate::config::read_zone(name).map_err(|m| loaded.error_at("timezone", m))?)
@@ -363,26 +389,14 @@ fn prepare_briefing(
     };
     let meta = loaded.meta;
     let path = loaded.path;
-    let stem = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or_default();
-    let slug = match meta.slug.as_deref() {
-        Some(s) => s.to_string(),
-        None => slugify(strip_date_prefix(stem), transliterate),
-    };
-    if slug.is_empty() {
-        return Err(Error::at(
-            &path,
-            "the file name gives an empty slug: rename the file or set 'slug'",
-        ));
-    }
+    let slug = briefing_slug(meta.slug.as_deref(), &path, transliterate)?;
     let keys = loaded.keys;
-    let line_of = |key: &str| {
+    let place = |key: &str| {
         keys.iter()
             .find(|(k, _, _)| k == key)
-            .map(|(_, line, _)| *line)
+            .map(|(_, l, c)| (*l, *c))
     };
+    let line_of = |key: &str| place(key).map(|(line, _)| line);
     let topic_names = (meta.topics.unwrap_or_default(), line_of("topics"));
     let person_names = (meta.people.unwrap_or_default(), line_of("people"));
     let story_names = (meta.story.unwrap_or_default(), line_of("story"));
@@ -390,7 +404,7 @@ fn prepare_briefing(
         title: line_of("title").unwrap_or(1),
         topics: line_of("topics").unwrap_or(1),
         sources: line_of("sources").unwrap_or(1),
-        slug: slug_at,
+        slug: place("slug"),
     };
     let briefing = Briefing {
         key: loaded.key,
@@ -437,6 +451,25 @@ fn prepare_briefing(
         people: person_names,
         stories: story_names,
     })
+}
+
+/// A briefing's slug: as written, else from its file name without the date.
+fn briefing_slug(written: Option<&str>, path: &Path, transliterate: bool) -> Result<String, Error> {
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    let slug = match written {
+        Some(s) => s.to_string(),
+        None => slugify(strip_date_prefix(stem), transliterate),
+    };
+    if slug.is_empty() {
+        return Err(Error::at(
+            path,
+            "the file name gives an empty slug: rename the file or set 'slug'",
+        ));
+    }
+    Ok(slug)
 }
 
 pub(super) fn read_date<M>(

@@ -25,111 +25,115 @@ enum Claim {
 /// outputs at one path, no file where another output needs a folder. An
 /// error names the source file that asked for the address.
 pub fn check_addresses(config: &Config, site: &Site, statics: &[Output]) -> Result<(), Errors> {
-    let mut errors = Errors::default();
-    let place = |job: Option<PageJob>, message: String| match job.and_then(|j| j.origin(site)) {
-        Some(origin) => {
-            let error = Error::at(&origin.path, message);
-            match origin.line {
-                Some(line) => error.on_line(line),
-                None => error,
+    let mut claims = Claims {
+        site,
+        paths: HashMap::new(),
+        errors: Errors::default(),
+    };
+    claims.pages_in_sections();
+    claims.statics_in_search(statics);
+    claims.generated(config);
+    claims.statics(statics);
+    claims.files_where_folders_are();
+    claims.errors.into_result(())
+}
+
+/// The output paths claimed so far, and the collisions found.
+struct Claims<'a> {
+    site: &'a Site,
+    paths: HashMap<String, Claim>,
+    errors: Errors,
+}
+
+impl Claims<'_> {
+    /// A free page in a section the table gives a kind of page.
+    fn pages_in_sections(&mut self) {
+        for (i, page) in self.site.pages.iter().enumerate() {
+            let taken = KINDS
+                .iter()
+                .filter_map(|k| k.section)
+                .any(|section| page.url_path.starts_with(section));
+            if taken {
+                let job = PageJob {
+                    kind: Kind::Page,
+                    index: i,
+                    page: 0,
+                };
+                self.error(Some(job), format!(
+                    "a page cannot be published at /{}: that address belongs to the site; set another 'slug'",
+                    page.url_path
+                ));
             }
         }
-        None => Error::new(message),
-    };
-    for (i, page) in site.pages.iter().enumerate() {
-        let taken = KINDS
-            .iter()
-            .filter_map(|k| k.section)
-            .any(|section| page.url_path.starts_with(section));
-        if taken {
-            let job = PageJob {
-                kind: Kind::Page,
-                index: i,
-                page: 0,
-            };
-            errors.push(place(Some(job), format!(
-                "a page cannot be published at /{}: that address belongs to the site; set another 'slug'",
-                page.url_path
+    }
+
+    /// The search index's folders are the index's alone, whatever the
+    /// site's size: the number of its files grows with the site. A static
+    /// file there would replace part of the index, or one day would.
+    fn statics_in_search(&mut self, statics: &[Output]) {
+        for file in statics.iter().filter(|f| search::is_reserved(&f.path)) {
+            self.errors.push(Error::new(format!(
+                "the static file /{} would be written where the search index is: move or rename it",
+                file.path
             )));
         }
     }
-    // The search index's folders are the index's alone, whatever the
-    // site's size: the number of its files grows with the site. A static
-    // file there would replace part of the index, or one day would.
-    for file in statics.iter().filter(|f| search::is_reserved(&f.path)) {
-        errors.push(Error::new(format!(
-            "the static file /{} would be written where the search index is: move or rename it",
-            file.path
-        )));
+
+    /// Every page, feed and index file the site makes of itself.
+    fn generated(&mut self, config: &Config) {
+        let site = self.site;
+        let jobs = PageJob::all(config, site);
+        for &job in &jobs {
+            self.claim(job.file(site), Claim::Page(job));
+        }
+        for owner in FeedOwner::all(site) {
+            for path in owner.files(config, site) {
+                self.claim(path, Claim::Feed);
+            }
+        }
+        for path in INDEX_FILES {
+            self.claim(path.to_string(), Claim::Index);
+        }
+        // A large site's sitemap is an index of numbered files.
+        let sitemap_entries = sitemap::entries(config, site, &jobs);
+        for path in sitemap::file_names(&sitemap_entries).into_iter().skip(1) {
+            self.claim(path, Claim::Index);
+        }
+        // The search files (the manifest is claimed above), so that a
+        // static file where one of their folders is gets caught later.
+        for path in search::paths(site) {
+            self.paths.entry(path).or_insert(Claim::Search);
+        }
     }
-    let mut claims: HashMap<String, Claim> = HashMap::new();
-    let mut claim = |claims: &mut HashMap<String, Claim>, path: String, what: Claim| {
-        if let Some(first) = claims.get(&path) {
-            let (a, b) = (describe(site, first), describe(site, &what));
-            let job = match (&what, first) {
-                (Claim::Page(job), _) | (_, Claim::Page(job)) => Some(*job),
-                _ => None,
+
+    /// The theme's and the site's static files. A site's own file may
+    /// stand in for one the site makes of itself (robots.txt, 404.html),
+    /// never for a page made from content.
+    fn statics(&mut self, statics: &[Output]) {
+        for file in statics.iter().filter(|f| !search::is_reserved(&f.path)) {
+            let replaces_own = match self.paths.get(&file.path) {
+                Some(Claim::Page(job)) => job.origin(self.site).is_none(),
+                Some(_) => true,
+                None => false,
             };
-            errors.push(place(
-                job,
-                format!("{b} would be written at /{path}, where {a} is: set another 'slug'"),
-            ));
-        } else {
-            claims.insert(path, what);
-        }
-    };
-    let jobs = PageJob::all(config, site);
-    for &job in &jobs {
-        claim(&mut claims, job.file(site), Claim::Page(job));
-    }
-    for owner in FeedOwner::all(site) {
-        for path in owner.files(config, site) {
-            claim(&mut claims, path, Claim::Feed);
+            let claim = Claim::Static(file.path.clone());
+            if replaces_own {
+                self.paths.insert(file.path.clone(), claim);
+            } else {
+                self.claim(file.path.clone(), claim);
+            }
         }
     }
-    for path in INDEX_FILES {
-        claim(&mut claims, path.to_string(), Claim::Index);
-    }
-    // A large site's sitemap is an index of numbered files.
-    let sitemap_entries = sitemap::entries(config, site, &jobs);
-    for path in sitemap::file_names(&sitemap_entries).into_iter().skip(1) {
-        claim(&mut claims, path, Claim::Index);
-    }
-    // The search files (the manifest is claimed above), so that a static
-    // file where one of their folders is gets caught below.
-    for path in search::paths(site) {
-        claims.entry(path).or_insert(Claim::Search);
-    }
-    for file in statics {
-        if search::is_reserved(&file.path) {
-            continue;
-        }
-        // A site's own file may stand in for one the site makes of itself
-        // (robots.txt, 404.html), never for a page made from content.
-        let replaces_own = match claims.get(&file.path) {
-            Some(Claim::Page(job)) => job.origin(site).is_none(),
-            Some(_) => true,
-            None => false,
-        };
-        if replaces_own {
-            claims.insert(file.path.clone(), Claim::Static(file.path.clone()));
-        } else {
-            claim(
-                &mut claims,
-                file.path.clone(),
-                Claim::Static(file.path.clone()),
-            );
-        }
-    }
-    // A file where another output needs a folder of the same name.
-    for (path, what) in &claims {
-        let mut folder = path.as_str();
-        while let Some(cut) = folder.rfind('/') {
-            folder = &folder[..cut];
-            if let Some(file) = claims.get(folder) {
-                let job = match (what, file) {
-                    (Claim::Page(job), _) | (_, Claim::Page(job)) => Some(*job),
-                    _ => None,
+
+    /// A file where another output needs a folder of the same name.
+    fn files_where_folders_are(&mut self) {
+        let mut found = Vec::new();
+        for (path, what) in &self.paths {
+            let mut folder = path.as_str();
+            while let Some(cut) = folder.rfind('/') {
+                folder = &folder[..cut];
+                let Some(file) = self.paths.get(folder) else {
+                    continue;
                 };
                 // Only a static file can meet the search index here: pages
                 // are kept out of its section.
@@ -137,18 +141,61 @@ pub fn check_addresses(config: &Config, site: &Site, statics: &[Output]) -> Resu
                     (Claim::Search, _) | (_, Claim::Search) => "move or rename the static file",
                     _ => "set another 'slug'",
                 };
-                errors.push(place(
-                    job,
+                found.push((
+                    page_of(what, file),
                     format!(
                         "{} would be written at /{path}, inside /{folder}, where {} is: {fix}",
-                        describe(site, what),
-                        describe(site, file)
+                        describe(self.site, what),
+                        describe(self.site, file)
                     ),
                 ));
             }
         }
+        for (job, message) in found {
+            self.error(job, message);
+        }
     }
-    errors.into_result(())
+
+    /// Claim `path` for `what`; a second claim is an error.
+    fn claim(&mut self, path: String, what: Claim) {
+        match self.paths.get(&path) {
+            Some(first) => {
+                let (a, b) = (describe(self.site, first), describe(self.site, &what));
+                let job = page_of(&what, first);
+                self.error(
+                    job,
+                    format!("{b} would be written at /{path}, where {a} is: set another 'slug'"),
+                );
+            }
+            None => {
+                self.paths.insert(path, what);
+            }
+        }
+    }
+
+    /// An error at the source of `job`'s page, if it has one.
+    fn error(&mut self, job: Option<PageJob>, message: String) {
+        let error = match job.and_then(|j| j.origin(self.site)) {
+            Some(origin) => {
+                let error = Error::at(&origin.path, message);
+                match origin.line {
+                    Some(line) => error.on_line(line),
+                    None => error,
+                }
+            }
+            None => Error::new(message),
+        };
+        self.errors.push(error);
+    }
+}
+
+/// The page of two claims that meet, if one is a page: its source is where
+/// the error goes.
+fn page_of(a: &Claim, b: &Claim) -> Option<PageJob> {
+    match (a, b) {
+        (Claim::Page(job), _) | (_, Claim::Page(job)) => Some(*job),
+        _ => None,
+    }
 }
 
 fn describe(site: &Site, claim: &Claim) -> String {
