@@ -245,17 +245,8 @@ fn the_news_sitemap_lists_at_most_the_newest_1000() {
             ),
         );
     }
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_briefing"))
-        .args(["build", "-q", "--root"])
-        .arg(&site.root)
-        .env("SOURCE_DATE_EPOCH", "1756857600") // 3 September 2025, 00:00 UTC
-        .output()
-        .expect("run briefing");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    // 3 September 2025, 00:00 UTC.
+    common::build_at_clock(&site.root, 1_756_857_600, &["-q"]);
     let news = site.page("news-sitemap.xml");
     assert_eq!(news.matches("<url>").count(), 1_000);
     // The newest is in, the oldest of the day left out.

@@ -587,7 +587,7 @@ impl Pages {
     fn position(self, page: usize) -> usize {
         match page {
             0 => 0,
-            n => self.count().saturating_sub(n).min(self.count() - 1),
+            n => self.count().saturating_sub(n),
         }
     }
 

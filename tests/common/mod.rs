@@ -190,6 +190,14 @@ pub fn serve(root: &Path, extra: &[&str]) -> Server {
 /// The mark a build leaves at the top of its output: not a page.
 pub const MARK: &str = ".briefing-output";
 
+/// `path` relative to `dir`, as text.
+fn relative(dir: &Path, path: &Path) -> String {
+    path.strip_prefix(dir)
+        .expect("prefix")
+        .display()
+        .to_string()
+}
+
 /// Every file under `dir` but the build's mark, by relative path, with its
 /// bytes.
 pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
@@ -197,15 +205,7 @@ pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file() && e.path() != dir.join(MARK))
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .expect("prefix")
-                .display()
-                .to_string();
-            (rel, fs::read(e.path()).expect("read"))
-        })
+        .map(|e| (relative(dir, e.path()), fs::read(e.path()).expect("read")))
         .collect()
 }
 
@@ -246,12 +246,7 @@ pub fn listing(dir: &Path) -> std::collections::BTreeMap<String, Entry> {
         .into_iter()
         .map(|e| e.expect("walk"))
         .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .expect("prefix")
-                .display()
-                .to_string();
+            let rel = relative(dir, e.path());
             let entry = if e.file_type().is_dir() {
                 Entry::Folder
             } else if e.file_type().is_file() {
