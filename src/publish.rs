@@ -102,9 +102,10 @@ fn run(
     let committed = Mark::read(&out).generation();
     let setup = build_cache::setup(options, driver.config(), &driver.template_files);
     let clock = crate::render::sitemap::build_time();
-    if let Some(report) = unchanged(&driver, &cache_files, setup, committed, clock.timestamp()) {
-        return Ok(report);
-    }
+    let scanned = match unchanged(&driver, &cache_files, setup, committed, clock.timestamp()) {
+        Unchanged::Yes(report) => return Ok(*report),
+        Unchanged::No(scanned) => scanned,
+    };
     // Reading the last build's cache and listing its output take a thread
     // each: done while the content loads, they cost little time of their own.
     let started = Instant::now();
@@ -112,7 +113,8 @@ fn run(
         || {
             rayon::join(
                 || BuildCache::read(&cache_files, setup, committed),
-                || InPlace::scan(&out),
+                // The output as the look for nothing to do found it.
+                || scanned.unwrap_or_else(|| InPlace::scan(&out)),
             )
         },
         || {
@@ -185,23 +187,36 @@ fn unchanged(
     setup: u64,
     committed: Option<u64>,
     clock: i64,
-) -> Option<Report> {
+) -> Unchanged {
     let started = Instant::now();
-    let last = LastBuild::read(&files.last_build)?;
-    committed?;
+    let (Some(last), Some(_)) = (LastBuild::read(&files.last_build), committed) else {
+        return Unchanged::No(None);
+    };
     let (sources, scan) = rayon::join(
         || crate::content::sources(driver.config()),
         || InPlace::scan(&output::absolute(&driver.options.output_dir())),
     );
-    let now = last_build::Now {
-        inputs: last_build::inputs(setup, sources?, &driver.statics),
+    let now = sources.map(|sources| last_build::Now {
+        inputs: last_build::inputs(setup, sources, &driver.statics),
         generation: committed,
-        listing: scan?.listing(),
+        listing: scan.as_ref().and_then(InPlace::listing),
         clock,
-    };
-    let mut report = last.same(&now)?;
-    report.timings.load = started.elapsed();
-    Some(report)
+    });
+    match now.and_then(|now| last.same(&now)) {
+        Some(mut report) => {
+            report.timings.load = started.elapsed();
+            Unchanged::Yes(Box::new(report))
+        }
+        // The build goes on with the listing of the output made here.
+        None => Unchanged::No(Some(scan)),
+    }
+}
+
+/// Whether a build has nothing to do: the last build's report, or the
+/// output as listed while finding out, if it was.
+enum Unchanged {
+    Yes(Box<Report>),
+    No(Option<Option<InPlace>>),
 }
 
 /// What `finish` leaves for the next build.
