@@ -128,6 +128,8 @@ pub struct Driver {
     pub(crate) memory: Memory,
     /// The site as last linked without error.
     pub(crate) site: Option<Site>,
+    /// Sites replaced since, to be freed by `retire`.
+    retired: Vec<Site>,
     pub timings: Timings,
     /// Leave the search index to `search_source`, after the reload, once
     /// there is one to serve meanwhile: the preview's lag, so that the
@@ -157,6 +159,7 @@ impl Driver {
             contents: None,
             memory: Memory::default(),
             site: None,
+            retired: Vec::new(),
             timings: Timings::default(),
             search_later: false,
         })
@@ -265,9 +268,18 @@ impl Driver {
 
     /// Hold `site` as the last site linked without error.
     pub(crate) fn hold(&mut self, site: Site) {
-        // Freeing a large site takes time: the old one goes beside the caller.
         if let Some(old) = self.site.replace(site) {
-            std::thread::spawn(move || drop(old));
+            self.retired.push(old);
+        }
+    }
+
+    /// Free the sites replaced, beside the caller. Freeing a large site
+    /// takes time, and the preview's rebuild is served before it is done:
+    /// on two cores, freeing it meanwhile slowed the rebuild down.
+    pub(crate) fn retire(&mut self) {
+        let retired = std::mem::take(&mut self.retired);
+        if !retired.is_empty() {
+            std::thread::spawn(move || drop(retired));
         }
     }
 
@@ -285,7 +297,8 @@ impl Driver {
     pub(crate) fn plan(&mut self, has: &mut dyn FnMut(&str) -> bool) -> Option<Plan> {
         let started = Instant::now();
         let site = self.site.as_ref()?;
-        let renderer = Renderer::new(&self.config, site, &self.templates);
+        let briefings = std::mem::take(&mut self.memory.briefings);
+        let renderer = Renderer::reusing(&self.config, site, &self.templates, briefings);
         let mut reuse = Reuse::new(&renderer, &self.memory.prints);
         let jobs = PageJob::all(&self.config, site);
         let owners = FeedOwner::all(site);
@@ -314,13 +327,7 @@ impl Driver {
         let started = Instant::now();
         let site = self.site.as_ref()?;
         let briefings = std::mem::take(&mut self.memory.briefings);
-        let renderer = Renderer::updated(
-            &self.config,
-            site,
-            &self.templates,
-            briefings,
-            &patched.briefings,
-        );
+        let renderer = Renderer::reusing(&self.config, site, &self.templates, briefings);
         let jobs = PageJob::all(&self.config, site);
         let owners = FeedOwner::all(site);
         let mut now = std::mem::take(&mut self.memory.in_order);
@@ -399,7 +406,7 @@ impl Driver {
         };
         let (config, timings) = (&self.config, &mut self.timings);
         let briefings = std::mem::take(&mut self.memory.briefings);
-        let renderer = Renderer::updated(config, site, &self.templates, briefings, &[]);
+        let renderer = Renderer::reusing(config, site, &self.templates, briefings);
         let mut rendered = 0;
         let mut done = 0;
         for batch in plan.jobs.chunks(BATCH) {

@@ -495,3 +495,43 @@ fn topics_and_people_keep_the_order_of_their_addresses_whatever_has_a_profile() 
     assert_eq!(order(&site), before);
     assert_eq!(tree(&site.out()), fresh(&site));
 }
+
+#[test]
+fn a_name_new_to_the_site_is_found_in_the_bodies_already_rendered() {
+    // Bodies rendered before a name existed are reused unless they may
+    // hold it; those that do must show the mention, and those reused must
+    // keep theirs though every subject after the new ones moved along.
+    let site = fixture("mentions");
+    site.build_ok();
+    let also = |page: &str| {
+        let html = site.page(page);
+        let at = html.find("Also mentioned in").map_or(html.len(), |at| at);
+        html[at..].to_string()
+    };
+    assert!(also("people/xi-jinping/index.html").contains("/briefings/links/"));
+    // "Xiamen" is in the text of the first briefing; "Arms control" and
+    // "Abe Shinzo" sort before every topic and person there was.
+    site.write(
+        "content/briefings/2025-09-05-talks.md",
+        "---\ntitle: Talks\ndate: 2025-09-05\ntopics: [Xiamen, Arms control]\npeople: [Abe Shinzo]\n---\nTalks.\n",
+    );
+    site.build_ok();
+    assert!(also("topics/xiamen/index.html").contains("/briefings/code/"));
+    assert!(also("people/xi-jinping/index.html").contains("/briefings/links/"));
+    assert_eq!(tree(&site.out()), fresh(&site));
+
+    // An alias given later finds the bodies that hold it.
+    site.write(
+        "content/topics/energy.md",
+        "---\nname: Energy\naliases: [state energy firms]\n---\n",
+    );
+    site.build_ok();
+    assert!(site
+        .page("briefings/links/index.html")
+        .contains("state energy firms</a>"));
+    assert_eq!(tree(&site.out()), fresh(&site));
+    site.remove("content/briefings/2025-09-05-talks.md");
+    site.build_ok();
+    assert!(!site.out().join("topics/xiamen/index.html").exists());
+    assert_eq!(tree(&site.out()), fresh(&site));
+}

@@ -151,8 +151,13 @@ pub fn load_cached(
         errors: cache.walk_errors.clone(),
         ..Content::default()
     };
-    for file in cache.files.values() {
-        content.add(&file.key, file.parsed.clone());
+    // A copy of every file as parsed, which the link stage takes apart:
+    // made on both cores.
+    let files: Vec<&CachedFile> = cache.files.values().collect();
+    let copies: Vec<Result<Parsed, Error>> = files.par_iter().map(|f| f.parsed.clone()).collect();
+    content.briefings.reserve(files.len());
+    for (file, parsed) in files.into_iter().zip(copies) {
+        content.add(&file.key, parsed);
     }
     Ok(content)
 }

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::mentions::{BriefingMentions, Kind, Names};
+use super::mentions::{BriefingMentions, ChangedNames, Kind, NameTable, Names};
 use super::{Briefing, Site};
 use crate::config::Config;
 use crate::digest::hash_of;
@@ -41,6 +41,8 @@ pub struct BodyCache {
     /// one body again without gathering them anew.
     #[serde(skip)]
     pub(super) urls: Arc<HashMap<String, String>>,
+    /// The names the bodies' mentions were found with.
+    pub(super) names: NameTable,
 }
 
 impl BodyCache {
@@ -68,7 +70,7 @@ impl BodyCache {
             .map(|(key, body)| (key, body.revision, body.inputs, body.html_hash))
             .collect();
         entries.sort_unstable();
-        hash_of(entries)
+        hash_of((entries, crate::digest::digest_of(&self.names)))
     }
 
     /// Put back the HTML that `html_blob` wrote. False (and the cache is
@@ -110,8 +112,8 @@ pub(super) struct CachedBody {
     /// out of the serialized cache, which stores it raw (`html_blob`).
     #[serde(skip)]
     pub(super) html: Html,
-    /// Topics and people named in the text.
-    pub(super) seen: BTreeSet<(Kind, usize)>,
+    /// Topics and people named in the text, by address.
+    pub(super) seen: BTreeSet<(Kind, String)>,
     pub(super) html_hash: u64,
     /// Every `@/` target the body looked up, and what it found: the body
     /// is rendered again only when one of them would now be found
@@ -298,28 +300,38 @@ impl<'a> BodyRenderer<'a> {
             html_hash: hash_of(&rendered.html),
             html: Html::from(std::mem::take(&mut rendered.html)),
             rendered,
-            seen: mentions.seen,
+            seen: mentions
+                .seen
+                .into_iter()
+                .map(|(kind, i)| match kind {
+                    Kind::Topic => (kind, site.topics[i].path.clone()),
+                    Kind::Person => (kind, site.people[i].path.clone()),
+                })
+                .collect(),
         }
     }
 }
 
 impl BodyRenderer<'_> {
     /// Every briefing's body: the cached one while what it was rendered
-    /// from is the same, else rendered again, in parallel.
-    fn render_or_reuse(&self, cache: &BodyCache) -> Vec<Arc<CachedBody>> {
+    /// from is the same, else rendered again, in parallel. Names new to
+    /// the site, gone from it or moved to another subject render again
+    /// only the bodies that may hold them.
+    fn render_or_reuse(&self, cache: &BodyCache, names: &NameTable) -> Vec<Arc<CachedBody>> {
         let (config, site) = (self.config, self.site);
-        let shared_inputs = shared_inputs(site, self.options);
-        let listed = |s: &[usize], all: &[crate::graph::Subject]| -> Vec<String> {
-            s.iter().map(|&i| config.url(&all[i].path)).collect()
+        let changed = ChangedNames::new(&cache.names.changed(names));
+        let listed = |s: &[usize], all: &[crate::graph::Subject]| -> Vec<(String, bool)> {
+            s.iter()
+                .map(|&i| (config.url(&all[i].path), all[i].no_mention_links))
+                .collect()
         };
+        let options = (self.options.smart_punctuation, self.options.raw_html);
         site.briefings
             .par_iter()
             .map(|b| {
                 let link = config.markdown.link_mentions && b.link_mentions;
                 let inputs = hash_of((
-                    shared_inputs,
-                    &b.topics,
-                    &b.people,
+                    options,
                     listed(&b.topics, &site.topics),
                     listed(&b.people, &site.people),
                     link,
@@ -328,7 +340,8 @@ impl BodyRenderer<'_> {
                     Some(hit)
                         if hit.revision == b.revision
                             && hit.inputs == inputs
-                            && hit.same_targets(&self.addresses) =>
+                            && hit.same_targets(&self.addresses)
+                            && !changed.may_occur_in(&b.body) =>
                     {
                         hit.clone()
                     }
@@ -376,7 +389,8 @@ pub(super) fn render_markdown(
     let (options, addresses) = (bodies.options, &bodies.addresses);
     let render = |body: &str| markdown::render(body, options, addresses, &mut NoMentions);
 
-    let rendered = bodies.render_or_reuse(cache);
+    let names = NameTable::of(&site.topics, &site.people);
+    let rendered = bodies.render_or_reuse(cache, &names);
     let next_cache = BodyCache {
         briefings: site
             .briefings
@@ -385,9 +399,10 @@ pub(super) fn render_markdown(
             .map(|(b, r)| (b.key.clone(), r.clone()))
             .collect(),
         urls: urls.clone(),
+        names,
     };
     let briefings: Vec<&Rendered> = rendered.iter().map(|r| &r.rendered).collect();
-    let seen: Vec<&BTreeSet<(Kind, usize)>> = rendered.iter().map(|r| &r.seen).collect();
+    let seen: Vec<&BTreeSet<(Kind, String)>> = rendered.iter().map(|r| &r.seen).collect();
 
     also_mentioned_in(site, &seen);
 
@@ -443,24 +458,6 @@ pub(super) fn render_markdown(
     next_cache
 }
 
-/// What every briefing's rendering reads beyond its own file and the `@/`
-/// targets it looks up (`CachedBody::looked_up`): every name and alias,
-/// the Markdown options.
-fn shared_inputs(site: &Site, options: MarkdownOptions) -> u64 {
-    let names: Vec<(&str, &[String], bool)> = site
-        .topics
-        .iter()
-        .chain(&site.people)
-        .map(|s| (s.name.as_str(), s.aliases.as_slice(), s.no_mention_links))
-        .collect();
-    hash_of((
-        names,
-        site.topics.len(),
-        options.smart_punctuation,
-        options.raw_html,
-    ))
-}
-
 /// Every `@/` key a link may name, with the URL it becomes.
 fn targets(config: &Config, site: &Site) -> HashMap<String, String> {
     let mut urls = HashMap::new();
@@ -483,10 +480,11 @@ fn targets(config: &Config, site: &Site) -> HashMap<String, String> {
 
 /// "Also mentioned in": briefings naming a subject in the text without
 /// listing it.
-fn also_mentioned_in(site: &mut Site, seen: &[&BTreeSet<(Kind, usize)>]) {
+fn also_mentioned_in(site: &mut Site, seen: &[&BTreeSet<(Kind, String)>]) {
+    let index = SubjectIndex::of(site);
     for (i, seen) in seen.iter().enumerate() {
         let b = &site.briefings[i];
-        for &(kind, index) in seen.iter() {
+        for (kind, index) in index.resolve(seen) {
             let (subject, listed) = match kind {
                 Kind::Topic => (&mut site.topics[index], b.topics.contains(&index)),
                 Kind::Person => (&mut site.people[index], b.people.contains(&index)),
@@ -495,6 +493,42 @@ fn also_mentioned_in(site: &mut Site, seen: &[&BTreeSet<(Kind, usize)>]) {
                 subject.mentioned_in.push(i);
             }
         }
+    }
+}
+
+/// Topics and people by address, for mentions found by address.
+pub(super) struct SubjectIndex {
+    topics: HashMap<String, usize>,
+    people: HashMap<String, usize>,
+}
+
+impl SubjectIndex {
+    pub(super) fn of(site: &Site) -> SubjectIndex {
+        let by_path = |subjects: &[super::Subject]| {
+            subjects
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.path.clone(), i))
+                .collect()
+        };
+        SubjectIndex {
+            topics: by_path(&site.topics),
+            people: by_path(&site.people),
+        }
+    }
+
+    /// The subjects of `seen` as (topic or person, index). A body is
+    /// rendered again whenever a name it holds is gone, so every one is found.
+    pub(super) fn resolve(&self, seen: &BTreeSet<(Kind, String)>) -> BTreeSet<(Kind, usize)> {
+        seen.iter()
+            .filter_map(|(kind, path)| {
+                let index = match kind {
+                    Kind::Topic => self.topics.get(path),
+                    Kind::Person => self.people.get(path),
+                };
+                index.map(|&i| (*kind, i))
+            })
+            .collect()
     }
 }
 

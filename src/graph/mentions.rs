@@ -2,7 +2,7 @@
 //! automaton over every name and alias, so scanning costs the length of the
 //! text, whatever the number of names.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
@@ -25,18 +25,29 @@ pub struct Names {
     owners: Vec<(Kind, usize, String)>,
 }
 
+/// Every name and alias a mention can match, with whose it is, in the
+/// order the automaton holds them (an earlier one wins a tie).
+fn patterns<'s>(
+    topics: &'s [Subject],
+    people: &'s [Subject],
+) -> impl Iterator<Item = (Kind, usize, &'s String)> {
+    [(Kind::Topic, topics), (Kind::Person, people)]
+        .into_iter()
+        .flat_map(|(kind, list)| {
+            list.iter().enumerate().flat_map(move |(i, s)| {
+                std::iter::once(&s.name)
+                    .chain(&s.aliases)
+                    .map(move |name| (kind, i, name))
+            })
+        })
+        .filter(|(_, _, name)| name.chars().count() >= 2)
+}
+
 impl Names {
     pub fn new(topics: &[Subject], people: &[Subject]) -> Names {
-        let mut owners = Vec::new();
-        for (kind, list) in [(Kind::Topic, topics), (Kind::Person, people)] {
-            for (i, s) in list.iter().enumerate() {
-                for name in std::iter::once(&s.name).chain(&s.aliases) {
-                    if name.chars().count() >= 2 {
-                        owners.push((kind, i, name.clone()));
-                    }
-                }
-            }
-        }
+        let owners: Vec<(Kind, usize, String)> = patterns(topics, people)
+            .map(|(kind, i, name)| (kind, i, name.clone()))
+            .collect();
         // Names match only as written, topics too: "Energy" is the topic,
         // "energy" in "state energy company" a common word.
         let automaton = AhoCorasickBuilder::new()
@@ -99,6 +110,95 @@ impl Names {
             && !before.is_some_and(char::is_alphanumeric)
             && !after.is_some_and(char::is_alphanumeric)
     }
+}
+
+/// Every name and alias with whose it is (by address, which stays when
+/// subjects are added before it): what finding a body's mentions reads of
+/// the site. Kept with the bodies rendered, so that a change of names
+/// renders again only the bodies that may hold one of the names changed.
+#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct NameTable(BTreeMap<String, Vec<(Kind, String)>>);
+
+impl NameTable {
+    pub fn of(topics: &[Subject], people: &[Subject]) -> NameTable {
+        let mut table: BTreeMap<String, Vec<(Kind, String)>> = BTreeMap::new();
+        for (kind, i, name) in patterns(topics, people) {
+            let path = match kind {
+                Kind::Topic => &topics[i].path,
+                Kind::Person => &people[i].path,
+            };
+            table
+                .entry(name.clone())
+                .or_default()
+                .push((kind, path.clone()));
+        }
+        NameTable(table)
+    }
+
+    /// The names added, removed, or now someone else's, between `self` and `now`.
+    pub fn changed<'t>(&'t self, now: &'t NameTable) -> Vec<&'t str> {
+        let gone = self
+            .0
+            .iter()
+            .filter(|(name, owners)| now.0.get(*name) != Some(owners));
+        let new = now.0.keys().filter(|name| !self.0.contains_key(*name));
+        gone.map(|(name, _)| name.as_str())
+            .chain(new.map(String::as_str))
+            .collect()
+    }
+}
+
+/// Whether a body may mention one of some names: whether it holds the
+/// longest word of one as written. A mention is found in the text of the
+/// rendered Markdown, which is the body's own text but for entities,
+/// escapes and typographic punctuation; a word of letters and digits
+/// comes through as written, except spelt with character references, so
+/// a body with one of those is taken to hold every name.
+pub struct ChangedNames {
+    words: Option<AhoCorasick>,
+}
+
+impl ChangedNames {
+    pub fn new(names: &[&str]) -> ChangedNames {
+        if names.is_empty() {
+            return ChangedNames { words: None };
+        }
+        let words: Vec<&str> = names.iter().map(|name| longest_word(name)).collect();
+        ChangedNames {
+            // Built from a few short words, it cannot fail; if it did,
+            // every body would be taken to hold them.
+            words: Some(
+                AhoCorasick::new(words)
+                    .unwrap_or_else(|_| AhoCorasick::new([""]).expect("the empty pattern builds")),
+            ),
+        }
+    }
+
+    pub fn may_occur_in(&self, body: &str) -> bool {
+        match &self.words {
+            None => false,
+            Some(words) => words.is_match(body) || has_character_reference(body),
+        }
+    }
+}
+
+/// The longest run of letters and digits in `name`; the whole name if it has none.
+fn longest_word(name: &str) -> &str {
+    name.split(|c: char| !c.is_alphanumeric())
+        .max_by_key(|word| word.len())
+        .filter(|word| !word.is_empty())
+        .unwrap_or(name)
+}
+
+/// `&name;`, `&#123;` or `&#x7B;` somewhere in `text`.
+fn has_character_reference(text: &str) -> bool {
+    text.match_indices('&').any(|(at, _)| {
+        let rest = &text[at + 1..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
+            .unwrap_or(rest.len());
+        end > 0 && rest[end..].starts_with(';')
+    })
 }
 
 /// One briefing's mentions: links the first mention of each subject it
@@ -201,6 +301,35 @@ mod tests {
         let people = [subject("Kim Jong Un", &["Kim"])];
         let names = Names::new(&[], &people);
         assert!(names.find("kim and KIM").is_empty());
+    }
+
+    #[test]
+    fn a_changed_name_is_looked_for_by_its_longest_word() {
+        let before = NameTable::of(&[subject("Energy", &[])], &[]);
+        let mut xi = subject("Xi Jinping", &["President Xi"]);
+        xi.path = "people/xi-jinping/".into();
+        let now = NameTable::of(&[subject("Energy", &[])], &[xi]);
+        let mut changed = before.changed(&now);
+        changed.sort();
+        assert_eq!(changed, ["President Xi", "Xi Jinping"]);
+        let names = ChangedNames::new(&changed);
+        assert!(names.may_occur_in("Talks with the President in Beijing."));
+        assert!(names.may_occur_in("Jinping arrived."));
+        assert!(!names.may_occur_in("Energy prices rose."));
+        assert!(names.may_occur_in("Energy &amp; prices rose."));
+        assert!(!names.may_occur_in("Energy & prices rose; M&A deals; a&b"));
+        assert!(!ChangedNames::new(&[]).may_occur_in("Xi Jinping"));
+    }
+
+    #[test]
+    fn a_name_that_moves_to_another_subject_is_changed() {
+        let mut kim = subject("Kim", &[]);
+        kim.path = "people/kim/".into();
+        let before = NameTable::of(&[], &[kim.clone()]);
+        kim.path = "people/kim-jong-un/".into();
+        let now = NameTable::of(&[], &[kim]);
+        assert_eq!(before.changed(&now), ["Kim"]);
+        assert!(now.changed(&now).is_empty());
     }
 
     #[test]

@@ -76,6 +76,8 @@ pub struct Briefing {
     link_mentions: bool,
     /// The loaded file's revision, for reusing an earlier render.
     revision: u64,
+    /// A digest of its front-matter text, for reusing what was made of it.
+    pub front_matter: u64,
     /// Where some front-matter keys are, for warnings.
     pub lines: KeyLines,
     body: Arc<str>,
@@ -439,6 +441,7 @@ fn prepare_briefing(
         editions: Vec::new(),
         link_mentions: meta.link_mentions.unwrap_or(true),
         revision: loaded.revision,
+        front_matter: loaded.front_matter,
         html_hash: 0,
         lines,
         body: loaded.body,

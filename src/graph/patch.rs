@@ -11,7 +11,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use super::bodies::{BodyRenderer, CachedBody};
+use super::bodies::{BodyRenderer, CachedBody, SubjectIndex};
 use super::mentions::Kind;
 use super::Site;
 use crate::config::Config;
@@ -37,6 +37,7 @@ pub fn patch_bodies(
     edited: &[Loaded<FrontMatter>],
 ) -> Option<Patched> {
     let index_of = site.index_by_key();
+    let subject_index = SubjectIndex::of(site);
     let renderer = BodyRenderer::new(config, site, site.bodies.urls.clone());
     let mut patches = Vec::new();
     for loaded in edited {
@@ -71,13 +72,13 @@ pub fn patch_bodies(
                 .collect()
         };
         let unlisted = |body: &CachedBody| -> Mentions {
-            body.seen
-                .iter()
-                .filter(|&&(kind, index)| match kind {
+            subject_index
+                .resolve(&body.seen)
+                .into_iter()
+                .filter(|&(kind, index)| match kind {
                     Kind::Topic => !b.topics.contains(&index),
                     Kind::Person => !b.people.contains(&index),
                 })
-                .copied()
                 .collect()
         };
         let summary_given = loaded

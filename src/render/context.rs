@@ -4,6 +4,7 @@
 //! what the page shows, not what the site holds.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use rayon::prelude::*;
@@ -12,7 +13,7 @@ use tera::Value;
 
 use super::when;
 use crate::config::Config;
-use crate::digest::digest_of;
+use crate::digest::{digest_of, hash_of};
 use crate::graph::{Briefing, Site};
 
 /// A title, summary or name as pages show it: with the typographic
@@ -94,13 +95,22 @@ pub struct Shared<'a> {
 }
 
 /// A digest, per briefing, of each value that `Shared` or a `Memo` makes
-/// of it. The preview keeps them, so that after a body edit only the
-/// edited briefings' are taken again.
+/// of it, with what those values are made of. The driver keeps them, so
+/// that a rebuild takes again only the digests of briefings whose own
+/// values can have changed.
 #[derive(Debug, Clone, Default)]
 pub struct BriefingDigests {
-    cards: Vec<u64>,
-    pages: Vec<u64>,
-    json_ld: Vec<u64>,
+    /// By briefing: a digest of what its values are made of (`input_key`).
+    inputs: Vec<u64>,
+    made: Vec<Made>,
+}
+
+/// The digests of a briefing's card, page value and JSON-LD.
+#[derive(Debug, Clone, Copy)]
+struct Made {
+    card: u64,
+    page: u64,
+    json_ld: u64,
 }
 
 /// A value of one briefing that only its own page shows.
@@ -133,30 +143,9 @@ impl Memo {
 }
 
 impl<'a> Shared<'a> {
-    /// Every briefing's digests taken afresh.
-    pub fn new(config: &'a Config, site: &'a Site) -> Shared<'a> {
-        Self::with(config, site, None)
-    }
-
-    /// Digests taken from `previous` but for the briefings in `changed`,
-    /// when nothing else can have changed any briefing's values.
-    pub fn updated(
-        config: &'a Config,
-        site: &'a Site,
-        previous: BriefingDigests,
-        changed: &[usize],
-    ) -> Shared<'a> {
-        if previous.cards.len() != site.briefings.len() {
-            return Self::new(config, site);
-        }
-        Self::with(config, site, Some((previous, changed)))
-    }
-
-    fn with(
-        config: &'a Config,
-        site: &'a Site,
-        previous: Option<(BriefingDigests, &[usize])>,
-    ) -> Shared<'a> {
+    /// Digests taken from `earlier` for every briefing whose values are
+    /// made of what they were made of then (the same config is assumed).
+    pub fn reusing(config: &'a Config, site: &'a Site, earlier: BriefingDigests) -> Shared<'a> {
         let typed = |s: &'a crate::graph::Subject| SubjectLink {
             name: typographic(config, &s.name),
             url: config.url(&s.path),
@@ -176,33 +165,26 @@ impl<'a> Shared<'a> {
             site_digest: digest_of(&site_values),
             digests: BriefingDigests::default(),
         };
-        shared.digests = match previous {
-            Some((mut digests, changed)) => {
-                for &i in changed {
-                    digests.cards[i] = digest_of(&shared.card_data(i));
-                    digests.pages[i] = Memo::Page.digest(&shared, i);
-                    digests.json_ld[i] = Memo::JsonLd.digest(&shared, i);
-                }
-                digests
-            }
-            None => {
-                let all: Vec<(u64, u64, u64)> = (0..site.briefings.len())
-                    .into_par_iter()
-                    .map(|i| {
-                        (
-                            digest_of(&shared.card_data(i)),
-                            Memo::Page.digest(&shared, i),
-                            Memo::JsonLd.digest(&shared, i),
-                        )
-                    })
-                    .collect();
-                BriefingDigests {
-                    cards: all.iter().map(|d| d.0).collect(),
-                    pages: all.iter().map(|d| d.1).collect(),
-                    json_ld: all.iter().map(|d| d.2).collect(),
-                }
-            }
-        };
+        let keys = SubjectKeys::of(site);
+        let inputs: Vec<u64> = site
+            .briefings
+            .par_iter()
+            .map(|b| keys.input_key(b))
+            .collect();
+        let earlier: HashMap<u64, Made> = earlier.inputs.into_iter().zip(earlier.made).collect();
+        let made = inputs
+            .par_iter()
+            .enumerate()
+            .map(|(i, input)| match earlier.get(input) {
+                Some(made) => *made,
+                None => Made {
+                    card: digest_of(&shared.card_data(i)),
+                    page: Memo::Page.digest(&shared, i),
+                    json_ld: Memo::JsonLd.digest(&shared, i),
+                },
+            })
+            .collect();
+        shared.digests = BriefingDigests { inputs, made };
         shared
     }
 
@@ -229,13 +211,13 @@ impl<'a> Shared<'a> {
     }
 
     pub fn card_digest(&self, i: usize) -> u64 {
-        self.digests.cards[i]
+        self.digests.made[i].card
     }
 
     pub fn memo_digest(&self, memo: Memo, i: usize) -> u64 {
         match memo {
-            Memo::Page => self.digests.pages[i],
-            Memo::JsonLd => self.digests.json_ld[i],
+            Memo::Page => self.digests.made[i].page,
+            Memo::JsonLd => self.digests.made[i].json_ld,
         }
     }
 
@@ -275,6 +257,50 @@ impl<'a> Shared<'a> {
 
     fn json_ld(&self, i: usize) -> super::structured_data::NewsArticle<'a> {
         super::structured_data::news_article(self.config, self.site, &self.site.briefings[i])
+    }
+}
+
+/// A digest of each topic's, person's and story's name and address: all a
+/// briefing's card, page value or JSON-LD shows of it.
+struct SubjectKeys {
+    topics: Vec<u64>,
+    people: Vec<u64>,
+    stories: Vec<u64>,
+}
+
+impl SubjectKeys {
+    fn of(site: &Site) -> SubjectKeys {
+        let keys = |subjects: &[crate::graph::Subject]| {
+            subjects
+                .iter()
+                .map(|s| hash_of((&s.name, &s.path)))
+                .collect()
+        };
+        SubjectKeys {
+            topics: keys(&site.topics),
+            people: keys(&site.people),
+            stories: keys(&site.stories),
+        }
+    }
+
+    /// A digest of everything briefing `b`'s card, page value and JSON-LD
+    /// are made of, but the config: its file and front-matter (title,
+    /// dates, sources, picture, extra, slug), what its body gives
+    /// (summary, word count) and its subjects. A value that shows more of
+    /// the site must add it here.
+    fn input_key(&self, b: &Briefing) -> u64 {
+        let pick = |keys: &[u64], indexes: &[usize]| -> Vec<u64> {
+            indexes.iter().map(|&i| keys[i]).collect()
+        };
+        hash_of((
+            &b.key,
+            b.front_matter,
+            &b.summary,
+            b.word_count,
+            pick(&self.topics, &b.topics),
+            pick(&self.people, &b.people),
+            pick(&self.stories, &b.stories),
+        ))
     }
 }
 

@@ -40,21 +40,16 @@ pub struct Renderer<'a> {
 
 impl<'a> Renderer<'a> {
     /// `templates` are loaded once (`Templates::load`) and may serve many
-    /// renders of a changing site, as the preview does.
-    pub fn new(config: &'a Config, site: &'a Site, templates: &'a Templates) -> Renderer<'a> {
-        Self::with(templates, Shared::new(config, site))
-    }
-
-    /// A renderer whose briefing digests are `previous` but for `changed`:
-    /// see `Shared::updated`.
-    pub fn updated(
+    /// renders of a changing site, as the preview does. Briefing digests
+    /// are taken from `earlier` where they can be (`Shared::reusing`);
+    /// the default takes them all afresh.
+    pub fn reusing(
         config: &'a Config,
         site: &'a Site,
         templates: &'a Templates,
-        previous: BriefingDigests,
-        changed: &[usize],
+        earlier: BriefingDigests,
     ) -> Renderer<'a> {
-        Self::with(templates, Shared::updated(config, site, previous, changed))
+        Self::with(templates, Shared::reusing(config, site, earlier))
     }
 
     fn with(templates: &'a Templates, shared: Shared<'a>) -> Renderer<'a> {

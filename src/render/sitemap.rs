@@ -33,9 +33,21 @@ pub struct Entry {
 
 /// The sitemap entries of `jobs`, as the page table says.
 pub fn entries(config: &Config, site: &Site, jobs: &[PageJob]) -> Vec<Entry> {
+    // Every page of a list has the list's date, taken once: the pages of
+    // one list come one after another.
+    let mut last: Option<(PageJob, Option<String>)> = None;
     jobs.iter()
         .filter_map(|&job| {
-            let lastmod = job.lastmod(site)?.map(|d| d.to_rfc3339());
+            let lastmod = match &last {
+                Some((list, lastmod)) if list.kind == job.kind && list.index == job.index => {
+                    lastmod.clone()
+                }
+                _ => {
+                    let lastmod = job.lastmod(site)?.map(|d| d.to_rfc3339());
+                    last = Some((job, lastmod.clone()));
+                    lastmod
+                }
+            };
             let path = job.file(site);
             let loc = config.permalink(path.strip_suffix("index.html").unwrap_or(&path));
             Some(Entry { loc, lastmod })

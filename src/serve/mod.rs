@@ -128,6 +128,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
         // The search index of what is served, if it lags (after a save):
         // on its own thread, so the next save need not wait for it.
         if held.is_none() {
+            preview.tidy();
             indexing.ask(&preview);
         }
         let Some(batch) = next_batch(

@@ -89,6 +89,13 @@ impl Preview {
         self.files = Arc::new(files);
     }
 
+    /// Free what the last rebuild replaced, once it is served.
+    pub(crate) fn tidy(&mut self) {
+        if let Some(driver) = self.driver.as_mut() {
+            driver.retire();
+        }
+    }
+
     pub fn files(&self) -> Arc<Files> {
         self.files.clone()
     }
