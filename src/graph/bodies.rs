@@ -10,6 +10,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use xxhash_rust::xxh3::Xxh3Builder;
 
 use super::mentions::{BriefingMentions, ChangedNames, Kind, NameTable, Names};
 use super::{Briefing, Site};
@@ -320,11 +321,15 @@ impl BodyRenderer<'_> {
     fn render_or_reuse(&self, cache: &BodyCache, names: &NameTable) -> Vec<Arc<CachedBody>> {
         let (config, site) = (self.config, self.site);
         let changed = ChangedNames::new(&cache.names.changed(names));
-        let listed = |s: &[usize], all: &[crate::graph::Subject]| -> Vec<(String, bool)> {
-            s.iter()
-                .map(|&i| (config.url(&all[i].path), all[i].no_mention_links))
+        // What a listed subject gives a body: the link for its mentions.
+        let links = |all: &[crate::graph::Subject]| -> Vec<u64> {
+            all.iter()
+                .map(|s| hash_of((config.url(&s.path), s.no_mention_links)))
                 .collect()
         };
+        let (topics, people) = (links(&site.topics), links(&site.people));
+        let listed =
+            |s: &[usize], links: &[u64]| -> Vec<u64> { s.iter().map(|&i| links[i]).collect() };
         let options = (self.options.smart_punctuation, self.options.raw_html);
         site.briefings
             .par_iter()
@@ -332,8 +337,8 @@ impl BodyRenderer<'_> {
                 let link = config.markdown.link_mentions && b.link_mentions;
                 let inputs = hash_of((
                     options,
-                    listed(&b.topics, &site.topics),
-                    listed(&b.people, &site.people),
+                    listed(&b.topics, &topics),
+                    listed(&b.people, &people),
                     link,
                 ));
                 match cache.briefings.get(&b.key) {
@@ -482,9 +487,11 @@ fn targets(config: &Config, site: &Site) -> HashMap<String, String> {
 /// listing it.
 fn also_mentioned_in(site: &mut Site, seen: &[&BTreeSet<(Kind, String)>]) {
     let index = SubjectIndex::of(site);
-    for (i, seen) in seen.iter().enumerate() {
+    let seen: Vec<Vec<(Kind, usize)>> = seen.par_iter().map(|s| index.resolve(s)).collect();
+    drop(index);
+    for (i, seen) in seen.into_iter().enumerate() {
         let b = &site.briefings[i];
-        for (kind, index) in index.resolve(seen) {
+        for (kind, index) in seen {
             let (subject, listed) = match kind {
                 Kind::Topic => (&mut site.topics[index], b.topics.contains(&index)),
                 Kind::Person => (&mut site.people[index], b.people.contains(&index)),
@@ -496,19 +503,21 @@ fn also_mentioned_in(site: &mut Site, seen: &[&BTreeSet<(Kind, String)>]) {
     }
 }
 
-/// Topics and people by address, for mentions found by address.
-pub(super) struct SubjectIndex {
-    topics: HashMap<String, usize>,
-    people: HashMap<String, usize>,
+/// Topics and people by address, for mentions found by address. Every
+/// mention of every body is looked up here on each link: XXH3, not the
+/// standard library's SipHash.
+pub(super) struct SubjectIndex<'a> {
+    topics: HashMap<&'a str, usize, Xxh3Builder>,
+    people: HashMap<&'a str, usize, Xxh3Builder>,
 }
 
-impl SubjectIndex {
-    pub(super) fn of(site: &Site) -> SubjectIndex {
-        let by_path = |subjects: &[super::Subject]| {
+impl<'a> SubjectIndex<'a> {
+    pub(super) fn of(site: &'a Site) -> SubjectIndex<'a> {
+        let by_path = |subjects: &'a [super::Subject]| {
             subjects
                 .iter()
                 .enumerate()
-                .map(|(i, s)| (s.path.clone(), i))
+                .map(|(i, s)| (s.path.as_str(), i))
                 .collect()
         };
         SubjectIndex {
@@ -519,12 +528,12 @@ impl SubjectIndex {
 
     /// The subjects of `seen` as (topic or person, index). A body is
     /// rendered again whenever a name it holds is gone, so every one is found.
-    pub(super) fn resolve(&self, seen: &BTreeSet<(Kind, String)>) -> BTreeSet<(Kind, usize)> {
+    pub(super) fn resolve(&self, seen: &BTreeSet<(Kind, String)>) -> Vec<(Kind, usize)> {
         seen.iter()
             .filter_map(|(kind, path)| {
                 let index = match kind {
-                    Kind::Topic => self.topics.get(path),
-                    Kind::Person => self.people.get(path),
+                    Kind::Topic => self.topics.get(path.as_str()),
+                    Kind::Person => self.people.get(path.as_str()),
                 };
                 index.map(|&i| (*kind, i))
             })
@@ -571,8 +580,8 @@ impl LinkCheck<'_> {
             );
         }
         for link in &r.links {
-            let (line, column) = markdown::line_and_column(body, link.offset);
             let place = |message: String| {
+                let (line, column) = markdown::line_and_column(body, link.offset);
                 Error::at(path, message)
                     .on_line(body_line + line - 1)
                     .on_column(column)

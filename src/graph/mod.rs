@@ -270,17 +270,29 @@ fn link_briefings(
     unchecked: &mut HashSet<String>,
     errors: &mut Errors,
 ) -> Vec<Briefing> {
-    let (included, left_out): (Vec<_>, Vec<_>) = loaded
-        .into_iter()
-        .partition(|loaded| loaded.meta.draft != Some(true) || drafts);
-    drafts_left_out.extend(left_out.into_iter().map(|loaded| loaded.key));
     // Everything that needs no other file, in parallel; then the names, in
     // file order, since the first file to write a name defines it.
-    let prepared: Vec<(String, Result<Prepared, Error>)> = included
+    let prepared: Vec<(String, Option<Result<Prepared, Error>>)> = loaded
         .into_par_iter()
-        .map(|loaded| (loaded.key.clone(), prepare_briefing(loaded, transliterate)))
+        .map(|loaded| {
+            let included = loaded.meta.draft != Some(true) || drafts;
+            let key = loaded.key.clone();
+            (
+                key,
+                included.then(|| prepare_briefing(loaded, transliterate)),
+            )
+        })
         .collect();
-    let mut briefings = Vec::new();
+    let mut briefings = Vec::with_capacity(prepared.len());
+    let prepared = prepared
+        .into_iter()
+        .filter_map(|(key, prepared)| match prepared {
+            Some(prepared) => Some((key, prepared)),
+            None => {
+                drafts_left_out.insert(key);
+                None
+            }
+        });
     for (key, prepared) in prepared {
         match prepared.map(|p| p.resolve(directories)) {
             Ok(briefing) => briefings.push(briefing),
