@@ -67,7 +67,7 @@ pub fn check(options: &BuildOptions) -> CheckReport {
             return report;
         }
     };
-    let (site, errors) = driver.link_content(content);
+    let (site, layout, errors) = driver.link_content(content);
     report.warnings.extend(site.warnings.iter().cloned());
     report.warnings.extend(warnings(&site));
     if !errors.is_empty() {
@@ -76,7 +76,7 @@ pub fn check(options: &BuildOptions) -> CheckReport {
         return report;
     }
     // Templates are part of the site: a broken one fails the build too.
-    driver.hold(site);
+    driver.hold(site, layout);
     if let Err(errors) = driver.render_all(&mut Nowhere) {
         report.errors.extend(errors.0);
     }

@@ -7,6 +7,14 @@ use std::hash::{Hash, Hasher};
 use serde::Serialize;
 use xxhash_rust::xxh3::Xxh3Default;
 
+/// Maps and sets keyed by the site's own keys, paths and names, which a
+/// link fills and looks up tens of thousands of times: aHash, several
+/// times faster than the standard library's SipHash on short keys, and
+/// seeded at random as SipHash is, so that no content can be written to
+/// make its keys collide.
+pub type Map<K, V> = std::collections::HashMap<K, V, ahash::RandomState>;
+pub type Set<T> = std::collections::HashSet<T, ahash::RandomState>;
+
 /// A digest of `value`. XXH3: SipHash, the standard library's, was a
 /// twentieth of a no-change build, hashing every body.
 pub fn hash_of(value: impl Hash) -> u64 {

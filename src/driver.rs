@@ -17,6 +17,7 @@ use crate::graph::{self, BodyCache, LinkOptions, Patched, RelatedMemo, Site};
 use crate::output::Output;
 use crate::render::addresses::check_addresses;
 use crate::render::context::BriefingDigests;
+use crate::render::layout::Layout;
 use crate::render::reuse::{feed_digest, InOrder, Reuse};
 use crate::render::{FeedOwner, Kind, PageJob, Renderer, Templates};
 use crate::theme::{Theme, ThemeFile};
@@ -93,8 +94,8 @@ impl Changes {
 }
 
 /// The pages and feeds that must be rendered, and what the others keep.
+/// The pages are the layout's.
 pub(crate) struct Plan {
-    pub jobs: Vec<PageJob>,
     pub owners: Vec<FeedOwner>,
     stale_jobs: HashSet<PageJob>,
     stale_owners: HashSet<FeedOwner>,
@@ -128,6 +129,10 @@ pub struct Driver {
     pub(crate) memory: Memory,
     /// The site as last linked without error.
     pub(crate) site: Option<Site>,
+    /// Where its pages go.
+    layout: Layout,
+    /// The digest of the addresses that last passed their check.
+    addresses_passed: Option<u64>,
     /// Sites replaced since, to be freed by `retire`.
     retired: Vec<Site>,
     pub timings: Timings,
@@ -159,6 +164,8 @@ impl Driver {
             contents: None,
             memory: Memory::default(),
             site: None,
+            layout: Layout::default(),
+            addresses_passed: None,
             retired: Vec::new(),
             timings: Timings::default(),
             search_later: false,
@@ -197,6 +204,10 @@ impl Driver {
         let (Some(site), Some(contents)) = (&mut self.site, &mut self.contents) else {
             return Ok(None);
         };
+        // A site linked under other config or templates is linked again.
+        if changes.everything {
+            return Ok(None);
+        }
         let started = Instant::now();
         let Some(edited) = content::reload_bodies(&self.config, contents, &changes.content) else {
             return Ok(None);
@@ -217,9 +228,9 @@ impl Driver {
     ) -> Result<(), Errors> {
         let (content, elapsed) = self.load(changes, front_matter)?;
         self.timings.load += elapsed;
-        let (site, errors) = self.link_content(content);
+        let (site, layout, errors) = self.link_content(content);
         errors.into_result(())?;
-        self.hold(site);
+        self.hold(site, layout);
         Ok(())
     }
 
@@ -237,9 +248,10 @@ impl Driver {
         Ok((content, started.elapsed()))
     }
 
-    /// Link `content` past errors: the site as far as it goes, and every
-    /// problem found. The site held stays until the caller replaces it.
-    pub(crate) fn link_content(&mut self, content: Content) -> (Site, Errors) {
+    /// Link `content` past errors: the site as far as it goes, where its
+    /// pages go (when it linked without error), and every problem found.
+    /// The site held stays until the caller replaces it.
+    pub(crate) fn link_content(&mut self, content: Content) -> (Site, Layout, Errors) {
         let started = Instant::now();
         let options = LinkOptions {
             drafts: self.options.drafts,
@@ -256,18 +268,28 @@ impl Driver {
         drop(options);
         site.warnings.extend(self.template_warnings.iter().cloned());
         site.warnings.extend(self.static_warnings.iter().cloned());
+        let mut layout = Layout::default();
         if errors.is_empty() {
-            let addresses = check_addresses(&self.config, &site, &self.statics);
+            layout = Layout::of(&self.config, &site);
+            let addresses = check_addresses(
+                &self.config,
+                &site,
+                &layout,
+                &self.statics,
+                &mut self.addresses_passed,
+            );
             if let Err(e) = addresses {
                 errors.0.extend(e.0);
             }
         }
         self.timings.link += started.elapsed();
-        (site, errors)
+        (site, layout, errors)
     }
 
-    /// Hold `site` as the last site linked without error.
-    pub(crate) fn hold(&mut self, site: Site) {
+    /// Hold `site` as the last site linked without error, its pages going
+    /// where `layout` says.
+    pub(crate) fn hold(&mut self, site: Site, layout: Layout) {
+        self.layout = layout;
         if let Some(old) = self.site.replace(site) {
             self.retired.push(old);
         }
@@ -300,15 +322,13 @@ impl Driver {
         let briefings = std::mem::take(&mut self.memory.briefings);
         let renderer = Renderer::reusing(&self.config, site, &self.templates, briefings);
         let mut reuse = Reuse::new(&renderer, &self.memory.prints);
-        let jobs = PageJob::all(&self.config, site);
         let owners = FeedOwner::all(site);
-        let stale_jobs = reuse.pages(&jobs, has).into_iter().collect();
+        let stale_jobs = reuse.pages(&self.layout, has).into_iter().collect();
         let stale_owners = reuse.feeds(&owners, has).into_iter().collect();
         let (prints, in_order) = (reuse.prints, reuse.in_order);
         self.memory.briefings = renderer.into_digests();
         self.timings.render += started.elapsed();
         Some(Plan {
-            jobs,
             owners,
             stale_jobs,
             stale_owners,
@@ -328,7 +348,7 @@ impl Driver {
         let site = self.site.as_ref()?;
         let briefings = std::mem::take(&mut self.memory.briefings);
         let renderer = Renderer::reusing(&self.config, site, &self.templates, briefings);
-        let jobs = PageJob::all(&self.config, site);
+        let (jobs, files) = (&self.layout.jobs, &self.layout.files);
         let owners = FeedOwner::all(site);
         let mut now = std::mem::take(&mut self.memory.in_order);
         let fits = now.pages.len() == jobs.len()
@@ -360,7 +380,7 @@ impl Driver {
             now.page_shows[p] = shows;
             if now.pages[p] != print {
                 now.pages[p] = print;
-                prints.insert(jobs[p].file(site), print);
+                prints.insert(files[p].clone(), print);
                 stale_jobs.insert(jobs[p]);
             }
         }
@@ -382,7 +402,6 @@ impl Driver {
         self.memory.briefings = renderer.into_digests();
         self.timings.render += started.elapsed();
         Some(Plan {
-            jobs,
             owners,
             stale_jobs,
             stale_owners,
@@ -408,16 +427,21 @@ impl Driver {
         let briefings = std::mem::take(&mut self.memory.briefings);
         let renderer = Renderer::reusing(config, site, &self.templates, briefings);
         let mut rendered = 0;
-        let mut done = 0;
-        for batch in plan.jobs.chunks(BATCH) {
-            let jobs = pick(batch, &plan, &plan.stale_jobs, sink, |job| {
-                vec![job.file(site)]
-            });
+        let layout = &self.layout;
+        let all = layout.jobs.len();
+        for start in (0..all).step_by(BATCH) {
+            let end = (start + BATCH).min(all);
+            let jobs: Vec<PageJob> = (start..end)
+                .filter(|&p| {
+                    let job = &layout.jobs[p];
+                    plan.stale_jobs.contains(job) || (!plan.patched && !sink.keep(&layout.files[p]))
+                })
+                .map(|p| layout.jobs[p])
+                .collect();
             rendered += jobs.len();
             let files = time(&mut timings.render, || renderer.render_jobs(&jobs))?;
             time(&mut timings.write, || sink.put(files))?;
-            done += batch.len();
-            progress(done, plan.jobs.len());
+            progress(end, all);
         }
         for batch in plan.owners.chunks(BATCH / 8) {
             let owners = pick(batch, &plan, &plan.stale_owners, sink, |o| {
@@ -438,8 +462,8 @@ impl Driver {
         let mut files = time(&mut timings.render, || {
             // A body-only patch moves no address or date: the sitemap
             // the preview holds stays as it is.
-            let sitemap = !plan.patched;
-            reuse.indexes(&plan.jobs, search, sitemap, &mut |path| sink.keep(path))
+            let sitemap = (!plan.patched).then_some(layout.sitemap.as_slice());
+            reuse.indexes(sitemap, search, &mut |path| sink.keep(path))
         })?;
         rendered += files.len();
         files.extend(self.statics.iter().cloned());

@@ -131,9 +131,9 @@ fn run(
     driver.memory.bodies = cache.bodies;
     driver.memory.related = cache.related;
     driver.memory.prints = cache.prints;
-    let (site, errors) = driver.link_content(content);
+    let (site, layout, errors) = driver.link_content(content);
     errors.into_result(())?;
-    driver.hold(site);
+    driver.hold(site, layout);
 
     let have = |path: &str| previous.as_ref().is_some_and(|p| p.has(path));
     let Some(plan) = driver.plan(&mut |path| have(path)) else {

@@ -10,12 +10,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use xxhash_rust::xxh3::Xxh3Builder;
 
 use super::mentions::{BriefingMentions, ChangedNames, Kind, NameTable, Names};
 use super::{Briefing, Site};
 use crate::config::Config;
-use crate::digest::hash_of;
+use crate::digest::{hash_of, Map, Set};
 use crate::error::{did_you_mean, Error, Errors};
 use crate::markdown::{self, LinkResolver, MarkdownOptions, NoMentions, Rendered};
 
@@ -37,11 +36,11 @@ impl CachedBody {
 /// Briefing bodies rendered by an earlier link pass, by `@/` key.
 #[derive(Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct BodyCache {
-    pub(super) briefings: HashMap<String, Arc<CachedBody>>,
+    pub(super) briefings: Map<String, Arc<CachedBody>>,
     /// The `@/` targets the bodies were rendered against, for rendering
     /// one body again without gathering them anew.
     #[serde(skip)]
-    pub(super) urls: Arc<HashMap<String, String>>,
+    pub(super) urls: Arc<Map<String, String>>,
     /// The names the bodies' mentions were found with.
     pub(super) names: NameTable,
 }
@@ -235,7 +234,7 @@ impl std::fmt::Debug for Html {
 
 /// `@/` targets → URLs, for the Markdown pass.
 struct Addresses {
-    urls: Arc<HashMap<String, String>>,
+    urls: Arc<Map<String, String>>,
 }
 
 /// Renders one briefing's body: what every body's rendering reads besides
@@ -249,11 +248,7 @@ pub(super) struct BodyRenderer<'a> {
 }
 
 impl<'a> BodyRenderer<'a> {
-    pub(super) fn new(
-        config: &'a Config,
-        site: &'a Site,
-        urls: Arc<HashMap<String, String>>,
-    ) -> Self {
+    pub(super) fn new(config: &'a Config, site: &'a Site, urls: Arc<Map<String, String>>) -> Self {
         BodyRenderer {
             config,
             site,
@@ -418,12 +413,23 @@ pub(super) fn render_markdown(
         .collect();
 
     // Anchors of every target, by key; few per page, so a slice to scan.
-    let mut anchors: HashMap<&str, &[String]> = HashMap::new();
+    // Only the targets some link names a heading of.
+    let linked: Set<&str> = briefings
+        .iter()
+        .copied()
+        .chain(&notes)
+        .flat_map(|r| &r.links)
+        .filter(|link| link.anchor.is_some())
+        .map(|link| link.target.as_str())
+        .collect();
+    let mut anchors: Map<&str, &[String]> = Map::default();
     for (b, r) in site.briefings.iter().zip(&briefings) {
-        anchors.insert(&b.key, &r.anchors);
+        if linked.contains(b.key.as_str()) {
+            anchors.insert(&b.key, &r.anchors);
+        }
     }
     for ((_, _, key), r) in all_notes.iter().zip(&notes) {
-        if let Some(key) = key {
+        if let Some(key) = key.filter(|key| linked.contains(key)) {
             anchors.insert(key, &r.anchors);
         }
     }
@@ -449,11 +455,13 @@ pub(super) fn render_markdown(
 
     let backlinks = backlinks(site, &briefings);
 
+    // The bodies are let go: the content read holds them.
+    let gone: Arc<str> = Arc::from("");
     for ((b, r), back) in site.briefings.iter_mut().zip(&rendered).zip(backlinks) {
         let summary_given = !b.summary.is_empty();
         r.show_in(b, summary_given);
         b.backlinks = back;
-        b.body = Arc::from("");
+        b.body = gone.clone();
     }
     for (note, r) in notes_mut(site).zip(notes) {
         note.html_hash = hash_of(&r.html);
@@ -464,8 +472,9 @@ pub(super) fn render_markdown(
 }
 
 /// Every `@/` key a link may name, with the URL it becomes.
-fn targets(config: &Config, site: &Site) -> HashMap<String, String> {
-    let mut urls = HashMap::new();
+fn targets(config: &Config, site: &Site) -> Map<String, String> {
+    let mut urls = Map::default();
+    urls.reserve(site.briefings.len() + site.pages.len());
     for b in &site.briefings {
         urls.insert(b.key.clone(), config.url(&b.url_path));
     }
@@ -503,12 +512,11 @@ fn also_mentioned_in(site: &mut Site, seen: &[&BTreeSet<(Kind, String)>]) {
     }
 }
 
-/// Topics and people by address, for mentions found by address. Every
-/// mention of every body is looked up here on each link: XXH3, not the
-/// standard library's SipHash.
+/// Topics and people by address, for mentions found by address: every
+/// mention of every body is looked up here on each link.
 pub(super) struct SubjectIndex<'a> {
-    topics: HashMap<&'a str, usize, Xxh3Builder>,
-    people: HashMap<&'a str, usize, Xxh3Builder>,
+    topics: Map<&'a str, usize>,
+    people: Map<&'a str, usize>,
 }
 
 impl<'a> SubjectIndex<'a> {
@@ -563,9 +571,9 @@ struct LinkCheck<'a> {
     /// Targets that failed to load: links to them are not reported too.
     unchecked: &'a HashSet<String>,
     drafts: &'a HashSet<String>,
-    targets: &'a HashMap<String, String>,
+    targets: &'a Map<String, String>,
     /// Anchors of every target, by key; few per page, so a slice to scan.
-    anchors: HashMap<&'a str, &'a [String]>,
+    anchors: Map<&'a str, &'a [String]>,
 }
 
 impl LinkCheck<'_> {

@@ -95,7 +95,7 @@ impl Edition {
 
 fn resolve(
     loaded: Loaded<EditionMatter>,
-    index: &HashMap<&str, usize>,
+    index: &crate::digest::Map<&str, usize>,
     drafts: &HashSet<String>,
     site: &Site,
 ) -> Result<Edition, Errors> {
@@ -219,7 +219,7 @@ fn listed(loaded: &Loaded<EditionMatter>) -> Option<&[String]> {
 /// Resolving an edition's references, each at the place it is written.
 struct References<'a> {
     loaded: &'a Loaded<EditionMatter>,
-    index: &'a HashMap<&'a str, usize>,
+    index: &'a crate::digest::Map<&'a str, usize>,
     drafts: &'a HashSet<String>,
     site: &'a Site,
     published: bool,

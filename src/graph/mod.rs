@@ -141,7 +141,7 @@ pub struct Site {
 
 impl Site {
     /// Each briefing's index, by its `@/` key.
-    pub fn index_by_key(&self) -> HashMap<&str, usize> {
+    pub fn index_by_key(&self) -> crate::digest::Map<&str, usize> {
         self.briefings
             .iter()
             .enumerate()

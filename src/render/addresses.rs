@@ -2,11 +2,11 @@
 //! anything is rendered, so that a collision is an error at the source
 //! file that asked for the address, never a failure at write time.
 
-use std::collections::HashMap;
-
 use super::kinds::{Kind, PageJob, INDEX_FILES, KINDS};
+use super::layout::Layout;
 use super::{search, sitemap, FeedOwner};
 use crate::config::Config;
+use crate::digest::{hash_of, Map, Set};
 use crate::error::{Error, Errors};
 use crate::graph::Site;
 use crate::output::Output;
@@ -24,28 +24,87 @@ enum Claim {
 /// rendered: no free page in a folder the table gives a kind, no two
 /// outputs at one path, no file where another output needs a folder. An
 /// error names the source file that asked for the address.
-pub fn check_addresses(config: &Config, site: &Site, statics: &[Output]) -> Result<(), Errors> {
+///
+/// `passed` is the digest of the addresses that last passed: the same
+/// addresses pass again without being claimed one by one, which is what
+/// most saves in the preview leave them.
+pub fn check_addresses(
+    config: &Config,
+    site: &Site,
+    layout: &Layout,
+    statics: &[Output],
+    passed: &mut Option<u64>,
+) -> Result<(), Errors> {
+    let generated = Generated::of(config, site, layout);
+    let statics_paths: Vec<&str> = statics.iter().map(|f| f.path.as_str()).collect();
+    let addresses = hash_of((
+        &layout.jobs,
+        &layout.files,
+        &generated.feeds,
+        &generated.sitemaps,
+        &generated.search,
+        statics_paths,
+    ));
+    if *passed == Some(addresses) {
+        return Ok(());
+    }
+    *passed = None;
+    check_claims(site, layout, &generated, statics)?;
+    *passed = Some(addresses);
+    Ok(())
+}
+
+fn check_claims(
+    site: &Site,
+    layout: &Layout,
+    generated: &Generated,
+    statics: &[Output],
+) -> Result<(), Errors> {
     let mut claims = Claims {
         site,
-        paths: HashMap::new(),
+        paths: Map::with_capacity_and_hasher(layout.files.len() * 2, Default::default()),
         errors: Errors::default(),
     };
     claims.pages_in_sections();
     claims.statics_in_search(statics);
-    claims.generated(config);
+    claims.generated(layout, generated);
     claims.statics(statics);
     claims.files_where_folders_are();
     claims.errors.into_result(())
 }
 
+/// The paths of what the site makes of itself besides its pages.
+struct Generated {
+    feeds: Vec<String>,
+    /// The sitemap's numbered files, when it must be an index.
+    sitemaps: Vec<String>,
+    search: Vec<String>,
+}
+
+impl Generated {
+    fn of(config: &Config, site: &Site, layout: &Layout) -> Generated {
+        Generated {
+            feeds: FeedOwner::all(site)
+                .into_iter()
+                .flat_map(|owner| owner.files(config, site))
+                .collect(),
+            sitemaps: sitemap::file_names(&layout.sitemap)
+                .into_iter()
+                .skip(1)
+                .collect(),
+            search: search::paths(site),
+        }
+    }
+}
+
 /// The output paths claimed so far, and the collisions found.
 struct Claims<'a> {
     site: &'a Site,
-    paths: HashMap<String, Claim>,
+    paths: Map<&'a str, Claim>,
     errors: Errors,
 }
 
-impl Claims<'_> {
+impl<'a> Claims<'a> {
     /// A free page in a section the table gives a kind of page.
     fn pages_in_sections(&mut self) {
         for (i, page) in self.site.pages.iter().enumerate() {
@@ -70,7 +129,7 @@ impl Claims<'_> {
     /// The search index's folders are the index's alone, whatever the
     /// site's size: the number of its files grows with the site. A static
     /// file there would replace part of the index, or one day would.
-    fn statics_in_search(&mut self, statics: &[Output]) {
+    fn statics_in_search(&mut self, statics: &'a [Output]) {
         for file in statics.iter().filter(|f| search::is_reserved(&f.path)) {
             self.errors.push(Error::new(format!(
                 "the static file /{} would be written where the search index is: move or rename it",
@@ -80,28 +139,23 @@ impl Claims<'_> {
     }
 
     /// Every page, feed and index file the site makes of itself.
-    fn generated(&mut self, config: &Config) {
-        let site = self.site;
-        let jobs = PageJob::all(config, site);
-        for &job in &jobs {
-            self.claim(job.file(site), Claim::Page(job));
+    fn generated(&mut self, layout: &'a Layout, generated: &'a Generated) {
+        for (&job, path) in layout.jobs.iter().zip(&layout.files) {
+            self.claim(path, Claim::Page(job));
         }
-        for owner in FeedOwner::all(site) {
-            for path in owner.files(config, site) {
-                self.claim(path, Claim::Feed);
-            }
+        for path in &generated.feeds {
+            self.claim(path, Claim::Feed);
         }
         for path in INDEX_FILES {
-            self.claim(path.to_string(), Claim::Index);
+            self.claim(path, Claim::Index);
         }
         // A large site's sitemap is an index of numbered files.
-        let sitemap_entries = sitemap::entries(config, site, &jobs);
-        for path in sitemap::file_names(&sitemap_entries).into_iter().skip(1) {
+        for path in &generated.sitemaps {
             self.claim(path, Claim::Index);
         }
         // The search files (the manifest is claimed above), so that a
         // static file where one of their folders is gets caught later.
-        for path in search::paths(site) {
+        for path in &generated.search {
             self.paths.entry(path).or_insert(Claim::Search);
         }
     }
@@ -109,18 +163,18 @@ impl Claims<'_> {
     /// The theme's and the site's static files. A site's own file may
     /// stand in for one the site makes of itself (robots.txt, 404.html),
     /// never for a page made from content.
-    fn statics(&mut self, statics: &[Output]) {
+    fn statics(&mut self, statics: &'a [Output]) {
         for file in statics.iter().filter(|f| !search::is_reserved(&f.path)) {
-            let replaces_own = match self.paths.get(&file.path) {
+            let replaces_own = match self.paths.get(file.path.as_str()) {
                 Some(Claim::Page(job)) => job.origin(self.site).is_none(),
                 Some(_) => true,
                 None => false,
             };
             let claim = Claim::Static(file.path.clone());
             if replaces_own {
-                self.paths.insert(file.path.clone(), claim);
+                self.paths.insert(&file.path, claim);
             } else {
-                self.claim(file.path.clone(), claim);
+                self.claim(&file.path, claim);
             }
         }
     }
@@ -128,13 +182,23 @@ impl Claims<'_> {
     /// A file where another output needs a folder of the same name.
     fn files_where_folders_are(&mut self) {
         let mut found = Vec::new();
+        // Most paths share their folders: a folder known to be in no file,
+        // nor any folder above it, is not looked up again.
+        let mut clear: Set<&str> = Set::default();
         for (path, what) in &self.paths {
-            let mut folder = path.as_str();
+            let mut folder = *path;
+            let mut chain = Vec::new();
+            let mut met = false;
             while let Some(cut) = folder.rfind('/') {
                 folder = &folder[..cut];
+                if clear.contains(folder) {
+                    break;
+                }
+                chain.push(folder);
                 let Some(file) = self.paths.get(folder) else {
                     continue;
                 };
+                met = true;
                 // Only a static file can meet the search index here: pages
                 // are kept out of its section.
                 let fix = match (what, file) {
@@ -150,6 +214,9 @@ impl Claims<'_> {
                     ),
                 ));
             }
+            if !met {
+                clear.extend(chain);
+            }
         }
         for (job, message) in found {
             self.error(job, message);
@@ -157,8 +224,8 @@ impl Claims<'_> {
     }
 
     /// Claim `path` for `what`; a second claim is an error.
-    fn claim(&mut self, path: String, what: Claim) {
-        match self.paths.get(&path) {
+    fn claim(&mut self, path: &'a str, what: Claim) {
+        match self.paths.get(path) {
             Some(first) => {
                 let (a, b) = (describe(self.site, first), describe(self.site, &what));
                 let job = page_of(&what, first);

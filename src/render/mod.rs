@@ -7,6 +7,7 @@ pub(crate) mod email;
 pub mod feeds;
 mod fields;
 pub mod kinds;
+pub mod layout;
 pub mod reuse;
 pub mod search;
 pub mod sitemap;

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
+use super::layout::Layout;
 use super::{search, sitemap, FeedOwner, PageJob, Renderer};
 use crate::digest::digest_of;
 use crate::error::Error;
@@ -72,18 +73,19 @@ impl<'a> Reuse<'a> {
         all
     }
 
-    /// The pages of `jobs` to render.
-    pub fn pages(&mut self, jobs: &[PageJob], keep: &mut dyn FnMut(&str) -> bool) -> Vec<PageJob> {
-        let (renderer, site) = (self.renderer, self.renderer.site);
-        let prints: Vec<(PageJob, String, (u64, Vec<u32>))> = jobs
+    /// The pages of `layout` to render.
+    pub fn pages(&mut self, layout: &Layout, keep: &mut dyn FnMut(&str) -> bool) -> Vec<PageJob> {
+        let renderer = self.renderer;
+        let prints: Vec<(u64, Vec<u32>)> = layout
+            .jobs
             .par_iter()
-            .map(|&job| (job, job.file(site), renderer.page_digest(job)))
+            .map(|&job| renderer.page_digest(job))
             .collect();
         let mut stale = Vec::new();
-        for (job, path, (print, shows)) in prints {
+        for ((&job, path), (print, shows)) in layout.jobs.iter().zip(&layout.files).zip(prints) {
             self.in_order.pages.push(print);
             self.in_order.page_shows.push(shows);
-            if !self.kept(path, print, keep) {
+            if !self.kept(path.clone(), print, keep) {
                 stale.push(job);
             }
         }
@@ -119,36 +121,29 @@ impl<'a> Reuse<'a> {
         stale
     }
 
-    /// The files listing the whole site: the sitemap and search index unless
-    /// kept (or left as they are, when `sitemap` or `search` is false),
-    /// and the news sitemap and robots.txt always (the news sitemap
-    /// depends on the clock; it lists two days at most).
+    /// The files listing the whole site: the sitemap of `sitemap` and the
+    /// search index unless kept (or left as they are, when `sitemap` is
+    /// None or `search` false), and the news sitemap and robots.txt always
+    /// (the news sitemap depends on the clock; it lists two days at most).
     pub fn indexes(
         &mut self,
-        jobs: &[PageJob],
+        sitemap: Option<&[sitemap::Entry]>,
         search: bool,
-        sitemap: bool,
         keep: &mut dyn FnMut(&str) -> bool,
     ) -> Result<Vec<Output>, Error> {
         let (config, site) = (self.renderer.config, self.renderer.site);
         let mut files = Vec::new();
-        let (entries, search_print) = rayon::join(
-            || match sitemap {
-                true => sitemap::entries(config, site, jobs),
-                false => Vec::new(),
-            },
-            || {
-                if search {
-                    search::digest(config, site)
-                } else {
-                    0
-                }
-            },
-        );
+        let search_print = if search {
+            search::digest(config, site)
+        } else {
+            0
+        };
         // The sitemap and its numbered files, kept or written together.
-        let names = sitemap::file_names(&entries);
-        if sitemap && !self.all_kept(names, digest_of(&entries), keep) {
-            files.extend(sitemap::sitemaps(config, &entries)?);
+        if let Some(entries) = sitemap {
+            let names = sitemap::file_names(entries);
+            if !self.all_kept(names, digest_of(&entries), keep) {
+                files.extend(sitemap::sitemaps(config, entries)?);
+            }
         }
         if search && !self.all_kept(search::paths(site), search_print, keep) {
             files.extend(search::files(config, site)?);

@@ -31,13 +31,14 @@ pub struct Entry {
     pub lastmod: Option<String>,
 }
 
-/// The sitemap entries of `jobs`, as the page table says.
-pub fn entries(config: &Config, site: &Site, jobs: &[PageJob]) -> Vec<Entry> {
+/// The sitemap entries of `jobs`, written to `files`, as the page table says.
+pub fn entries(config: &Config, site: &Site, jobs: &[PageJob], files: &[String]) -> Vec<Entry> {
     // Every page of a list has the list's date, taken once: the pages of
     // one list come one after another.
     let mut last: Option<(PageJob, Option<String>)> = None;
     jobs.iter()
-        .filter_map(|&job| {
+        .zip(files)
+        .filter_map(|(&job, path)| {
             let lastmod = match &last {
                 Some((list, lastmod)) if list.kind == job.kind && list.index == job.index => {
                     lastmod.clone()
@@ -48,8 +49,7 @@ pub fn entries(config: &Config, site: &Site, jobs: &[PageJob]) -> Vec<Entry> {
                     lastmod
                 }
             };
-            let path = job.file(site);
-            let loc = config.permalink(path.strip_suffix("index.html").unwrap_or(&path));
+            let loc = config.permalink(path.strip_suffix("index.html").unwrap_or(path));
             Some(Entry { loc, lastmod })
         })
         .collect()
