@@ -535,3 +535,52 @@ fn a_name_new_to_the_site_is_found_in_the_bodies_already_rendered() {
     assert!(!site.out().join("topics/xiamen/index.html").exists());
     assert_eq!(tree(&site.out()), fresh(&site));
 }
+
+#[test]
+fn related_lists_computed_again_only_near_a_change_equal_a_fresh_build() {
+    // More briefings per topic and person than a related list's window
+    // (40 on each side), so that most lists are taken from the last build
+    // and only those near a change are computed again.
+    let site = fixture("mentions");
+    let people = ["Xi Jinping", "Vladimir Putin", "Narendra Modi"];
+    let mut seed: u64 = 7;
+    let mut next = move |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    let mut briefing = |n: u64| {
+        let (day, hour) = (1 + next(28), next(24));
+        let person = people[next(3) as usize];
+        let topic = if next(2) == 0 { "Energy" } else { "Trade" };
+        (
+            format!("content/briefings/b{n:03}.md"),
+            format!(
+                "---\ntitle: Briefing {n}\ndate: 2025-08-{day:02}T{hour:02}:00:00+08:00\ntopics: [{topic}]\npeople: [{person}]\n---\nNews {n}.\n"
+            ),
+        )
+    };
+    for n in 0..240 {
+        let (path, text) = briefing(n);
+        site.write(&path, &text);
+    }
+    site.build_ok();
+    // Dates moved, subjects changed, briefings added and removed.
+    for n in [3, 50, 51, 120, 239] {
+        let (path, text) = briefing(n);
+        site.write(&path, &text);
+    }
+    for n in 240..245 {
+        let (path, text) = briefing(n);
+        site.write(&path, &text);
+    }
+    for n in [10, 200] {
+        site.remove(&format!("content/briefings/b{n:03}.md"));
+    }
+    site.build_ok();
+    assert!(site
+        .page("briefings/b004/index.html")
+        .contains("/briefings/b"));
+    assert_eq!(tree(&site.out()), fresh(&site));
+}

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use std::sync::Arc;
 
 use super::{Briefing, Subject};
-use crate::digest::hash_of;
+use crate::digest::{hash_of, Map};
 
 /// How many neighbours on each side, in each topic or person list, are
 /// considered. Large enough that small sites see every candidate.
@@ -20,11 +20,25 @@ const WINDOW: usize = 40;
 const PERSON_WEIGHT: u32 = 3;
 const TOPIC_WEIGHT: u32 = 2;
 
-/// Related lists with a digest of what they were computed from.
+/// Related lists with what they were computed from: a briefing's list
+/// depends only on its own date and subjects and on its neighbours in each
+/// list, so after a save only the lists near a briefing that changed are
+/// computed again.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct RelatedMemo {
     digest: u64,
+    limit: usize,
     pub lists: Arc<Vec<Vec<usize>>>,
+    /// By position, as `lists`: each briefing's key, date and subjects.
+    inputs: Arc<Vec<Inputs>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Hash, serde::Serialize, serde::Deserialize)]
+struct Inputs {
+    key: String,
+    time: i64,
+    /// Digests of its topics' and people's addresses, people's marked.
+    subjects: Vec<(bool, u64)>,
 }
 
 impl RelatedMemo {
@@ -34,8 +48,16 @@ impl RelatedMemo {
     }
 }
 
-/// The related lists, reused from `previous` when no briefing's date,
-/// topics or people changed (an edit to a body, the usual save).
+/// A subject's identity across links: its kind and a digest of its address.
+fn identities(subjects: &[Subject], person: bool) -> Vec<(bool, u64)> {
+    subjects
+        .iter()
+        .map(|s| (person, hash_of(&s.path)))
+        .collect()
+}
+
+/// The related lists, reused from `previous` where nothing they are
+/// computed from changed.
 pub fn compute_or_reuse(
     briefings: &[Briefing],
     topics: &[Subject],
@@ -43,24 +65,136 @@ pub fn compute_or_reuse(
     limit: usize,
     previous: &RelatedMemo,
 ) -> RelatedMemo {
-    let inputs: Vec<(i64, &[usize], &[usize])> = briefings
-        .iter()
-        .map(|b| {
-            (
-                b.date.instant.timestamp(),
-                b.topics.as_slice(),
-                b.people.as_slice(),
-            )
+    let (topic_ids, person_ids) = (identities(topics, false), identities(people, true));
+    let inputs: Vec<Inputs> = briefings
+        .par_iter()
+        .map(|b| Inputs {
+            key: b.key.clone(),
+            time: b.date.instant.timestamp(),
+            subjects: (b.topics.iter().map(|&t| topic_ids[t]))
+                .chain(b.people.iter().map(|&p| person_ids[p]))
+                .collect(),
         })
         .collect();
-    let digest = hash_of((inputs, limit, topics.len(), people.len()));
+    let digest = hash_of((&inputs, limit));
     if digest == previous.digest && previous.lists.len() == briefings.len() {
         return previous.clone();
     }
+    let lists = if previous.limit == limit && !previous.inputs.is_empty() {
+        Recompute {
+            briefings,
+            topics,
+            people,
+            limit,
+        }
+        .near_changes(previous, &inputs, &topic_ids, &person_ids)
+    } else {
+        compute(briefings, topics, people, limit)
+    };
     RelatedMemo {
         digest,
-        lists: Arc::new(compute(briefings, topics, people, limit)),
+        limit,
+        lists: Arc::new(lists),
+        inputs: Arc::new(inputs),
     }
+}
+
+struct Recompute<'a> {
+    briefings: &'a [Briefing],
+    topics: &'a [Subject],
+    people: &'a [Subject],
+    limit: usize,
+}
+
+impl Recompute<'_> {
+    /// Every list, computed again for the briefings within reach of one
+    /// that was added, removed or changed (in any list it was or is in,
+    /// near where it was or is), and taken from `previous` for the others:
+    /// their neighbours are the same briefings, in the same order.
+    fn near_changes(
+        &self,
+        previous: &RelatedMemo,
+        inputs: &[Inputs],
+        topic_ids: &[(bool, u64)],
+        person_ids: &[(bool, u64)],
+    ) -> Vec<Vec<usize>> {
+        let briefings = self.briefings;
+        let now: Map<&str, usize> = inputs
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (b.key.as_str(), i))
+            .collect();
+        let before: Map<&str, usize> = previous
+            .inputs
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (b.key.as_str(), i))
+            .collect();
+        let subject_now: Map<(bool, u64), &[usize]> = (topic_ids.iter().zip(self.topics))
+            .chain(person_ids.iter().zip(self.people))
+            .map(|(&id, s)| (id, s.briefings.as_slice()))
+            .collect();
+        let times: Vec<i64> = inputs.iter().map(|b| b.time).collect();
+        let mut dirty = vec![false; briefings.len()];
+        // Where each briefing added, removed or changed is, or was, dated,
+        // and in which lists.
+        let mut changes: Vec<(i64, &[(bool, u64)])> = Vec::new();
+        for (i, b) in inputs.iter().enumerate() {
+            match before.get(b.key.as_str()) {
+                Some(&old) if previous.inputs[old] == *b => {}
+                old => {
+                    dirty[i] = true;
+                    changes.push((b.time, &b.subjects));
+                    if let Some(&old) = old {
+                        let was = &previous.inputs[old];
+                        changes.push((was.time, &was.subjects));
+                    }
+                }
+            }
+        }
+        for was in previous.inputs.iter() {
+            if !now.contains_key(was.key.as_str()) {
+                changes.push((was.time, &was.subjects));
+            }
+        }
+        for (time, subjects) in changes {
+            for id in subjects {
+                if let Some(list) = subject_now.get(id) {
+                    for &i in reach(list, &times, time) {
+                        dirty[i] = true;
+                    }
+                }
+            }
+        }
+        (0..briefings.len())
+            .into_par_iter()
+            .map(|me| {
+                let kept = (!dirty[me])
+                    .then(|| before.get(inputs[me].key.as_str()))
+                    .flatten()
+                    .and_then(|&old| {
+                        previous.lists[old]
+                            .iter()
+                            .map(|&o| now.get(previous.inputs[o].key.as_str()).copied())
+                            .collect::<Option<Vec<usize>>>()
+                    });
+                kept.unwrap_or_else(|| {
+                    related_to(me, briefings, self.topics, self.people, &times, self.limit)
+                })
+            })
+            .collect()
+    }
+}
+
+/// The briefings of `list` (newest first) whose window can hold a
+/// briefing dated `time`: the window's width on each side of where it
+/// stands or would stand, and one more, for the briefing it pushes out.
+fn reach<'l>(list: &'l [usize], times: &[i64], time: i64) -> &'l [usize] {
+    let first = list.partition_point(|&i| times[i] > time);
+    let last = list.partition_point(|&i| times[i] >= time);
+    let from = first.saturating_sub(WINDOW + 1);
+    let to = (last + WINDOW + 1).min(list.len());
+    &list[from..to]
 }
 
 pub fn compute(
@@ -79,52 +213,63 @@ pub fn compute(
         .collect();
     (0..briefings.len())
         .into_par_iter()
-        .map(|me| {
-            let briefing = &briefings[me];
-            // Candidates with their weights, summed after a sort: cheaper than
-            // a hash map for the few hundred entries a briefing sees.
-            let mut hits: Vec<(usize, u32)> = Vec::new();
-            let lists = briefing
-                .topics
-                .iter()
-                .map(|&t| (&topics[t].briefings, TOPIC_WEIGHT))
-                .chain(
-                    briefing
-                        .people
-                        .iter()
-                        .map(|&p| (&people[p].briefings, PERSON_WEIGHT)),
-                );
-            for (list, weight) in lists {
-                // Lists hold indexes in site order (newest first), so they are sorted.
-                let at = list.binary_search(&me).unwrap_or_else(|i| i);
-                let from = at.saturating_sub(WINDOW);
-                let to = (at + WINDOW + 1).min(list.len());
-                hits.extend(
-                    list[from..to]
-                        .iter()
-                        .filter(|&&other| other != me)
-                        .map(|&other| (other, weight)),
-                );
-            }
-            hits.sort_unstable_by_key(|&(other, _)| other);
-            let mut scores: Vec<(usize, u32)> = Vec::with_capacity(hits.len());
-            for (other, weight) in hits {
-                match scores.last_mut() {
-                    Some((last, score)) if *last == other => *score += weight,
-                    _ => scores.push((other, weight)),
-                }
-            }
-            // Best score, then nearest in time, then site order: a total order.
-            let mut ranked: Vec<(Reverse<u32>, i64, usize)> = scores
-                .into_iter()
-                .map(|(other, score)| (Reverse(score), (times[other] - times[me]).abs(), other))
-                .collect();
-            if ranked.len() > limit {
-                ranked.select_nth_unstable(limit);
-                ranked.truncate(limit);
-            }
-            ranked.sort_unstable();
-            ranked.into_iter().map(|(_, _, i)| i).collect()
-        })
+        .map(|me| related_to(me, briefings, topics, people, &times, limit))
         .collect()
+}
+
+/// Briefing `me`'s related list: its neighbours within `WINDOW` in each of
+/// its lists, best score first.
+fn related_to(
+    me: usize,
+    briefings: &[Briefing],
+    topics: &[Subject],
+    people: &[Subject],
+    times: &[i64],
+    limit: usize,
+) -> Vec<usize> {
+    let briefing = &briefings[me];
+    // Candidates with their weights, summed after a sort: cheaper than
+    // a hash map for the few hundred entries a briefing sees.
+    let mut hits: Vec<(usize, u32)> = Vec::new();
+    let lists = briefing
+        .topics
+        .iter()
+        .map(|&t| (&topics[t].briefings, TOPIC_WEIGHT))
+        .chain(
+            briefing
+                .people
+                .iter()
+                .map(|&p| (&people[p].briefings, PERSON_WEIGHT)),
+        );
+    for (list, weight) in lists {
+        // Lists hold indexes in site order (newest first), so they are sorted.
+        let at = list.binary_search(&me).unwrap_or_else(|i| i);
+        let from = at.saturating_sub(WINDOW);
+        let to = (at + WINDOW + 1).min(list.len());
+        hits.extend(
+            list[from..to]
+                .iter()
+                .filter(|&&other| other != me)
+                .map(|&other| (other, weight)),
+        );
+    }
+    hits.sort_unstable_by_key(|&(other, _)| other);
+    let mut scores: Vec<(usize, u32)> = Vec::with_capacity(hits.len());
+    for (other, weight) in hits {
+        match scores.last_mut() {
+            Some((last, score)) if *last == other => *score += weight,
+            _ => scores.push((other, weight)),
+        }
+    }
+    // Best score, then nearest in time, then site order: a total order.
+    let mut ranked: Vec<(Reverse<u32>, i64, usize)> = scores
+        .into_iter()
+        .map(|(other, score)| (Reverse(score), (times[other] - times[me]).abs(), other))
+        .collect();
+    if ranked.len() > limit {
+        ranked.select_nth_unstable(limit);
+        ranked.truncate(limit);
+    }
+    ranked.sort_unstable();
+    ranked.into_iter().map(|(_, _, i)| i).collect()
 }
