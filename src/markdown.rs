@@ -88,10 +88,19 @@ fn parser(source: &str, options: MarkdownOptions) -> Parser<'_> {
 /// whatever else Markdown would read in it is escaped first, and the text
 /// comes back otherwise as written. Borrowed when nothing would change.
 pub fn typographic(text: &str, smart_punctuation: bool) -> std::borrow::Cow<'_, str> {
-    let smartens = |c: char| c == '\'' || c == '"' || c == '-' || c == '.';
-    if !smart_punctuation || !text.contains(smartens) {
+    // Smart punctuation changes quotes, `--` and `...`, nothing else: a
+    // hyphen or a full stop alone (most titles and every summary) need no
+    // parser.
+    let changes = text.contains(['\'', '"']) || text.contains("--") || text.contains("...");
+    if !smart_punctuation || !changes {
         return text.into();
     }
+    smartened(text).into()
+}
+
+/// `text` through the parser with smart punctuation, all else escaped.
+fn smartened(text: &str) -> String {
+    let smartens = |c: char| c == '\'' || c == '"' || c == '-' || c == '.';
     let mut out = String::with_capacity(text.len() + 8);
     for (n, line) in text.split('\n').enumerate() {
         if n > 0 {
@@ -120,7 +129,7 @@ pub fn typographic(text: &str, smart_punctuation: bool) -> std::borrow::Cow<'_, 
         // Trailing spaces are dropped by the parser; keep them.
         out.push_str(&body[body.trim_end().len()..]);
     }
-    out.into()
+    out
 }
 
 /// The parser's events with runs of adjacent text merged into one, since
@@ -557,6 +566,22 @@ mod tests {
         assert_eq!(r.links[0].anchor.as_deref(), Some("talks"));
         assert!(!r.links[1].resolved);
         assert_eq!(r.links[1].offset, 36);
+    }
+
+    #[test]
+    fn text_without_quotes_double_dashes_or_ellipses_is_as_the_parser_leaves_it() {
+        for text in [
+            "Abdel Fattah el-Sisi meets U.S. officials.",
+            "- a dash first",
+            "1. A number first. 3.5-point rise",
+            "A.B.C. on Jan. 2 -- no, see below",
+            "Two dots.. and a dash - alone",
+            "  indented\nsecond line - here.  ",
+        ] {
+            let plain = !text.contains("--");
+            assert_eq!(smartened(text) == text, plain, "{text:?}");
+            assert_eq!(typographic(text, true), smartened(text), "{text:?}");
+        }
     }
 
     #[test]
