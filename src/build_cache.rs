@@ -8,13 +8,14 @@
 //! committed (see `output`); a cache that cannot be read is ignored, never
 //! trusted.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::atomic_file;
 use crate::digest::hash_of;
+use crate::digest::Map;
 use crate::graph::{BodyCache, RelatedMemo};
 use crate::theme::ThemeFile;
 use crate::{BuildOptions, Config};
@@ -26,7 +27,7 @@ pub struct BuildCache {
     pub bodies: BodyCache,
     pub related: RelatedMemo,
     /// Output path → digest of what produced the file there.
-    pub prints: HashMap<String, u64>,
+    pub prints: Map<String, u64>,
     /// The output generation these prints describe: see `generation`.
     generation: u64,
     /// `@/` key and byte length of each body's HTML in the blob file.
@@ -135,7 +136,7 @@ impl CacheFiles {
 /// under `setup`: equal prints, equal generation, so two builds of the same
 /// content mark their outputs alike. A sum of one digest per file, so no
 /// sort of every path is needed.
-pub fn generation(setup: u64, prints: &HashMap<String, u64>) -> u64 {
+pub fn generation(setup: u64, prints: &Map<String, u64>) -> u64 {
     // One-shot hashes: a no-change build of 10k briefings sums 33k of them.
     let sum = prints.iter().fold(0u64, |sum, (path, print)| {
         sum.wrapping_add(xxhash_rust::xxh3::xxh3_64_with_seed(
@@ -151,7 +152,7 @@ impl BuildCache {
         setup: u64,
         bodies: BodyCache,
         related: RelatedMemo,
-        prints: HashMap<String, u64>,
+        prints: Map<String, u64>,
     ) -> BuildCache {
         BuildCache {
             setup,

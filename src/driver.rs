@@ -4,7 +4,7 @@
 //! reuses: the config and templates, the content as last read, the site as
 //! last linked, and the digest of every file it rendered.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content::{self, Content, ContentCache, FrontMatterCache};
+use crate::digest::Map;
 use crate::error::{Error, Errors};
 use crate::graph::{self, BodyCache, LinkOptions, Patched, RelatedMemo, Site};
 use crate::output::Output;
@@ -68,7 +69,7 @@ pub(crate) struct Memory {
     pub bodies: BodyCache,
     pub related: RelatedMemo,
     /// Output path → digest of what produced the file there.
-    pub prints: HashMap<String, u64>,
+    pub prints: Map<String, u64>,
     /// The same digests by position, for comparing a patched site's.
     pub in_order: InOrder,
     pub briefings: BriefingDigests,
@@ -100,7 +101,7 @@ pub(crate) struct Plan {
     stale_jobs: HashSet<PageJob>,
     stale_owners: HashSet<FeedOwner>,
     /// The new digests: of every file, or after a patch, of those that changed.
-    prints: HashMap<String, u64>,
+    prints: Map<String, u64>,
     patched: bool,
     in_order: InOrder,
 }
@@ -374,7 +375,7 @@ impl Driver {
             .par_iter()
             .map(|&p| renderer.page_digest(jobs[p]))
             .collect();
-        let mut prints = HashMap::new();
+        let mut prints = Map::default();
         let mut stale_jobs = HashSet::new();
         for (p, (print, shows)) in again.into_iter().zip(digests) {
             now.page_shows[p] = shows;

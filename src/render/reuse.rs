@@ -5,20 +5,19 @@
 //! fields (`Renderer::page_digest`); the digests of the files that list the
 //! whole site come from the values they are written from.
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
 
 use super::layout::Layout;
 use super::{search, sitemap, FeedOwner, PageJob, Renderer};
 use crate::digest::digest_of;
+use crate::digest::Map;
 use crate::error::Error;
 use crate::output::Output;
 
 pub struct Reuse<'a> {
     renderer: &'a Renderer<'a>,
-    previous: &'a HashMap<String, u64>,
-    pub prints: HashMap<String, u64>,
+    previous: &'a Map<String, u64>,
+    pub prints: Map<String, u64>,
     /// The same digests by position, for the preview's next patch.
     pub in_order: InOrder,
 }
@@ -42,11 +41,11 @@ pub fn feed_digest(renderer: &Renderer, owner: FeedOwner) -> (u64, Vec<u32>) {
 }
 
 impl<'a> Reuse<'a> {
-    pub fn new(renderer: &'a Renderer<'a>, previous: &'a HashMap<String, u64>) -> Self {
+    pub fn new(renderer: &'a Renderer<'a>, previous: &'a Map<String, u64>) -> Self {
         Reuse {
             renderer,
             previous,
-            prints: HashMap::with_capacity(previous.len()),
+            prints: Map::with_capacity_and_hasher(previous.len(), Default::default()),
             in_order: InOrder::default(),
         }
     }

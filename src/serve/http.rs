@@ -6,7 +6,6 @@
 //! task, not a thread, and one client that is slow or never reads holds up
 //! nobody else. Every cost a client can impose is bounded: see the limits.
 
-use std::collections::HashMap;
 use std::convert::Infallible;
 use std::future::Future;
 use std::io;
@@ -34,7 +33,7 @@ use super::reload::{inject, EventStream, EVENTS_PATH};
 use super::State;
 
 /// The built site: output path (`briefings/x/index.html`) → bytes.
-pub type Files = HashMap<String, Arc<Vec<u8>>>;
+pub type Files = crate::digest::Map<String, Arc<Vec<u8>>>;
 
 /// Longest request target served; longer gets 414.
 const MAX_PATH: usize = 2048;

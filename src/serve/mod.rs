@@ -91,7 +91,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
     };
 
     let state = Arc::new(State {
-        files: RwLock::new(Arc::new(Files::new())),
+        files: RwLock::new(Arc::new(Files::default())),
         hub: Hub::default(),
     });
     let mut preview = match Preview::new(build.clone()) {

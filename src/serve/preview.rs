@@ -57,7 +57,7 @@ impl Preview {
         Preview {
             options,
             driver: None,
-            files: Arc::new(Files::new()),
+            files: Arc::new(Files::default()),
             search_later: false,
         }
     }
@@ -125,7 +125,7 @@ impl Preview {
         driver.search_later = self.search_later;
         let mut sink = Held {
             before: &self.files,
-            files: Files::with_capacity(self.files.len()),
+            files: Files::with_capacity_and_hasher(self.files.len(), Default::default()),
         };
         let patched = match driver.reload(&asked)? {
             Some(patched) => driver.plan_patched(&patched),
