@@ -5,7 +5,7 @@
 //! reads has changed, which is what makes the preview's rebuilds cheap.
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use super::mentions::{BriefingMentions, ChangedNames, Kind, NameTable, Names};
 use super::{Briefing, Site};
 use crate::config::Config;
-use crate::digest::{hash_of, Map, Set};
+use crate::digest::{digest_of, hash_of, Map, Set};
 use crate::error::{did_you_mean, Error, Errors};
 use crate::markdown::{self, LinkResolver, MarkdownOptions, NoMentions, Rendered};
 
@@ -43,6 +43,44 @@ pub struct BodyCache {
     pub(super) urls: Arc<Map<String, String>>,
     /// The names the bodies' mentions were found with.
     pub(super) names: NameTable,
+    /// What the subjects a body noted are noted by.
+    pub(super) subjects: SubjectIds,
+}
+
+/// Every topic's and person's address a body's mentions were noted by,
+/// each at a position that never changes: a body notes positions here,
+/// four bytes a mention, which stay right as subjects come and go.
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
+pub(super) struct SubjectIds {
+    paths: Vec<String>,
+}
+
+/// The ids of a site's topics and of its people, by position.
+#[derive(Clone, Default)]
+pub(super) struct Ids {
+    topics: Vec<u32>,
+    people: Vec<u32>,
+}
+
+impl SubjectIds {
+    /// These ids, with one more for each subject of `site` new to them.
+    pub(super) fn with(&self, site: &Site) -> (SubjectIds, Ids) {
+        let mut paths = self.paths.clone();
+        let mut known: Map<String, u32> = paths
+            .iter()
+            .enumerate()
+            .map(|(id, path)| (path.clone(), id as u32))
+            .collect();
+        let mut id_of = |path: &String| {
+            *known.entry(path.clone()).or_insert_with(|| {
+                paths.push(path.clone());
+                (paths.len() - 1) as u32
+            })
+        };
+        let topics = site.topics.iter().map(|s| id_of(&s.path)).collect();
+        let people = site.people.iter().map(|s| id_of(&s.path)).collect();
+        (SubjectIds { paths }, Ids { topics, people })
+    }
 }
 
 impl BodyCache {
@@ -70,7 +108,8 @@ impl BodyCache {
             .map(|(key, body)| (key, body.revision, body.inputs, body.html_hash))
             .collect();
         entries.sort_unstable();
-        hash_of((entries, crate::digest::digest_of(&self.names)))
+        let (names, subjects) = (digest_of(&self.names), digest_of(&self.subjects));
+        hash_of((entries, names, subjects))
     }
 
     /// Put back the HTML that `html_blob` wrote. False (and the cache is
@@ -112,8 +151,8 @@ pub(super) struct CachedBody {
     /// out of the serialized cache, which stores it raw (`html_blob`).
     #[serde(skip)]
     pub(super) html: Html,
-    /// Topics and people named in the text, by address.
-    pub(super) seen: BTreeSet<(Kind, String)>,
+    /// Topics and people named in the text, by id (`SubjectIds`), in order.
+    pub(super) seen: Vec<u32>,
     pub(super) html_hash: u64,
     /// Every `@/` target the body looked up, and what it found: the body
     /// is rendered again only when one of them would now be found
@@ -242,16 +281,23 @@ struct Addresses {
 pub(super) struct BodyRenderer<'a> {
     config: &'a Config,
     site: &'a Site,
+    ids: Ids,
     names: Names,
     addresses: Addresses,
     options: MarkdownOptions,
 }
 
 impl<'a> BodyRenderer<'a> {
-    pub(super) fn new(config: &'a Config, site: &'a Site, urls: Arc<Map<String, String>>) -> Self {
+    pub(super) fn new(
+        config: &'a Config,
+        site: &'a Site,
+        urls: Arc<Map<String, String>>,
+        ids: Ids,
+    ) -> Self {
         BodyRenderer {
             config,
             site,
+            ids,
             names: Names::new(&site.topics, &site.people),
             addresses: Addresses { urls },
             options: MarkdownOptions {
@@ -296,14 +342,16 @@ impl<'a> BodyRenderer<'a> {
             html_hash: hash_of(&rendered.html),
             html: Html::from(std::mem::take(&mut rendered.html)),
             rendered,
-            seen: mentions
-                .seen
-                .into_iter()
-                .map(|(kind, i)| match kind {
-                    Kind::Topic => (kind, site.topics[i].path.clone()),
-                    Kind::Person => (kind, site.people[i].path.clone()),
-                })
-                .collect(),
+            seen: {
+                let mut seen: Vec<u32> = (mentions.seen.into_iter())
+                    .map(|(kind, i)| match kind {
+                        Kind::Topic => self.ids.topics[i],
+                        Kind::Person => self.ids.people[i],
+                    })
+                    .collect();
+                seen.sort_unstable();
+                seen
+            },
         }
     }
 }
@@ -385,7 +433,8 @@ pub(super) fn render_markdown(
     cache: &BodyCache,
 ) -> BodyCache {
     let urls = Arc::new(targets(config, site));
-    let bodies = BodyRenderer::new(config, site, urls.clone());
+    let (subjects, ids) = cache.subjects.with(site);
+    let bodies = BodyRenderer::new(config, site, urls.clone(), ids.clone());
     let (options, addresses) = (bodies.options, &bodies.addresses);
     let render = |body: &str| markdown::render(body, options, addresses, &mut NoMentions);
 
@@ -400,11 +449,12 @@ pub(super) fn render_markdown(
             .collect(),
         urls: urls.clone(),
         names,
+        subjects,
     };
     let briefings: Vec<&Rendered> = rendered.iter().map(|r| &r.rendered).collect();
-    let seen: Vec<&BTreeSet<(Kind, String)>> = rendered.iter().map(|r| &r.seen).collect();
+    let seen: Vec<&[u32]> = rendered.iter().map(|r| r.seen.as_slice()).collect();
 
-    also_mentioned_in(site, &seen);
+    also_mentioned_in(site, &ids, &seen);
 
     let all_notes = notes(site);
     let notes: Vec<Rendered> = all_notes
@@ -494,8 +544,8 @@ fn targets(config: &Config, site: &Site) -> Map<String, String> {
 
 /// "Also mentioned in": briefings naming a subject in the text without
 /// listing it.
-fn also_mentioned_in(site: &mut Site, seen: &[&BTreeSet<(Kind, String)>]) {
-    let index = SubjectIndex::of(site);
+fn also_mentioned_in(site: &mut Site, ids: &Ids, seen: &[&[u32]]) {
+    let index = SubjectIndex::of(ids);
     let seen: Vec<Vec<(Kind, usize)>> = seen.par_iter().map(|s| index.resolve(s)).collect();
     drop(index);
     for (i, seen) in seen.into_iter().enumerate() {
@@ -512,39 +562,28 @@ fn also_mentioned_in(site: &mut Site, seen: &[&BTreeSet<(Kind, String)>]) {
     }
 }
 
-/// Topics and people by address, for mentions found by address: every
-/// mention of every body is looked up here on each link.
-pub(super) struct SubjectIndex<'a> {
-    topics: Map<&'a str, usize>,
-    people: Map<&'a str, usize>,
+/// Topics and people by id, for mentions noted by id.
+pub(super) struct SubjectIndex {
+    by_id: Vec<Option<(Kind, usize)>>,
 }
 
-impl<'a> SubjectIndex<'a> {
-    pub(super) fn of(site: &'a Site) -> SubjectIndex<'a> {
-        let by_path = |subjects: &'a [super::Subject]| {
-            subjects
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (s.path.as_str(), i))
-                .collect()
-        };
-        SubjectIndex {
-            topics: by_path(&site.topics),
-            people: by_path(&site.people),
+impl SubjectIndex {
+    pub(super) fn of(ids: &Ids) -> SubjectIndex {
+        let ends = ids.topics.iter().chain(&ids.people).max();
+        let mut by_id = vec![None; ends.map_or(0, |&id| id as usize + 1)];
+        for (kind, list) in [(Kind::Topic, &ids.topics), (Kind::Person, &ids.people)] {
+            for (i, &id) in list.iter().enumerate() {
+                by_id[id as usize] = Some((kind, i));
+            }
         }
+        SubjectIndex { by_id }
     }
 
     /// The subjects of `seen` as (topic or person, index). A body is
     /// rendered again whenever a name it holds is gone, so every one is found.
-    pub(super) fn resolve(&self, seen: &BTreeSet<(Kind, String)>) -> Vec<(Kind, usize)> {
+    pub(super) fn resolve(&self, seen: &[u32]) -> Vec<(Kind, usize)> {
         seen.iter()
-            .filter_map(|(kind, path)| {
-                let index = match kind {
-                    Kind::Topic => self.topics.get(path.as_str()),
-                    Kind::Person => self.people.get(path.as_str()),
-                };
-                index.map(|&i| (*kind, i))
-            })
+            .filter_map(|&id| self.by_id.get(id as usize).copied().flatten())
             .collect()
     }
 }

@@ -37,8 +37,9 @@ pub fn patch_bodies(
     edited: &[Loaded<FrontMatter>],
 ) -> Option<Patched> {
     let index_of = site.index_by_key();
-    let subject_index = SubjectIndex::of(site);
-    let renderer = BodyRenderer::new(config, site, site.bodies.urls.clone());
+    let (_, ids) = site.bodies.subjects.with(site);
+    let subject_index = SubjectIndex::of(&ids);
+    let renderer = BodyRenderer::new(config, site, site.bodies.urls.clone(), ids);
     let mut patches = Vec::new();
     for loaded in edited {
         let i = *index_of.get(loaded.key.as_str())?;
