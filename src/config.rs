@@ -249,6 +249,16 @@ fn default_related() -> usize {
     5
 }
 
+/// `base` then `path` without its leading slashes: made for every link of
+/// every page, so without `format!`'s machinery.
+fn joined(base: &str, path: &str) -> String {
+    let path = &path[path.bytes().take_while(|&b| b == b'/').count()..];
+    let mut url = String::with_capacity(base.len() + path.len());
+    url.push_str(base);
+    url.push_str(path);
+    url
+}
+
 impl Config {
     /// Read `<root>/briefing.yaml`.
     pub fn load(root: &Path) -> Result<Config, Error> {
@@ -356,12 +366,12 @@ impl Config {
 
     /// Site-relative path (`briefings/x/`) → path from the host root.
     pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base_path(), path.trim_start_matches('/'))
+        joined(self.base_path(), path)
     }
 
     /// Site-relative path → absolute URL, for feeds, canonical links, sitemaps.
     pub fn permalink(&self, path: &str) -> String {
-        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+        joined(&self.base_url, path)
     }
 
     /// An error placed at a key of briefing.yaml.

@@ -91,7 +91,10 @@ pub fn typographic(text: &str, smart_punctuation: bool) -> std::borrow::Cow<'_, 
     // Smart punctuation changes quotes, `--` and `...`, nothing else: a
     // hyphen or a full stop alone (most titles and every summary) need no
     // parser.
-    let changes = text.contains(['\'', '"']) || text.contains("--") || text.contains("...");
+    let bytes = text.as_bytes();
+    let changes = memchr::memchr2(b'\'', b'"', bytes).is_some()
+        || memchr::memmem::find(bytes, b"--").is_some()
+        || memchr::memmem::find(bytes, b"...").is_some();
     if !smart_punctuation || !changes {
         return text.into();
     }

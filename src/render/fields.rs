@@ -58,13 +58,22 @@ impl<T: Serialize + Send> Shown for T {
 }
 
 /// The fields of one page, in the order the page's kind adds them.
-#[derive(Default)]
 pub(crate) struct Fields<'a> {
     list: Vec<(&'static str, Field<'a>)>,
     /// A later page of a list split into pages (`page/N/`): it shows its
     /// part of the list and nothing that grows with the whole list, so a
     /// new briefing leaves it as it was.
     pub numbered: bool,
+}
+
+impl Default for Fields<'_> {
+    fn default() -> Self {
+        Fields {
+            // Room for a briefing page's, the most any kind adds.
+            list: Vec::with_capacity(16),
+            numbered: false,
+        }
+    }
 }
 
 impl<'a> Fields<'a> {
