@@ -547,11 +547,25 @@ fn check_unique_slugs(briefings: &[Briefing], errors: &mut Errors) {
     // Compared without case: `News` and `news` are one folder on the
     // case-insensitive disks of macOS and Windows, where the site may be
     // built or served.
+    let folded = |slug: &str| -> String {
+        match slug
+            .bytes()
+            .any(|b| !b.is_ascii() || b.is_ascii_uppercase())
+        {
+            true => slug.to_lowercase(),
+            false => slug.to_string(),
+        }
+    };
+    // Which file is named first takes file order: sorted only when two meet.
+    let mut all: crate::digest::Set<String> = crate::digest::Set::default();
+    if briefings.iter().all(|b| all.insert(folded(&b.slug))) {
+        return;
+    }
     let mut seen: HashMap<String, &Briefing> = HashMap::new();
     let mut sorted: Vec<&Briefing> = briefings.iter().collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
     for b in sorted {
-        if let Some(first) = seen.get(&b.slug.to_lowercase()) {
+        if let Some(first) = seen.get(&folded(&b.slug)) {
             let message = if first.slug == b.slug {
                 format!(
                     "the slug '{}' is already taken by {}: both would be published at /briefings/{}/; set a different 'slug'",
@@ -574,7 +588,7 @@ fn check_unique_slugs(briefings: &[Briefing], errors: &mut Errors) {
             }
             errors.push(error);
         } else {
-            seen.insert(b.slug.to_lowercase(), b);
+            seen.insert(folded(&b.slug), b);
         }
     }
 }

@@ -75,6 +75,15 @@ const MAX_NEWS_URLS: usize = 1_000;
 fn chunks(entries: &[Entry]) -> Vec<std::ops::Range<usize>> {
     // The declaration and the <urlset> around the URLs.
     const FRAME: usize = 200;
+    // Most sites fit one file even if every character of every address
+    // were escaped (six bytes at most): no need to count each one.
+    let most: usize = entries
+        .iter()
+        .map(|e| 64 + 6 * e.loc.len() + e.lastmod.as_ref().map_or(0, |d| d.len() + 30))
+        .sum();
+    if entries.len() <= MAX_URLS && FRAME + most <= MAX_BYTES {
+        return std::iter::once(0..entries.len()).collect();
+    }
     let mut chunks = Vec::new();
     let (mut start, mut bytes) = (0, FRAME);
     for (i, entry) in entries.iter().enumerate() {
