@@ -49,7 +49,7 @@ fn held(preview: &Preview) -> BTreeMap<String, Vec<u8>> {
     preview
         .files()
         .iter()
-        .map(|(k, v)| (k.clone(), v.to_vec()))
+        .map(|(k, v)| (k.to_string(), v.to_vec()))
         .collect()
 }
 

@@ -216,7 +216,7 @@ fn every_kind_of_page_is_rendered_again_when_anything_it_shows_changes() {
     let held: BTreeMap<String, Vec<u8>> = preview
         .files()
         .iter()
-        .map(|(k, v)| (k.clone(), v.to_vec()))
+        .map(|(k, v)| (k.to_string(), v.to_vec()))
         .collect();
     for template in briefing::page_templates() {
         let marker = format!("<!-- {template} -->");
@@ -236,7 +236,7 @@ fn every_kind_of_page_is_rendered_again_when_anything_it_shows_changes() {
         let held: BTreeMap<String, Vec<u8>> = preview
             .files()
             .iter()
-            .map(|(k, v)| (k.clone(), v.to_vec()))
+            .map(|(k, v)| (k.to_string(), v.to_vec()))
             .collect();
         assert_same(what, "the preview", &held, &expected);
         site.build_ok();

@@ -353,5 +353,5 @@ fn a_static_file_at_a_pages_folder_is_an_error_in_every_build() {
     assert!(preview
         .files()
         .iter()
-        .any(|(path, _)| path.as_str() == "about/index.html"));
+        .any(|(path, _)| &**path == "about/index.html"));
 }

@@ -33,7 +33,9 @@ use super::reload::{inject, EventStream, EVENTS_PATH};
 use super::State;
 
 /// The built site: output path (`briefings/x/index.html`) → bytes.
-pub type Files = crate::digest::Map<String, Arc<Vec<u8>>>;
+/// By path; a path is shared, so a rebuild that keeps a file copies no
+/// string.
+pub type Files = crate::digest::Map<Arc<str>, Arc<Vec<u8>>>;
 
 /// Longest request target served; longer gets 414.
 const MAX_PATH: usize = 2048;
@@ -253,7 +255,7 @@ fn respond(method: &Method, uri: &hyper::Uri, state: &State) -> Response<Body> {
     let files = state.files();
     match resolve(target, |key| files.contains_key(key)) {
         Resolved::File(key) => {
-            let body = match files.get(&key) {
+            let body = match files.get(key.as_str()) {
                 Some(bytes) if key.ends_with(".html") => Bytes::from(inject(bytes)),
                 Some(bytes) => Bytes::from_owner(Shared(bytes.clone())),
                 None => Bytes::new(),

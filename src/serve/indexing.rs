@@ -13,7 +13,7 @@ use super::preview::Preview;
 use super::State;
 
 /// A file made, shared by what is served and what the preview holds.
-pub type Shared = (String, Arc<Vec<u8>>);
+pub type Shared = (Arc<str>, Arc<Vec<u8>>);
 
 /// The loop's side: asks for an index, and hands a finished one to the
 /// preview before it rebuilds.
@@ -107,7 +107,7 @@ fn index_jobs(waiting: Receiver<Job>, slot: &Mutex<Slot>, state: &State) {
         let outputs: Vec<Shared> = match pool.install(|| job.source.files()) {
             Ok(outputs) => outputs
                 .into_iter()
-                .map(|o| (o.path, Arc::new(o.bytes)))
+                .map(|o| (Arc::from(o.path), Arc::new(o.bytes)))
                 .collect(),
             Err(e) => {
                 super::complain(format_args!("search index: {e}"));

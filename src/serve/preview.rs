@@ -168,9 +168,9 @@ struct Held<'a> {
 
 impl Sink for Held<'_> {
     fn keep(&mut self, path: &str) -> bool {
-        match self.before.get(path) {
-            Some(bytes) => {
-                self.files.insert(path.to_string(), bytes.clone());
+        match self.before.get_key_value(path) {
+            Some((path, bytes)) => {
+                self.files.insert(path.clone(), bytes.clone());
                 true
             }
             None => false,
@@ -181,11 +181,11 @@ impl Sink for Held<'_> {
         for output in files {
             // A file whose bytes did not change keeps its shared copy, so
             // telling what changed costs a pointer comparison.
-            let bytes = match self.before.get(&output.path) {
+            let bytes = match self.before.get(output.path.as_str()) {
                 Some(old) if **old == output.bytes => old.clone(),
                 _ => Arc::new(output.bytes),
             };
-            self.files.insert(output.path, bytes);
+            self.files.insert(Arc::from(output.path), bytes);
         }
         Ok(())
     }
@@ -198,13 +198,13 @@ fn diff(old: &Files, new: &Files) -> Vec<String> {
         match old.get(path) {
             Some(before) if Arc::ptr_eq(before, bytes) || before == bytes => {}
             _ => {
-                changed.insert(path.clone());
+                changed.insert(path.to_string());
             }
         }
     }
     for path in old.keys() {
         if !new.contains_key(path) {
-            changed.insert(path.clone());
+            changed.insert(path.to_string());
         }
     }
     changed.into_iter().collect()
