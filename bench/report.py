@@ -18,6 +18,7 @@ import sys
 TARGET_TIME = 0.15     # full 10k build <= 0.15x Hugo's wall time (aim 0.1x)
 TARGET_RSS = 0.25      # peak memory <= 0.25x Hugo's
 TARGET_NOCHANGE = 0.3  # no-change rebuild <= 0.3x a cold build, writing no file
+TARGET_SAVE_MS = 100   # issue 19: every single-file save at 10k, serve's own timing
 TARGET_SCALING = 10.0  # 100k <= 10x the 10k time, and <= 10x its peak memory
 
 
@@ -149,6 +150,12 @@ def main(dirs):
         m = by_n[100000]["b_rss"] / by_n[10000]["b_rss"]
         checks.append((f"100k peak memory <= {TARGET_SCALING:g}x the 10k peak", f"{m:.1f}x", m <= TARGET_SCALING))
     for r in rs:
+        slowest = slowest_save(os.path.join(r["dir"], "preview.txt"))
+        if slowest:
+            name, ms = slowest
+            checks.append((f"{r['label']} every preview save <= {TARGET_SAVE_MS} ms (median)",
+                           f"slowest: {name}, {ms:g} ms", ms <= TARGET_SAVE_MS))
+    for r in rs:
         ratio = r["nc"] / r["b"]
         writes = r["nc_changed"] == 0 and r["nc_diff"]["rewritten"] == 0 and r["nc_diff"]["added"] == 0
         checks.append((f"{r['label']} no-change rebuild <= {TARGET_NOCHANGE}x cold", f"{ratio:.2f}x", ratio <= TARGET_NOCHANGE))
@@ -157,6 +164,24 @@ def main(dirs):
     width = max(len(c[0]) for c in checks)
     for name, value, ok in checks:
         print(f"  {'met   ' if ok else 'MISSED'}  {name.ljust(width)}  {value}")
+
+
+def slowest_save(path):
+    """The save with the longest median rebuild (serve's own ms) in a
+    preview.txt that bench/preview.rs wrote, or None without one."""
+    if not os.path.exists(path):
+        return None
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            parts = line.rsplit(None, 2)
+            if len(parts) == 3:
+                try:  # a save's row: name, serve's ms, save-to-reload ms
+                    rows.append((parts[0].strip(), float(parts[1]), float(parts[2])))
+                except ValueError:
+                    pass
+    rows = [(name, ms) for name, ms, _ in rows]
+    return max(rows, key=lambda row: row[1]) if rows else None
 
 
 if __name__ == "__main__":
