@@ -185,9 +185,10 @@ impl<'a> Claims<'a> {
         // Most paths share their folders: a folder known to be in no file,
         // nor any folder above it, is not looked up again.
         let mut clear: Set<&str> = Set::default();
+        let mut chain = Vec::new();
         for (path, what) in &self.paths {
             let mut folder = *path;
-            let mut chain = Vec::new();
+            chain.clear();
             let mut met = false;
             while let Some(cut) = folder.rfind('/') {
                 folder = &folder[..cut];
@@ -215,7 +216,7 @@ impl<'a> Claims<'a> {
                 ));
             }
             if !met {
-                clear.extend(chain);
+                clear.extend(chain.iter().copied());
             }
         }
         for (job, message) in found {
