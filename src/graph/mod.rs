@@ -352,12 +352,12 @@ struct Prepared {
 impl Prepared {
     fn resolve(self, directories: &mut Directories) -> Briefing {
         let mut briefing = self.briefing;
-        let path = briefing.path.clone();
+        let path = &briefing.path;
         let resolve_all = |(names, line): (Vec<String>, Option<usize>),
                            directory: &mut Directory| {
             let mut out: Vec<usize> = Vec::new();
             for name in names {
-                if let Some(i) = directory.resolve(&name, &path, line) {
+                if let Some(i) = directory.resolve(&name, path, line) {
                     if !out.contains(&i) {
                         out.push(i);
                     }
@@ -365,9 +365,10 @@ impl Prepared {
             }
             out
         };
-        briefing.topics = resolve_all(self.topics, &mut directories.topics);
-        briefing.people = resolve_all(self.people, &mut directories.people);
-        briefing.stories = resolve_all(self.stories, &mut directories.stories);
+        let topics = resolve_all(self.topics, &mut directories.topics);
+        let people = resolve_all(self.people, &mut directories.people);
+        let stories = resolve_all(self.stories, &mut directories.stories);
+        (briefing.topics, briefing.people, briefing.stories) = (topics, people, stories);
         briefing
     }
 }

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use super::Note;
 use crate::content::{Loaded, PersonProfile, StoryProfile, TopicProfile};
+use crate::digest::Map;
 use crate::error::{Error, Errors};
 use crate::slug::{check_written, slugify};
 
@@ -51,9 +52,10 @@ pub struct Directory {
     /// "topics", "people" or "stories": the URL section.
     section: &'static str,
     pub subjects: Vec<Subject>,
-    by_name: HashMap<String, usize>,
-    /// Names exactly as written, once resolved.
-    by_exact: HashMap<String, usize>,
+    by_name: Map<String, usize>,
+    /// Names exactly as written, once resolved: looked up for every name
+    /// every briefing lists, on every link.
+    by_exact: Map<String, usize>,
     transliterate: bool,
 }
 
