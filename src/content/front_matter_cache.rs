@@ -26,7 +26,7 @@ pub struct FrontMatterCache {
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct Parsed {
     pub meta: FrontMatter,
-    pub keys: Vec<(String, usize, usize)>,
+    pub keys: std::sync::Arc<[(String, usize, usize)]>,
 }
 
 /// What identifies a front-matter: its text and the line it starts on

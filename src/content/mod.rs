@@ -39,8 +39,9 @@ pub struct Loaded<M> {
     pub body: Arc<str>,
     /// File line on which the body starts.
     pub body_line: usize,
-    /// Top-level front-matter keys with the line and column of their value.
-    pub keys: Vec<(String, usize, usize)>,
+    /// Top-level front-matter keys with the line and column of their value;
+    /// shared, since the preview copies every file's `Loaded` on each save.
+    pub keys: Arc<[(String, usize, usize)]>,
     /// A digest of the body: a render of the same body can be reused.
     pub revision: u64,
     /// A digest of the front-matter text, for `FrontMatterCache`.
@@ -447,7 +448,7 @@ fn loaded_from<M: DeserializeOwned>(
     Ok(Loaded {
         revision: crate::digest::hash_of(split.body),
         front_matter: front_matter_cache::digest(split.yaml, split.yaml_line),
-        keys: front_matter::key_positions(split),
+        keys: front_matter::key_positions(split).into(),
         path: rel.to_path_buf(),
         key: key.to_string(),
         meta,
