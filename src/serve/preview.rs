@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::digest::Set;
 use crate::driver::{Changes, Driver, Sink};
 use crate::error::Errors;
 use crate::output::Output;
@@ -126,6 +127,7 @@ impl Preview {
         let mut sink = Held {
             before: &self.files,
             files: Files::with_capacity_and_hasher(self.files.len(), Default::default()),
+            put: Vec::new(),
         };
         let patched = match driver.reload(&asked)? {
             Some(patched) => driver.plan_patched(&patched),
@@ -146,9 +148,8 @@ impl Preview {
             }
         };
         let rendered = driver.render(plan, &mut sink, &mut |_, _| {})?;
-        let files = sink.files;
-        let changed = diff(&self.files, &files);
-        self.files = Arc::new(files);
+        let changed = sink.changed();
+        self.files = Arc::new(sink.files);
         Ok(Rebuilt {
             changed,
             rendered,
@@ -164,6 +165,34 @@ impl Preview {
 struct Held<'a> {
     before: &'a Files,
     files: Files,
+    /// The paths rendered into `files`: only these can differ from `before`.
+    put: Vec<Arc<str>>,
+}
+
+impl Held<'_> {
+    /// Paths added, removed or changed since `before`, in order. A file
+    /// kept is the same shared copy; so is one rendered to the same bytes.
+    fn changed(&self) -> Vec<String> {
+        let mut changed = BTreeSet::new();
+        let mut added = Set::default();
+        for path in &self.put {
+            match (self.before.get(path), self.files.get(path)) {
+                (Some(old), Some(new)) if Arc::ptr_eq(old, new) => {}
+                (old, _) => {
+                    if old.is_none() {
+                        added.insert(path);
+                    }
+                    changed.insert(path.to_string());
+                }
+            }
+        }
+        // Every file held but those added was held before: any missing?
+        if self.before.len() > self.files.len() - added.len() {
+            let gone = self.before.keys().filter(|p| !self.files.contains_key(*p));
+            changed.extend(gone.map(|p| p.to_string()));
+        }
+        changed.into_iter().collect()
+    }
 }
 
 impl Sink for Held<'_> {
@@ -185,29 +214,12 @@ impl Sink for Held<'_> {
                 Some(old) if **old == output.bytes => old.clone(),
                 _ => Arc::new(output.bytes),
             };
-            self.files.insert(Arc::from(output.path), bytes);
+            let path: Arc<str> = Arc::from(output.path);
+            self.put.push(path.clone());
+            self.files.insert(path, bytes);
         }
         Ok(())
     }
-}
-
-/// Paths added, removed or changed between two versions of the site.
-fn diff(old: &Files, new: &Files) -> Vec<String> {
-    let mut changed = BTreeSet::new();
-    for (path, bytes) in new {
-        match old.get(path) {
-            Some(before) if Arc::ptr_eq(before, bytes) || before == bytes => {}
-            _ => {
-                changed.insert(path.to_string());
-            }
-        }
-    }
-    for path in old.keys() {
-        if !new.contains_key(path) {
-            changed.insert(path.to_string());
-        }
-    }
-    changed.into_iter().collect()
 }
 
 /// Output path → the URL path a browser shows for it.
