@@ -97,7 +97,12 @@ pub fn patch_bodies(
         });
     }
     drop(renderer);
+    Some(apply(site, patches))
+}
 
+/// Put `patches` into `site`: their bodies, and the backlinks and "also
+/// mentioned in" lists they moved.
+fn apply(site: &mut Site, patches: Vec<Patch>) -> Patched {
     let mut patched = Patched::default();
     for patch in patches {
         let i = patch.index;
@@ -130,7 +135,7 @@ pub fn patch_bodies(
         site.bodies.briefings.insert(patch.key, patch.body);
         patched.briefings.push(i);
     }
-    Some(patched)
+    patched
 }
 
 /// Subjects as (topic or person, index).
