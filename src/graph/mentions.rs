@@ -154,30 +154,31 @@ impl NameTable {
 /// escapes and typographic punctuation; a word of letters and digits
 /// comes through as written, except spelt with character references, so
 /// a body with one of those is taken to hold every name.
-pub struct ChangedNames {
-    words: Option<AhoCorasick>,
+pub enum ChangedNames {
+    None,
+    Words(AhoCorasick),
+    /// The words could not be searched for (never seen: a few short
+    /// words): every body is taken to hold them.
+    Unsearchable,
 }
 
 impl ChangedNames {
     pub fn new(names: &[&str]) -> ChangedNames {
         if names.is_empty() {
-            return ChangedNames { words: None };
+            return ChangedNames::None;
         }
-        let words: Vec<&str> = names.iter().map(|name| longest_word(name)).collect();
-        ChangedNames {
-            // Built from a few short words, it cannot fail; if it did,
-            // every body would be taken to hold them.
-            words: Some(
-                AhoCorasick::new(words)
-                    .unwrap_or_else(|_| AhoCorasick::new([""]).expect("the empty pattern builds")),
-            ),
+        let words = names.iter().map(|name| longest_word(name));
+        match AhoCorasick::new(words) {
+            Ok(words) => ChangedNames::Words(words),
+            Err(_) => ChangedNames::Unsearchable,
         }
     }
 
     pub fn may_occur_in(&self, body: &str) -> bool {
-        match &self.words {
-            None => false,
-            Some(words) => words.is_match(body) || has_character_reference(body),
+        match self {
+            ChangedNames::None => false,
+            ChangedNames::Words(words) => words.is_match(body) || has_character_reference(body),
+            ChangedNames::Unsearchable => true,
         }
     }
 }

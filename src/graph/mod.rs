@@ -544,25 +544,27 @@ fn resolve_page(
     })
 }
 
+/// `slug` without case, copied only when it has any.
+fn folded(slug: &str) -> std::borrow::Cow<'_, str> {
+    match slug
+        .bytes()
+        .any(|b| !b.is_ascii() || b.is_ascii_uppercase())
+    {
+        true => slug.to_lowercase().into(),
+        false => slug.into(),
+    }
+}
+
 fn check_unique_slugs(briefings: &[Briefing], errors: &mut Errors) {
     // Compared without case: `News` and `news` are one folder on the
     // case-insensitive disks of macOS and Windows, where the site may be
     // built or served.
-    let folded = |slug: &str| -> String {
-        match slug
-            .bytes()
-            .any(|b| !b.is_ascii() || b.is_ascii_uppercase())
-        {
-            true => slug.to_lowercase(),
-            false => slug.to_string(),
-        }
-    };
     // Which file is named first takes file order: sorted only when two meet.
-    let mut all: crate::digest::Set<String> = crate::digest::Set::default();
+    let mut all = crate::digest::Set::default();
     if briefings.iter().all(|b| all.insert(folded(&b.slug))) {
         return;
     }
-    let mut seen: HashMap<String, &Briefing> = HashMap::new();
+    let mut seen: HashMap<std::borrow::Cow<str>, &Briefing> = HashMap::new();
     let mut sorted: Vec<&Briefing> = briefings.iter().collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
     for b in sorted {
