@@ -177,10 +177,12 @@ impl Driver {
     /// `earlier` (a driver of the same site before its config or templates
     /// changed), so that what did not change is not read or rendered again.
     pub fn reusing(mut self, earlier: Option<Driver>) -> Driver {
-        let earlier = earlier.map(|d| (d.contents, d.site));
-        let (contents, site) = earlier.unwrap_or_default();
+        // The site comes with where its pages go, so the two never disagree.
+        let earlier = earlier.map(|d| (d.contents, d.site, d.layout));
+        let (contents, site, layout) = earlier.unwrap_or_default();
         self.contents = Some(contents.unwrap_or_default());
         self.site = site;
+        self.layout = layout;
         self
     }
 

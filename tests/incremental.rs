@@ -392,3 +392,38 @@ fn a_body_edit_renders_only_the_pages_that_show_it() {
     assert!(!rebuilt.patched);
     assert_eq!(held(&preview), fresh(&site).expect("fresh build"));
 }
+
+#[test]
+fn a_config_change_saved_with_a_body_edit_is_not_patched_into_the_old_site() {
+    // A body-only save is patched into the site held; saved in the same
+    // batch as the config, the site is linked again under the new one
+    // (the driver refuses the patch, and a plan would not fit the
+    // digests of a driver opened afresh either).
+    let site = fixture("crosslinks");
+    let mut preview = Preview::new(options(&site)).unwrap_or_else(|e| panic!("{e}"));
+    let path = PathBuf::from("content/briefings/2025-09-02-talks.md");
+    let text = fs::read_to_string(site.root.join(&path)).expect("read");
+    fs::write(
+        site.root.join(&path),
+        text.replace(
+            "A memorandum on a pipeline.",
+            "A memorandum on a gas pipeline.",
+        ),
+    )
+    .expect("write");
+    let config = fs::read_to_string(site.root.join("briefing.yaml")).expect("config");
+    site.write(
+        "briefing.yaml",
+        &config.replace("title: Crosslinks", "title: Crosslinks renamed"),
+    );
+    let rebuilt = preview
+        .rebuild(&[Change::Config, Change::Content(path)])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        !rebuilt.patched,
+        "patched into the site linked under the old config"
+    );
+    let talks = String::from_utf8_lossy(&held(&preview)["briefings/talks/index.html"]).into_owned();
+    assert!(talks.contains("Crosslinks renamed") && talks.contains("gas pipeline"));
+    assert_eq!(held(&preview), fresh(&site).expect("fresh build"));
+}
