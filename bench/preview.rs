@@ -29,22 +29,25 @@ struct Preview {
 }
 
 impl Preview {
-    /// Wait for the event named `what`; serve's rebuild time, from its log.
-    fn wait_for(&mut self, what: &str) -> Option<f64> {
+    /// Wait for the event named `what`: when it arrived, and serve's
+    /// rebuild time, from its log.
+    fn wait_for(&mut self, what: &str) -> (Instant, Option<f64>) {
         let mut line = String::new();
-        loop {
+        let arrived = loop {
             line.clear();
             self.events.read_line(&mut line).expect("event stream");
             if line.starts_with(&format!("event: {what}")) {
-                break;
+                break Instant::now();
             }
-        }
-        // The log line is printed before the event is sent.
+        };
+        // The log line is printed before the event is sent. Draining the
+        // log waits for it to go quiet, which is why the event's arrival is
+        // taken before.
         let mut took = None;
         while let Ok(line) = self.log.recv_timeout(Duration::from_millis(50)) {
             took = rebuild_ms(&line).or(took);
         }
-        took
+        (arrived, took)
     }
 }
 
@@ -180,8 +183,8 @@ fn main() {
                     Some(bytes) => fs::write(&save.file, bytes).expect("write"),
                     None => fs::remove_file(&save.file).expect("remove"),
                 }
-                let took = preview.wait_for("reload");
-                row(name, took, saved.elapsed());
+                let (arrived, took) = preview.wait_for("reload");
+                row(name, took, arrived - saved);
             }
         }
         // A save that breaks the front-matter, then its fix.
@@ -195,8 +198,8 @@ fn main() {
         std::thread::sleep(gap);
         let saved = Instant::now();
         fs::write(&briefing, &text).expect("restore");
-        let took = preview.wait_for("reload");
-        row("fix after a failed save".into(), took, saved.elapsed());
+        let (arrived, took) = preview.wait_for("reload");
+        row("fix after a failed save".into(), took, arrived - saved);
     }
     let _ = server.kill();
     let _ = server.wait();
