@@ -266,6 +266,10 @@ impl Driver {
                 Some(site) => site.related.clone(),
                 None => std::mem::take(&mut self.memory.related),
             },
+            matters: match &self.site {
+                Some(site) => site.briefings.iter().map(|b| b.matter.clone()).collect(),
+                None => Vec::new(),
+            },
         };
         let (mut site, mut errors) = graph::link_all(&self.config, content, &options);
         drop(options);

@@ -427,3 +427,29 @@ fn a_config_change_saved_with_a_body_edit_is_not_patched_into_the_old_site() {
     assert!(talks.contains("Crosslinks renamed") && talks.contains("gas pipeline"));
     assert_eq!(held(&preview), fresh(&site).expect("fresh build"));
 }
+
+#[test]
+fn a_briefing_whose_front_matter_did_not_change_gets_its_slug_again_under_a_new_slug_rule() {
+    // What a briefing's front-matter says is kept from one link to the next
+    // while the front-matter is the same; its slug also depends on the
+    // config's transliteration, which a config save may turn off.
+    let site = fixture("crosslinks");
+    site.write(
+        "content/briefings/2025-09-04-встреча.md",
+        "---\ntitle: A meeting\ndate: 2025-09-04T09:00:00+08:00\ntopics: [Energy]\n---\nMet.\n",
+    );
+    let mut preview = Preview::new(options(&site)).unwrap_or_else(|e| panic!("{e}"));
+    assert!(held(&preview).contains_key("briefings/vstrecha/index.html"));
+    let config = fs::read_to_string(site.root.join("briefing.yaml")).expect("config");
+    site.write(
+        "briefing.yaml",
+        &format!("{config}slugs:\n  transliterate: false\n"),
+    );
+    preview
+        .rebuild(&[Change::Config])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let files = held(&preview);
+    assert!(files.contains_key("briefings/встреча/index.html"));
+    assert!(!files.contains_key("briefings/vstrecha/index.html"));
+    assert_eq!(files, fresh(&site).expect("fresh build"));
+}

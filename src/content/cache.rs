@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -37,7 +38,7 @@ pub fn reload_bodies(
     config: &Config,
     cache: &mut ContentCache,
     touched: &HashSet<PathBuf>,
-) -> Option<Vec<Loaded<FrontMatter>>> {
+) -> Option<Vec<Arc<Loaded<FrontMatter>>>> {
     if !cache.walked || touched.is_empty() {
         return None;
     }

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -66,7 +67,7 @@ impl FrontMatterCache {
     /// The cache for the next build: every briefing just loaded, taking
     /// this cache's entries and checking that new ones survive the trip
     /// through JSON. True if it differs from this one.
-    pub fn next(mut self, briefings: &[Loaded<FrontMatter>]) -> (FrontMatterCache, bool) {
+    pub fn next(mut self, briefings: &[Arc<Loaded<FrontMatter>>]) -> (FrontMatterCache, bool) {
         let mut entries = HashMap::with_capacity(briefings.len());
         let mut new = Vec::new();
         for b in briefings {
@@ -111,9 +112,11 @@ impl FrontMatterCache {
 mod tests {
     use super::*;
 
-    fn briefing(text: &str) -> Loaded<FrontMatter> {
-        super::super::parse_loaded(text, Path::new("content/briefings/x.md"), "briefings/x.md")
-            .expect("parses")
+    fn briefing(text: &str) -> Arc<Loaded<FrontMatter>> {
+        Arc::new(
+            super::super::parse_loaded(text, Path::new("content/briefings/x.md"), "briefings/x.md")
+                .expect("parses"),
+        )
     }
 
     #[test]

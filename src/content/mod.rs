@@ -71,7 +71,8 @@ impl<M> Loaded<M> {
 
 #[derive(Debug, Clone, Default)]
 pub struct Content {
-    pub briefings: Vec<Loaded<FrontMatter>>,
+    /// Shared: the preview's cache hands every briefing on at each save.
+    pub briefings: Vec<Arc<Loaded<FrontMatter>>>,
     pub topics: Vec<Loaded<TopicProfile>>,
     pub people: Vec<Loaded<PersonProfile>>,
     pub stories: Vec<Loaded<StoryProfile>>,
@@ -303,7 +304,7 @@ type Stamp = (Option<SystemTime>, u64);
 
 #[derive(Clone)]
 enum Parsed {
-    Briefing(Loaded<FrontMatter>),
+    Briefing(Arc<Loaded<FrontMatter>>),
     Topic(Loaded<TopicProfile>),
     Person(Loaded<PersonProfile>),
     Story(Loaded<StoryProfile>),
@@ -338,7 +339,7 @@ fn parse_bytes_with(
         Section::Briefings => {
             let briefing = parse_briefing(&split, rel, key, known)?;
             rules::check_briefing(&briefing, limits)?;
-            Parsed::Briefing(checked(briefing, &split, section, limits)?)
+            Parsed::Briefing(Arc::new(checked(briefing, &split, section, limits)?))
         }
         Section::Topics => Parsed::Topic(checked(
             loaded_from(&split, rel, key)?,

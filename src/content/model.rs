@@ -210,8 +210,17 @@ impl Date {
                 date_only: false,
             });
         }
+        // chrono reads `%d` padded with a space too (`2025-09- 2`): only
+        // the digits written out are a day.
+        let written_out = |b: &[u8]| {
+            b.len() >= 10
+                && b[4] == b'-'
+                && b[7] == b'-'
+                && b[..10].iter().filter(|b| b.is_ascii_digit()).count() == 8
+        };
+        let bytes = text.as_bytes();
         if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            if text.len() == 10 {
+            if text.len() == 10 && written_out(bytes) {
                 let utc = FixedOffset::east_opt(0).expect("zero offset is valid");
                 let midnight = day.and_hms_opt(0, 0, 0).expect("midnight exists");
                 if let Some(instant) = utc.from_local_datetime(&midnight).single() {
@@ -224,12 +233,7 @@ impl Date {
         }
         // Bytes, not `&text[..10]`: a letter of more than one byte may
         // straddle the tenth byte, and slicing there would panic.
-        let bytes = text.as_bytes();
-        let looks_like_day = bytes.len() >= 10
-            && bytes[4] == b'-'
-            && bytes[7] == b'-'
-            && bytes[..10].iter().filter(|b| b.is_ascii_digit()).count() == 8;
-        if looks_like_day {
+        if written_out(bytes) {
             // Ten ASCII bytes, so byte 10 is a character boundary.
             let day = text.get(..10).unwrap_or_default();
             if NaiveDate::parse_from_str(day, "%Y-%m-%d").is_err() {
@@ -282,6 +286,17 @@ mod tests {
             "ééééé",
             "2025-09-0\u{1F600}",
         ] {
+            assert!(
+                Date::parse(text).unwrap_err().contains("is not a date"),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_day_padded_with_a_space_is_not_a_date() {
+        // chrono's `%d` would read ` 2` as 2.
+        for text in ["2025-09- 2", "0000-01- 1", "2025- 9-02"] {
             assert!(
                 Date::parse(text).unwrap_err().contains("is not a date"),
                 "{text}"

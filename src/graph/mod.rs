@@ -17,6 +17,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::Config;
+use crate::digest::Map;
 
 use crate::content::{Content, Date, Loaded, Source};
 use crate::error::{Error, Errors};
@@ -35,29 +36,17 @@ pub struct Image {
     pub alt: String,
 }
 
-/// A briefing as the site means it.
+/// A briefing as the site means it: what its own file says, shared with
+/// later link passes, and what the rest of the site makes of it.
 #[derive(Debug, Clone)]
 pub struct Briefing {
-    pub path: PathBuf,
-    pub key: String,
-    pub title: String,
-    pub slug: String,
-    /// Site-relative: `briefings/<slug>/`.
-    pub url_path: String,
-    pub date: Date,
-    pub updated: Option<Date>,
+    pub matter: Arc<Matter>,
+    /// As written, else the body's first paragraph.
     pub summary: String,
     pub topics: Vec<usize>,
     pub people: Vec<usize>,
-    pub sources: Vec<Source>,
-    /// The picture a shared link shows, as written (a URL or a site path).
-    pub image: Option<Image>,
     /// The running stories it belongs to, as listed.
     pub stories: Vec<usize>,
-    /// The zone its page shows its time in, when it names one.
-    pub zone: Option<chrono_tz::Tz>,
-    pub draft: bool,
-    pub extra: BTreeMap<String, serde_yaml::Value>,
     pub html: Html,
     /// Digest of `html`, to tell cheaply whether it changed.
     pub html_hash: u64,
@@ -72,16 +61,52 @@ pub struct Briefing {
     pub backlinks: Vec<usize>,
     /// Editions that carry it, newest first.
     pub editions: Vec<usize>,
-    /// Link the first mention of each listed person and topic.
-    link_mentions: bool,
     /// The loaded file's revision, for reusing an earlier render.
     revision: u64,
-    /// A digest of its front-matter text, for reusing what was made of it.
+    body: Arc<str>,
+    body_line: usize,
+}
+
+impl std::ops::Deref for Briefing {
+    type Target = Matter;
+
+    fn deref(&self) -> &Matter {
+        &self.matter
+    }
+}
+
+/// What a briefing's front-matter and file name say, checked. Made once for
+/// each version of the front-matter: a link pass takes it from the last one
+/// when the front-matter is the same.
+#[derive(Debug)]
+pub struct Matter {
+    pub path: PathBuf,
+    pub key: String,
+    pub title: String,
+    pub slug: String,
+    /// Site-relative: `briefings/<slug>/`.
+    pub url_path: String,
+    pub date: Date,
+    pub updated: Option<Date>,
+    /// As written, trimmed; may be empty.
+    pub summary: String,
+    pub sources: Vec<Source>,
+    /// The picture a shared link shows, as written (a URL or a site path).
+    pub image: Option<Image>,
+    /// The zone its page shows its time in, when it names one.
+    pub zone: Option<chrono_tz::Tz>,
+    pub draft: bool,
+    pub extra: BTreeMap<String, serde_yaml::Value>,
+    /// A digest of its front-matter text: the same text makes the same matter.
     pub front_matter: u64,
     /// Where some front-matter keys are, for warnings.
     pub lines: KeyLines,
-    body: Arc<str>,
-    body_line: usize,
+    /// Link the first mention of each listed person and topic.
+    link_mentions: bool,
+    /// Whether the slug was made with transliteration.
+    transliterate: bool,
+    /// Topics, people and stories as named, with the line naming them.
+    names: [(Vec<String>, Option<usize>); 3],
 }
 
 /// File lines of front-matter keys, for `briefing check`'s warnings.
@@ -157,6 +182,9 @@ pub struct LinkOptions {
     pub cache: BodyCache,
     /// Related briefings from an earlier pass, reused if their inputs match.
     pub related: RelatedMemo,
+    /// What the briefings of an earlier pass said, reused for the same
+    /// front-matter.
+    pub matters: Vec<Arc<Matter>>,
 }
 
 /// The link stage that goes on past errors: the site as far as it could be
@@ -170,7 +198,7 @@ pub fn link_all(config: &Config, mut content: Content, options: &LinkOptions) ->
     let mut drafts_left_out = HashSet::new();
     let briefings = link_briefings(
         std::mem::take(&mut content.briefings),
-        options.drafts,
+        options,
         transliterate,
         &mut directories,
         &mut drafts_left_out,
@@ -262,41 +290,56 @@ impl Directories {
 /// newest first. A briefing that fails is left out, and links to it are
 /// not also reported (`unchecked`).
 fn link_briefings(
-    loaded: Vec<Loaded<crate::content::FrontMatter>>,
-    drafts: bool,
+    loaded: Vec<Arc<Loaded<crate::content::FrontMatter>>>,
+    options: &LinkOptions,
     transliterate: bool,
     directories: &mut Directories,
     drafts_left_out: &mut HashSet<String>,
     unchecked: &mut HashSet<String>,
     errors: &mut Errors,
 ) -> Vec<Briefing> {
+    let earlier: Map<&str, &Arc<Matter>> = options
+        .matters
+        .iter()
+        .map(|m| (m.key.as_str(), m))
+        .collect();
     // Everything that needs no other file, in parallel; then the names, in
     // file order, since the first file to write a name defines it.
-    let prepared: Vec<(String, Option<Result<Prepared, Error>>)> = loaded
+    let prepared: Vec<Prepared> = loaded
         .into_par_iter()
         .map(|loaded| {
-            let included = loaded.meta.draft != Some(true) || drafts;
+            if loaded.meta.draft == Some(true) && !options.drafts {
+                return Prepared::Draft(loaded.key.clone());
+            }
+            let known = earlier.get(loaded.key.as_str()).filter(|m| {
+                m.front_matter == loaded.front_matter
+                    && m.transliterate == transliterate
+                    && m.path == loaded.path
+            });
+            let body = (loaded.revision, loaded.body.clone(), loaded.body_line);
+            if let Some(&matter) = known {
+                return Prepared::Ready(Briefing::new(matter.clone(), body));
+            }
             let key = loaded.key.clone();
-            (
-                key,
-                included.then(|| prepare_briefing(loaded, transliterate)),
-            )
+            // Unshared in a build: taken apart rather than copied.
+            match prepare_matter(Arc::unwrap_or_clone(loaded), transliterate) {
+                Ok(matter) => Prepared::Ready(Briefing::new(Arc::new(matter), body)),
+                Err(e) => Prepared::Failed(key, e),
+            }
         })
         .collect();
+    drop(earlier);
     let mut briefings = Vec::with_capacity(prepared.len());
-    let prepared = prepared
-        .into_iter()
-        .filter_map(|(key, prepared)| match prepared {
-            Some(prepared) => Some((key, prepared)),
-            None => {
-                drafts_left_out.insert(key);
-                None
+    for prepared in prepared {
+        match prepared {
+            Prepared::Ready(mut briefing) => {
+                briefing.resolve(directories);
+                briefings.push(briefing);
             }
-        });
-    for (key, prepared) in prepared {
-        match prepared.map(|p| p.resolve(directories)) {
-            Ok(briefing) => briefings.push(briefing),
-            Err(e) => {
+            Prepared::Draft(key) => {
+                drafts_left_out.insert(key);
+            }
+            Prepared::Failed(key, e) => {
                 unchecked.insert(key);
                 errors.push(e);
             }
@@ -340,24 +383,49 @@ fn link_pages(
     pages
 }
 
-/// A briefing checked and built from its own file, before its names are
-/// resolved against the rest of the site.
-struct Prepared {
-    briefing: Briefing,
-    topics: (Vec<String>, Option<usize>),
-    people: (Vec<String>, Option<usize>),
-    stories: (Vec<String>, Option<usize>),
+/// A briefing file, checked on its own, before its names are resolved
+/// against the rest of the site.
+enum Prepared {
+    Ready(Briefing),
+    /// A draft, left out: its key.
+    Draft(String),
+    Failed(String, Error),
 }
 
-impl Prepared {
-    fn resolve(self, directories: &mut Directories) -> Briefing {
-        let mut briefing = self.briefing;
-        let path = &briefing.path;
-        let resolve_all = |(names, line): (Vec<String>, Option<usize>),
+impl Briefing {
+    /// `loaded`'s briefing, its front-matter read as `matter`; its names
+    /// not resolved yet, its body not rendered.
+    fn new(matter: Arc<Matter>, (revision, body, body_line): (u64, Arc<str>, usize)) -> Briefing {
+        Briefing {
+            summary: matter.summary.clone(),
+            matter,
+            topics: Vec::new(),
+            people: Vec::new(),
+            stories: Vec::new(),
+            html: Html::default(),
+            html_hash: 0,
+            word_count: 0,
+            reading_time: 1,
+            previous: None,
+            next: None,
+            related: Vec::new(),
+            backlinks: Vec::new(),
+            editions: Vec::new(),
+            revision,
+            body,
+            body_line,
+        }
+    }
+
+    /// Resolve the topics, people and stories it names.
+    fn resolve(&mut self, directories: &mut Directories) {
+        let matter = &*self.matter;
+        let [topics, people, stories] = &matter.names;
+        let resolve_all = |(names, line): &(Vec<String>, Option<usize>),
                            directory: &mut Directory| {
-            let mut out: Vec<usize> = Vec::new();
+            let mut out: Vec<usize> = Vec::with_capacity(names.len());
             for name in names {
-                if let Some(i) = directory.resolve(&name, path, line) {
+                if let Some(i) = directory.resolve(name, &matter.path, *line) {
                     if !out.contains(&i) {
                         out.push(i);
                     }
@@ -365,18 +433,17 @@ impl Prepared {
             }
             out
         };
-        let topics = resolve_all(self.topics, &mut directories.topics);
-        let people = resolve_all(self.people, &mut directories.people);
-        let stories = resolve_all(self.stories, &mut directories.stories);
-        (briefing.topics, briefing.people, briefing.stories) = (topics, people, stories);
-        briefing
+        self.topics = resolve_all(topics, &mut directories.topics);
+        self.people = resolve_all(people, &mut directories.people);
+        self.stories = resolve_all(stories, &mut directories.stories);
     }
 }
 
-fn prepare_briefing(
+/// What `loaded`'s front-matter and file name say, checked.
+fn prepare_matter(
     loaded: Loaded<crate::content::FrontMatter>,
     transliterate: bool,
-) -> Result<Prepared, Error> {
+) -> Result<Matter, Error> {
     let title = match loaded.meta.title.as_deref().map(str::trim) {
         Some(t) if !t.is_empty() => t.to_string(),
         _ => {
@@ -421,7 +488,7 @@ fn prepare_briefing(
         sources: line_of("sources").unwrap_or(1),
         slug: place("slug"),
     };
-    let briefing = Briefing {
+    Ok(Matter {
         key: loaded.key,
         title,
         url_path: format!("briefings/{slug}/"),
@@ -432,40 +499,21 @@ fn prepare_briefing(
             .summary
             .map(|s| s.trim().to_string())
             .unwrap_or_default(),
-        topics: Vec::new(),
-        people: Vec::new(),
         sources: meta.sources.unwrap_or_default(),
         // The load stage's rules hold an image to having its words.
         image: meta.image.map(|url| Image {
             url,
             alt: meta.image_alt.unwrap_or_default().trim().to_string(),
         }),
-        stories: Vec::new(),
         zone,
         draft: meta.draft.unwrap_or(false),
         extra: meta.extra.unwrap_or_default(),
-        html: Html::default(),
-        word_count: 0,
-        reading_time: 1,
-        previous: None,
-        next: None,
-        related: Vec::new(),
-        backlinks: Vec::new(),
-        editions: Vec::new(),
         link_mentions: meta.link_mentions.unwrap_or(true),
-        revision: loaded.revision,
+        transliterate,
         front_matter: loaded.front_matter,
-        html_hash: 0,
         lines,
-        body: loaded.body,
-        body_line: loaded.body_line,
+        names: [topic_names, person_names, story_names],
         path,
-    };
-    Ok(Prepared {
-        briefing,
-        topics: topic_names,
-        people: person_names,
-        stories: story_names,
     })
 }
 

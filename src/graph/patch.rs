@@ -34,7 +34,7 @@ pub struct Patched {
 pub fn patch_bodies(
     config: &Config,
     site: &mut Site,
-    edited: &[Loaded<FrontMatter>],
+    edited: &[Arc<Loaded<FrontMatter>>],
 ) -> Option<Patched> {
     let index_of = site.index_by_key();
     let (_, ids) = site.bodies.subjects.with(site);
