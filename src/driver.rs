@@ -135,7 +135,7 @@ pub struct Driver {
     /// The digest of the addresses that last passed their check.
     addresses_passed: Option<u64>,
     /// Sites replaced since, to be freed by `retire`.
-    retired: Vec<Site>,
+    retired: Vec<Box<dyn Send + Sync>>,
     pub timings: Timings,
     /// Leave the search index to `search_source`, after the reload, once
     /// there is one to serve meanwhile: the preview's lag, so that the
@@ -298,11 +298,11 @@ impl Driver {
     pub(crate) fn hold(&mut self, site: Site, layout: Layout) {
         self.layout = layout;
         if let Some(old) = self.site.replace(site) {
-            self.retired.push(old);
+            self.retired.push(Box::new(old));
         }
     }
 
-    /// Free the sites replaced, beside the caller. Freeing a large site
+    /// Free the sites (and search sources) replaced, beside the caller. Freeing a large site
     /// takes time, and the preview's rebuild is served before it is done:
     /// on two cores, freeing it meanwhile slowed the rebuild down.
     pub(crate) fn retire(&mut self) {
@@ -506,10 +506,13 @@ impl Driver {
 
     /// The search files made of `source` are held: a later render can
     /// keep them.
-    pub(crate) fn search_held(&mut self, source: &crate::render::search::Source) {
+    /// The search index made of `source` is held: its files' digests are
+    /// noted, and what it was made of is freed with the next `retire`.
+    pub(crate) fn search_held(&mut self, source: crate::render::search::Source) {
         for path in source.paths() {
             self.memory.prints.insert(path, source.print());
         }
+        self.retired.push(Box::new(source));
     }
 }
 

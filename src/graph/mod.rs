@@ -162,6 +162,17 @@ pub struct Site {
     pub bodies: BodyCache,
     /// Related briefings as computed, for the next link pass.
     pub related: RelatedMemo,
+    /// Which version of a site this is: each link pass and each patch
+    /// makes a new one, so what was made of a site can tell it is still
+    /// of the site as it is.
+    pub generation: u64,
+}
+
+/// A generation no site has had yet.
+fn next_generation() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static GENERATIONS: AtomicU64 = AtomicU64::new(1);
+    GENERATIONS.fetch_add(1, Ordering::Relaxed)
 }
 
 impl Site {
@@ -224,6 +235,7 @@ pub fn link_all(config: &Config, mut content: Content, options: &LinkOptions) ->
         warnings: content.warnings,
         bodies: BodyCache::default(),
         related: RelatedMemo::default(),
+        generation: next_generation(),
     };
     editions::link(
         &mut site,

@@ -103,6 +103,7 @@ pub fn patch_bodies(
 /// Put `patches` into `site`: their bodies, and the backlinks and "also
 /// mentioned in" lists they moved.
 fn apply(site: &mut Site, patches: Vec<Patch>) -> Patched {
+    site.generation = super::next_generation();
     let mut patched = Patched::default();
     for patch in patches {
         let i = patch.index;

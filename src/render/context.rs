@@ -103,6 +103,8 @@ pub struct BriefingDigests {
     /// By briefing: a digest of what its values are made of (`input_key`).
     inputs: Vec<u64>,
     made: Vec<Made>,
+    /// The generation of the site they were taken of (`Site::generation`).
+    generation: Option<u64>,
 }
 
 /// The digests of a briefing's card, page value and JSON-LD.
@@ -165,6 +167,11 @@ impl<'a> Shared<'a> {
             site_digest: digest_of(&site_values),
             digests: BriefingDigests::default(),
         };
+        // Taken of this very site (the plan, then the render, of one save).
+        if earlier.generation == Some(site.generation) {
+            shared.digests = earlier;
+            return shared;
+        }
         let keys = SubjectKeys::of(site);
         let inputs: Vec<u64> = site
             .briefings
@@ -184,7 +191,11 @@ impl<'a> Shared<'a> {
                 },
             })
             .collect();
-        shared.digests = BriefingDigests { inputs, made };
+        shared.digests = BriefingDigests {
+            inputs,
+            made,
+            generation: Some(site.generation),
+        };
         shared
     }
 

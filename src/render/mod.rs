@@ -66,7 +66,6 @@ impl<'a> Renderer<'a> {
         self.shared.into_digests()
     }
 
-    /// A digest of everything page `job`'s template sees.
     /// A digest of everything page `job`'s template sees, and the
     /// briefings it shows.
     pub fn page_digest(&self, job: PageJob) -> (u64, Vec<u32>) {

@@ -6,6 +6,7 @@ use std::io;
 use chrono::{DateTime, Duration, Utc};
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
+use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::error::Error;
@@ -33,26 +34,54 @@ pub struct Entry {
 
 /// The sitemap entries of `jobs`, written to `files`, as the page table says.
 pub fn entries(config: &Config, site: &Site, jobs: &[PageJob], files: &[String]) -> Vec<Entry> {
-    // Every page of a list has the list's date, taken once: the pages of
-    // one list come one after another.
-    let mut last: Option<(PageJob, Option<String>)> = None;
-    jobs.iter()
+    // Every page of a list has the list's date, taken once, for its first
+    // page: the pages of one list come one after another.
+    let dated: Vec<(Dated, String)> = jobs
+        .par_iter()
         .zip(files)
-        .filter_map(|(&job, path)| {
-            let lastmod = match &last {
-                Some((list, lastmod)) if list.kind == job.kind && list.index == job.index => {
-                    lastmod.clone()
-                }
-                _ => {
-                    let lastmod = job.lastmod(site)?.map(|d| d.to_rfc3339());
-                    last = Some((job, lastmod.clone()));
-                    lastmod
+        .enumerate()
+        .map(|(i, (&job, path))| {
+            let same_list = i
+                .checked_sub(1)
+                .is_some_and(|p| jobs[p].kind == job.kind && jobs[p].index == job.index);
+            let dated = if same_list {
+                Dated::AsBefore
+            } else {
+                match job.lastmod(site) {
+                    Some(lastmod) => Dated::Own(lastmod.map(|d| d.to_rfc3339())),
+                    None => Dated::Unlisted,
                 }
             };
             let loc = config.permalink(path.strip_suffix("index.html").unwrap_or(path));
-            Some(Entry { loc, lastmod })
+            (dated, loc)
         })
-        .collect()
+        .collect();
+    let mut entries = Vec::with_capacity(dated.len());
+    let mut list: Option<Option<String>> = None;
+    for (dated, loc) in dated {
+        let lastmod = match dated {
+            Dated::Own(lastmod) => list.insert(lastmod).clone(),
+            Dated::AsBefore => match &list {
+                Some(lastmod) => lastmod.clone(),
+                None => continue,
+            },
+            Dated::Unlisted => {
+                list = None;
+                continue;
+            }
+        };
+        entries.push(Entry { loc, lastmod });
+    }
+    entries
+}
+
+/// A page's date in the sitemap.
+enum Dated {
+    /// Not in the sitemap.
+    Unlisted,
+    Own(Option<String>),
+    /// The date of the list's first page, before it.
+    AsBefore,
 }
 
 pub const SITEMAP: &str = "sitemap.xml";

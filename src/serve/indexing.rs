@@ -58,7 +58,7 @@ impl Indexing {
     pub fn next_generation(&mut self, preview: &mut Preview) {
         let mut slot = lock(&self.slot);
         if let Some((source, outputs)) = slot.done.take() {
-            preview.add_search(&source, outputs);
+            preview.add_search(source, outputs);
         }
         slot.generation += 1;
     }

@@ -80,7 +80,7 @@ impl Preview {
 
     /// The search files made of `source`, into the files held. `source`
     /// must be of the site held: taken since the last rebuild.
-    pub(crate) fn add_search(&mut self, source: &Source, outputs: Vec<Shared>) {
+    pub(crate) fn add_search(&mut self, source: Source, outputs: Vec<Shared>) {
         let Some(driver) = self.driver.as_mut() else {
             return;
         };
