@@ -119,17 +119,24 @@ impl Recompute<'_> {
         person_ids: &[(bool, u64)],
     ) -> Vec<Vec<usize>> {
         let briefings = self.briefings;
-        let now: Map<&str, usize> = inputs
-            .iter()
-            .enumerate()
-            .map(|(i, b)| (b.key.as_str(), i))
-            .collect();
         let before: Map<&str, usize> = previous
             .inputs
             .iter()
             .enumerate()
             .map(|(i, b)| (b.key.as_str(), i))
             .collect();
+        // Each briefing's place before and now, by key.
+        let was_at: Vec<Option<usize>> = inputs
+            .iter()
+            .map(|b| before.get(b.key.as_str()).copied())
+            .collect();
+        drop(before);
+        let mut now_at: Vec<Option<usize>> = vec![None; previous.inputs.len()];
+        for (i, old) in was_at.iter().enumerate() {
+            if let Some(old) = *old {
+                now_at[old] = Some(i);
+            }
+        }
         let subject_now: Map<(bool, u64), &[usize]> = (topic_ids.iter().zip(self.topics))
             .chain(person_ids.iter().zip(self.people))
             .map(|(&id, s)| (id, s.briefings.as_slice()))
@@ -139,21 +146,21 @@ impl Recompute<'_> {
         // Where each briefing added, removed or changed is, or was, dated,
         // and in which lists.
         let mut changes: Vec<(i64, &[(bool, u64)])> = Vec::new();
-        for (i, b) in inputs.iter().enumerate() {
-            match before.get(b.key.as_str()) {
-                Some(&old) if previous.inputs[old] == *b => {}
+        for ((i, b), old) in inputs.iter().enumerate().zip(&was_at) {
+            match *old {
+                Some(old) if previous.inputs[old] == *b => {}
                 old => {
                     dirty[i] = true;
                     changes.push((b.time, &b.subjects));
-                    if let Some(&old) = old {
+                    if let Some(old) = old {
                         let was = &previous.inputs[old];
                         changes.push((was.time, &was.subjects));
                     }
                 }
             }
         }
-        for was in previous.inputs.iter() {
-            if !now.contains_key(was.key.as_str()) {
+        for (was, now) in previous.inputs.iter().zip(&now_at) {
+            if now.is_none() {
                 changes.push((was.time, &was.subjects));
             }
         }
@@ -169,15 +176,12 @@ impl Recompute<'_> {
         (0..briefings.len())
             .into_par_iter()
             .map(|me| {
-                let kept = (!dirty[me])
-                    .then(|| before.get(inputs[me].key.as_str()))
-                    .flatten()
-                    .and_then(|&old| {
-                        previous.lists[old]
-                            .iter()
-                            .map(|&o| now.get(previous.inputs[o].key.as_str()).copied())
-                            .collect::<Option<Vec<usize>>>()
-                    });
+                let kept = was_at[me].filter(|_| !dirty[me]).and_then(|old| {
+                    previous.lists[old]
+                        .iter()
+                        .map(|&o| now_at[o])
+                        .collect::<Option<Vec<usize>>>()
+                });
                 kept.unwrap_or_else(|| {
                     related_to(me, briefings, self.topics, self.people, &times, self.limit)
                 })
