@@ -256,23 +256,29 @@ impl Driver {
     /// The site held stays until the caller replaces it.
     pub(crate) fn link_content(&mut self, content: Content) -> (Site, Layout, Errors) {
         let started = Instant::now();
-        let options = LinkOptions {
-            drafts: self.options.drafts,
-            cache: match &self.site {
-                Some(site) => site.bodies.clone(),
-                None => std::mem::take(&mut self.memory.bodies),
+        // What the last build left, when no site is held yet.
+        let (bodies, related) = match &self.site {
+            Some(_) => Default::default(),
+            None => (
+                std::mem::take(&mut self.memory.bodies),
+                std::mem::take(&mut self.memory.related),
+            ),
+        };
+        let options = match &self.site {
+            Some(site) => LinkOptions {
+                drafts: self.options.drafts,
+                cache: &site.bodies,
+                related: &site.related,
+                earlier: &site.briefings,
             },
-            related: match &self.site {
-                Some(site) => site.related.clone(),
-                None => std::mem::take(&mut self.memory.related),
-            },
-            matters: match &self.site {
-                Some(site) => site.briefings.iter().map(|b| b.matter.clone()).collect(),
-                None => Vec::new(),
+            None => LinkOptions {
+                drafts: self.options.drafts,
+                cache: &bodies,
+                related: &related,
+                earlier: &[],
             },
         };
         let (mut site, mut errors) = graph::link_all(&self.config, content, &options);
-        drop(options);
         site.warnings.extend(self.template_warnings.iter().cloned());
         site.warnings.extend(self.static_warnings.iter().cloned());
         let mut layout = Layout::default();

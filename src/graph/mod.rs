@@ -186,16 +186,16 @@ impl Site {
     }
 }
 
-#[derive(Default)]
-pub struct LinkOptions {
+/// How to link, and what an earlier pass made that may be reused.
+pub struct LinkOptions<'a> {
     pub drafts: bool,
     /// Bodies rendered by an earlier pass over the same site.
-    pub cache: BodyCache,
+    pub cache: &'a BodyCache,
     /// Related briefings from an earlier pass, reused if their inputs match.
-    pub related: RelatedMemo,
-    /// What the briefings of an earlier pass said, reused for the same
-    /// front-matter.
-    pub matters: Vec<Arc<Matter>>,
+    pub related: &'a RelatedMemo,
+    /// An earlier pass's briefings: what their front-matter said is
+    /// reused for the same front-matter.
+    pub earlier: &'a [Briefing],
 }
 
 /// The link stage that goes on past errors: the site as far as it could be
@@ -250,9 +250,9 @@ pub fn link_all(config: &Config, mut content: Content, options: &LinkOptions) ->
         &drafts_left_out,
         &unchecked,
         &mut errors,
-        &options.cache,
+        options.cache,
     );
-    build_indexes(config, &mut site, &options.related);
+    build_indexes(config, &mut site, options.related);
     (site, errors)
 }
 
@@ -311,9 +311,9 @@ fn link_briefings(
     errors: &mut Errors,
 ) -> Vec<Briefing> {
     let earlier: Map<&str, &Arc<Matter>> = options
-        .matters
+        .earlier
         .iter()
-        .map(|m| (m.key.as_str(), m))
+        .map(|b| (b.key.as_str(), &b.matter))
         .collect();
     // Everything that needs no other file, in parallel; then the names, in
     // file order, since the first file to write a name defines it.
