@@ -499,7 +499,11 @@ impl Driver {
     /// last rendered (after a render that left them for later).
     pub(crate) fn search_source(&self) -> Option<crate::render::search::Source> {
         let site = self.site.as_ref()?;
-        let print = crate::render::search::digest(&self.config, site);
+        // Made whole, though it may turn out not to be needed: nearly every
+        // save changes what the index holds, and the source carries the
+        // digest that tells.
+        let source = crate::render::search::Source::of(&self.config, site);
+        let print = source.print();
         let paths = crate::render::search::paths(site);
         if paths
             .iter()
@@ -507,11 +511,9 @@ impl Driver {
         {
             return None;
         }
-        Some(crate::render::search::Source::of(&self.config, site))
+        Some(source)
     }
 
-    /// The search files made of `source` are held: a later render can
-    /// keep them.
     /// The search index made of `source` is held: its files' digests are
     /// noted, and what it was made of is freed with the next `retire`.
     pub(crate) fn search_held(&mut self, source: crate::render::search::Source) {
