@@ -22,8 +22,9 @@ pub(super) struct Posting {
 }
 
 /// A batch of briefings, read: their distinct terms, folded, one after
-/// the other in `folded` (term `i` ends at `ends[i]`), and their postings
-/// by shard (those of shard `s` from `starts[s]` to `starts[s + 1]`).
+/// the other in `folded` (term `i` ends at `ends[i]`), each once however
+/// many of the batch's briefings have it, and their postings by shard
+/// (those of shard `s` from `starts[s]` to `starts[s + 1]`).
 /// Kept together, a few buffers a batch: one allocation a briefing, or
 /// a shard, was a tenth of indexing in page faults alone.
 #[derive(Default)]
@@ -55,6 +56,10 @@ impl Batch {
 pub(super) struct Indexer {
     shards: u32,
     seen: Seen,
+    /// The batch's terms so far, by hash: a briefing's term that another
+    /// of the batch has is not copied again (most are: the copies were a
+    /// fifth of a cold build's peak memory).
+    terms: Terms,
     folded: String,
     ends: Vec<u32>,
     /// The postings as read, and the shard of each, until `finish` deals
@@ -68,6 +73,7 @@ impl Indexer {
         Indexer {
             shards,
             seen: Seen::default(),
+            terms: Terms::default(),
             folded: String::new(),
             ends: Vec::new(),
             read: Vec::new(),
@@ -75,15 +81,13 @@ impl Indexer {
         }
     }
 
-    /// Room for the terms of about `bytes` of HTML: the buffers grown by
-    /// doubling took fresh pages at each step, and copied.
+    /// Room for the postings of about `bytes` of HTML: the buffers grown
+    /// by doubling took fresh pages at each step, and copied.
     pub fn reserve(&mut self, bytes: usize) {
         // About one distinct term in twenty bytes of a briefing's page.
-        let terms = bytes / 16;
-        self.read.reserve(terms);
-        self.ends.reserve(terms);
-        self.folded.reserve(terms * 8);
-        self.shard_of.reserve(terms);
+        let postings = bytes / 16;
+        self.read.reserve(postings);
+        self.shard_of.reserve(postings);
     }
 
     /// Read briefing `id`, made of `parts` (the title first): each of its
@@ -99,14 +103,18 @@ impl Indexer {
             text::for_each_word(part, |term| {
                 let hash = xxh3_64(term.as_bytes());
                 if self.seen.insert(hash) {
+                    let (folded, ends) = (&mut self.folded, &mut self.ends);
+                    let at = self.terms.index(hash, || {
+                        folded.push_str(term);
+                        ends.push(folded.len() as u32);
+                        ends.len() as u32 - 1
+                    });
                     self.read.push(Posting {
                         hash,
                         id_title: id << 1 | title,
-                        term: self.ends.len() as u32,
+                        term: at,
                     });
                     self.shard_of.push(shard_of(term, self.shards) as u16);
-                    self.folded.push_str(term);
-                    self.ends.push(self.folded.len() as u32);
                 }
             });
         }
@@ -136,6 +144,7 @@ impl Indexer {
         }
         self.read.clear();
         self.shard_of.clear();
+        self.terms.clear();
         Batch {
             folded: std::mem::take(&mut self.folded),
             ends: std::mem::take(&mut self.ends),
@@ -196,6 +205,56 @@ impl Seen {
     }
 }
 
+/// A batch's terms by hash, and the place of each: open addressing on
+/// the hash's own bits, as `Seen`. Two terms of one hash are one term, as
+/// they are in a shard (see `Posting`).
+#[derive(Default)]
+struct Terms {
+    /// (hash with its low bit set, place); a hash of 0 is an empty slot.
+    slots: Vec<(u64, u32)>,
+    len: usize,
+}
+
+impl Terms {
+    /// The place of the term of `hash`, put in its place by `add` if the
+    /// batch does not have it yet.
+    fn index(&mut self, hash: u64, add: impl FnOnce() -> u32) -> u32 {
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let key = hash | 1;
+        let mask = self.slots.len() - 1;
+        let mut at = (hash >> 7) as usize & mask;
+        loop {
+            match self.slots[at] {
+                (0, _) => {
+                    let place = add();
+                    self.slots[at] = (key, place);
+                    self.len += 1;
+                    return place;
+                }
+                (k, place) if k == key => return place,
+                _ => at = (at + 1) & mask,
+            }
+        }
+    }
+
+    fn grow(&mut self) {
+        let old = std::mem::take(&mut self.slots);
+        self.slots = vec![(0, 0); (old.len() * 2).max(1024)];
+        self.len = 0;
+        for (key, place) in old.into_iter().filter(|&(k, _)| k != 0) {
+            self.index(key, || place);
+        }
+    }
+
+    /// Empty for the next batch, keeping its room.
+    fn clear(&mut self) {
+        self.slots.fill((0, 0));
+        self.len = 0;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,6 +296,8 @@ mod tests {
             assert!(postings.is_sorted_by_key(|p| p.id_title));
         }
         assert_eq!(seen, 5 * 300);
+        // The five briefings' 300 terms, each held once.
+        assert_eq!(batch.ends.len(), 300);
     }
 
     #[test]
