@@ -8,8 +8,23 @@ use std::path::{Path, PathBuf};
 /// Write `bytes` at `path` whole or not at all. On error nothing is left
 /// beside it.
 pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_with(path, |out| out.write_all(bytes))
+}
+
+/// `write`, of what `fill` writes: a large file need not be made whole in
+/// memory first.
+pub fn write_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
+) -> io::Result<()> {
     let temp = temp_path(path);
-    let result = std::fs::write(&temp, bytes).and_then(|()| std::fs::rename(&temp, path));
+    let written = std::fs::File::create(&temp).and_then(|file| {
+        let mut out = io::BufWriter::with_capacity(1 << 16, file);
+        fill(&mut out)?;
+        out.into_inner().map_err(io::IntoInnerError::into_error)?;
+        Ok(())
+    });
+    let result = written.and_then(|()| std::fs::rename(&temp, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&temp);
     }

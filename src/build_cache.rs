@@ -212,16 +212,22 @@ impl BuildCache {
     /// renamed into place. An old index must never meet a new blob: its
     /// lengths could fit text that is not what it saw.
     pub fn write(&mut self, files: &CacheFiles) -> std::io::Result<()> {
-        let (index, blob) = self.bodies.html_blob();
-        self.html_index = index;
-        let bytes = serde_json::to_vec(&*self).map_err(std::io::Error::other)?;
         files.create()?;
         match std::fs::remove_file(&files.index) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
             _ => {}
         }
-        atomic_file::write(&files.html, &blob)?;
+        // Both written as they are made: the HTML of every body is tens of
+        // megabytes, which a copy in memory added to the build's peak.
+        let mut index = Vec::new();
+        atomic_file::write_with(&files.html, |out| {
+            index = self.bodies.write_html_blob(out)?;
+            Ok(())
+        })?;
+        self.html_index = index;
         crate::output::crash_point("mid-cache");
-        atomic_file::write(&files.index, &bytes)
+        atomic_file::write_with(&files.index, |out| {
+            serde_json::to_writer(out, &*self).map_err(std::io::Error::other)
+        })
     }
 }

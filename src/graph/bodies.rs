@@ -87,17 +87,19 @@ impl BodyCache {
     /// Every body's HTML, one after another, with the `@/` keys and byte
     /// lengths to cut them apart again: raw bytes read back far faster than
     /// the same text escaped in JSON.
-    pub fn html_blob(&self) -> (Vec<(String, usize)>, Vec<u8>) {
+    pub fn write_html_blob(
+        &self,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<Vec<(String, usize)>> {
         let mut keys: Vec<&String> = self.briefings.keys().collect();
         keys.sort();
         let mut index = Vec::with_capacity(keys.len());
-        let mut blob = Vec::new();
         for key in keys {
             let html = &self.briefings[key].html;
             index.push((key.clone(), html.len()));
-            blob.extend_from_slice(html.as_bytes());
+            out.write_all(html.as_bytes())?;
         }
-        (index, blob)
+        Ok(index)
     }
 
     /// A digest of which bodies are held and what each was rendered from.
@@ -112,7 +114,7 @@ impl BodyCache {
         hash_of((entries, names, subjects))
     }
 
-    /// Put back the HTML that `html_blob` wrote. False (and the cache is
+    /// Put back the HTML that `write_html_blob` wrote. False (and the cache is
     /// unusable) if the two do not fit together.
     pub fn restore_html(&mut self, index: &[(String, usize)], blob: Vec<u8>) -> bool {
         let Ok(blob) = String::from_utf8(blob) else {
@@ -148,7 +150,7 @@ pub(super) struct CachedBody {
     pub(super) inputs: u64,
     pub(super) rendered: Rendered,
     /// `rendered.html`, shared with the site so reuse copies nothing. Kept
-    /// out of the serialized cache, which stores it raw (`html_blob`).
+    /// out of the serialized cache, which stores it raw (`write_html_blob`).
     #[serde(skip)]
     pub(super) html: Html,
     /// Topics and people named in the text, by id (`SubjectIds`), in order.
