@@ -227,7 +227,7 @@ impl BuildCache {
         self.html_index = index;
         crate::output::crash_point("mid-cache");
         atomic_file::write_with(&files.index, |out| {
-            serde_json::to_writer(out, &*self).map_err(std::io::Error::other)
+            serde_json::to_writer(out, &*self).map_err(std::io::Error::from)
         })
     }
 }

@@ -210,7 +210,8 @@ impl Seen {
 /// they are in a shard (see `Posting`).
 #[derive(Default)]
 struct Terms {
-    /// (hash with its low bit set, place); a hash of 0 is an empty slot.
+    /// (hash, place + 1); a place of 0 is an empty slot, so every bit of
+    /// the hash tells terms apart.
     slots: Vec<(u64, u32)>,
     len: usize,
 }
@@ -222,18 +223,17 @@ impl Terms {
         if (self.len + 1) * 2 > self.slots.len() {
             self.grow();
         }
-        let key = hash | 1;
         let mask = self.slots.len() - 1;
         let mut at = (hash >> 7) as usize & mask;
         loop {
             match self.slots[at] {
-                (0, _) => {
+                (_, 0) => {
                     let place = add();
-                    self.slots[at] = (key, place);
+                    self.slots[at] = (hash, place + 1);
                     self.len += 1;
                     return place;
                 }
-                (k, place) if k == key => return place,
+                (h, place) if h == hash => return place - 1,
                 _ => at = (at + 1) & mask,
             }
         }
@@ -243,8 +243,8 @@ impl Terms {
         let old = std::mem::take(&mut self.slots);
         self.slots = vec![(0, 0); (old.len() * 2).max(1024)];
         self.len = 0;
-        for (key, place) in old.into_iter().filter(|&(k, _)| k != 0) {
-            self.index(key, || place);
+        for (hash, place) in old.into_iter().filter(|&(_, p)| p != 0) {
+            self.index(hash, || place - 1);
         }
     }
 
@@ -312,5 +312,24 @@ mod tests {
         }
         seen.clear(100);
         assert!(seen.insert(xxh3_64(&1u64.to_le_bytes())), "cleared");
+    }
+
+    #[test]
+    fn a_batch_tells_every_hash_apart_and_keeps_places_as_it_grows() {
+        let mut terms = Terms::default();
+        let mut next = 0;
+        let mut add = || {
+            next += 1;
+            next - 1
+        };
+        // Hashes one bit apart, and enough of them to grow the table.
+        let hashes: Vec<u64> = (0..5_000u64).flat_map(|h| [h << 8, h << 8 | 1]).collect();
+        let places: Vec<u32> = hashes.iter().map(|&h| terms.index(h, &mut add)).collect();
+        assert_eq!(places, (0..10_000).collect::<Vec<u32>>());
+        for (&h, &place) in hashes.iter().zip(&places) {
+            assert_eq!(terms.index(h, || unreachable!("{h} is held")), place);
+        }
+        terms.clear();
+        assert_eq!(terms.index(hashes[0], || 7), 7, "cleared");
     }
 }
