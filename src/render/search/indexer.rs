@@ -159,9 +159,10 @@ impl Indexer {
 /// and cleared, not freed.
 #[derive(Default)]
 struct Seen {
-    /// 0 is an empty slot; a hash is stored with its low bit set.
+    /// 0 is an empty slot: a hash of 0 is noted in `zero` instead.
     slots: Vec<u64>,
     len: usize,
+    zero: bool,
 }
 
 impl Seen {
@@ -172,24 +173,27 @@ impl Seen {
         self.slots.clear();
         self.slots.resize(want, 0);
         self.len = 0;
+        self.zero = false;
     }
 
     /// Whether `hash` was not in the set.
     fn insert(&mut self, hash: u64) -> bool {
+        if hash == 0 {
+            return !std::mem::replace(&mut self.zero, true);
+        }
         if self.slots.is_empty() || (self.len + 1) * 2 > self.slots.len() {
             self.grow();
         }
-        let key = hash | 1;
         let mask = self.slots.len() - 1;
         let mut at = (hash >> 7) as usize & mask;
         loop {
             match self.slots[at] {
                 0 => {
-                    self.slots[at] = key;
+                    self.slots[at] = hash;
                     self.len += 1;
                     return true;
                 }
-                k if k == key => return false,
+                k if k == hash => return false,
                 _ => at = (at + 1) & mask,
             }
         }
@@ -312,6 +316,11 @@ mod tests {
         }
         seen.clear(100);
         assert!(seen.insert(xxh3_64(&1u64.to_le_bytes())), "cleared");
+        // Every bit tells hashes apart, 0 included.
+        for hash in [0, 1, 2, 3, 1 << 20, 1 << 20 | 1] {
+            assert!(seen.insert(hash), "{hash}");
+            assert!(!seen.insert(hash), "{hash} again");
+        }
     }
 
     #[test]
