@@ -77,7 +77,9 @@ impl std::ops::Deref for Briefing {
 
 /// What a briefing's front-matter and file name say, checked. Made once for
 /// each version of the front-matter: a link pass takes it from the last one
-/// when the front-matter is the same.
+/// when the front-matter is the same, and so are the file's place and the
+/// slug rule (`link_briefings`). Whatever else `prepare_matter` comes to
+/// read must be checked there too.
 #[derive(Debug)]
 pub struct Matter {
     pub path: PathBuf,
