@@ -59,6 +59,7 @@ pub fn setup(
 }
 
 /// The files of one output's cache.
+#[derive(Clone)]
 pub struct CacheFiles {
     folder: PathBuf,
     /// The cache itself (JSON).

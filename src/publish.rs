@@ -126,6 +126,15 @@ fn run(
     let (content, _) = content?;
     let sources = content.sources;
     let (front_matter, front_matter_changed) = known.next(&content.briefings);
+    // Written beside the rest of the build, and let go before the render:
+    // parsed front-matter is a cache of the files' text alone, true whatever
+    // this build comes to, and held to the end it was part of the peak.
+    let files = cache_files.clone();
+    let front_matter = Writing(Some(std::thread::spawn(move || {
+        if front_matter_changed && files.create().is_ok() {
+            front_matter.write(&files.front_matter);
+        }
+    })));
     let cache_read = cache.digest();
     driver.timings.load = started.elapsed();
     driver.memory.bodies = cache.bodies;
@@ -166,7 +175,6 @@ fn run(
         let _ = std::fs::remove_file(legacy);
     }
     output::crash_point("before-cache");
-    let front_matter = front_matter_changed.then_some(front_matter);
     let inputs = sources.map(|s| last_build::inputs(setup, s, &driver.statics));
     let cache = Cache {
         files: cache_files,
@@ -219,6 +227,18 @@ enum Unchanged {
     No(Option<Option<InPlace>>),
 }
 
+/// A file being written on a thread of its own, waited for when dropped:
+/// a process that exits, on success or error, does not wait for its threads.
+struct Writing(Option<std::thread::JoinHandle<()>>);
+
+impl Drop for Writing {
+    fn drop(&mut self) {
+        if let Some(writing) = self.0.take() {
+            let _ = writing.join();
+        }
+    }
+}
+
 /// What `finish` leaves for the next build.
 struct Cache {
     files: CacheFiles,
@@ -226,7 +246,8 @@ struct Cache {
     /// Digest of the cache as this build read it.
     read: u64,
     generation: u64,
-    front_matter: Option<FrontMatterCache>,
+    /// The front-matter cache being written.
+    front_matter: Writing,
     /// What the site was made from, and the clock it saw (`LastBuild`).
     inputs: Option<(u64, chrono::DateTime<chrono::Utc>)>,
 }
@@ -253,11 +274,7 @@ fn finish(mut driver: Driver, written: WriteReport, next: Cache) -> Report {
             ));
         }
     }
-    if let Some(front_matter) = &next.front_matter {
-        if next.files.create().is_ok() {
-            front_matter.write(&next.files.front_matter);
-        }
-    }
+    drop(next.front_matter);
     let feeds = FeedOwner::all(&site)
         .iter()
         .map(|o| o.files(driver.config(), &site).len())
@@ -285,8 +302,7 @@ fn finish(mut driver: Driver, written: WriteReport, next: Cache) -> Report {
     }
     // Freeing a large site takes a tenth of a no-change build: it happens
     // beside the caller, and a command that exits does not wait for it.
-    let front_matter = next.front_matter;
-    std::thread::spawn(move || drop((site, cache, driver, front_matter)));
+    std::thread::spawn(move || drop((site, cache, driver)));
     report
 }
 
