@@ -10,7 +10,9 @@ use std::path::PathBuf;
 use briefing::serve::preview::Preview;
 use briefing::serve::watch::Change;
 use briefing::BuildOptions;
-use common::{fixture, TestSite};
+use common::{edit, fixture, TestSite};
+
+const TALKS: &str = "content/briefings/2025-09-02-talks.md";
 
 const BASE: &str = "http://127.0.0.1:1111/";
 
@@ -350,16 +352,8 @@ fn a_body_edit_renders_only_the_pages_that_show_it() {
     let site = fixture("crosslinks");
     let mut preview = Preview::new(options(&site)).unwrap_or_else(|e| panic!("{e}"));
     let total = preview.files().len();
-    let path = PathBuf::from("content/briefings/2025-09-02-talks.md");
-    let text = fs::read_to_string(site.root.join(&path)).expect("read");
-    fs::write(
-        site.root.join(&path),
-        text.replace(
-            "A memorandum on a pipeline.",
-            "A memorandum on a gas pipeline.",
-        ),
-    )
-    .expect("write");
+    let path = PathBuf::from(TALKS);
+    edit(&site, TALKS, "on a pipeline.", "on a gas pipeline.");
     let rebuilt = preview
         .rebuild(&[Change::Content(path.clone())])
         .unwrap_or_else(|e| panic!("{e}"));
@@ -380,12 +374,7 @@ fn a_body_edit_renders_only_the_pages_that_show_it() {
     assert_eq!(held(&preview), fresh(&site).expect("fresh build"));
 
     // A changed heading may break anchors elsewhere: the whole link stage runs.
-    let text = fs::read_to_string(site.root.join(&path)).expect("read");
-    fs::write(
-        site.root.join(&path),
-        text.replace("## Gas", "## Gas and oil"),
-    )
-    .expect("write");
+    edit(&site, TALKS, "## Gas", "## Gas and oil");
     let rebuilt = preview
         .rebuild(&[Change::Content(path)])
         .unwrap_or_else(|e| panic!("{e}"));
@@ -401,21 +390,14 @@ fn a_config_change_saved_with_a_body_edit_is_not_patched_into_the_old_site() {
     // digests of a driver opened afresh either).
     let site = fixture("crosslinks");
     let mut preview = Preview::new(options(&site)).unwrap_or_else(|e| panic!("{e}"));
-    let path = PathBuf::from("content/briefings/2025-09-02-talks.md");
-    let text = fs::read_to_string(site.root.join(&path)).expect("read");
-    fs::write(
-        site.root.join(&path),
-        text.replace(
-            "A memorandum on a pipeline.",
-            "A memorandum on a gas pipeline.",
-        ),
-    )
-    .expect("write");
-    let config = fs::read_to_string(site.root.join("briefing.yaml")).expect("config");
-    site.write(
+    edit(&site, TALKS, "on a pipeline.", "on a gas pipeline.");
+    edit(
+        &site,
         "briefing.yaml",
-        &config.replace("title: Crosslinks", "title: Crosslinks renamed"),
+        "title: Crosslinks",
+        "title: Crosslinks renamed",
     );
+    let path = PathBuf::from(TALKS);
     let rebuilt = preview
         .rebuild(&[Change::Config, Change::Content(path)])
         .unwrap_or_else(|e| panic!("{e}"));

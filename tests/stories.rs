@@ -3,17 +3,10 @@
 
 mod common;
 
-use common::{fixture, links, section, TestSite};
+use common::{edit, fixture, links, section, TestSite};
 
 const TALKS: &str = "content/briefings/2025-09-02-talks.md";
 const SUMMIT: &str = "content/briefings/2025-08-31-summit.md";
-
-fn edit(site: &TestSite, path: &str, from: &str, to: &str) {
-    let file = site.root.join(path);
-    let text = std::fs::read_to_string(&file).expect("read");
-    assert!(text.contains(from), "{path} has no {from:?}");
-    std::fs::write(&file, text.replacen(from, to, 1)).expect("write");
-}
 
 /// The crosslinks site with the talks in two stories, the summit in the
 /// first, and a third briefing in the second.

@@ -3,16 +3,9 @@
 
 mod common;
 
-use common::{fixture, TestSite};
+use common::{edit, fixture, TestSite};
 
 const TALKS: &str = "content/briefings/2025-09-02-talks.md";
-
-fn edit(site: &TestSite, path: &str, from: &str, to: &str) {
-    let file = site.root.join(path);
-    let text = std::fs::read_to_string(&file).expect("read");
-    assert!(text.contains(from), "{path} has no {from:?}");
-    std::fs::write(&file, text.replacen(from, to, 1)).expect("write");
-}
 
 fn with_site_zone(site: &TestSite, zone: &str) {
     let config = std::fs::read_to_string(site.root.join("briefing.yaml")).expect("config");

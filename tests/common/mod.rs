@@ -102,6 +102,15 @@ impl TestSite {
     }
 }
 
+/// Replace the first `from` in the site's file `path` with `to`; `from`
+/// must be there, so an edit that changes nothing fails the test.
+pub fn edit(site: &TestSite, path: &str, from: &str, to: &str) {
+    let file = site.root.join(path);
+    let text = fs::read_to_string(&file).expect("read");
+    assert!(text.contains(from), "{path} has no {from:?}");
+    fs::write(&file, text.replacen(from, to, 1)).expect("write");
+}
+
 /// Every `href="…"` and `src="…"` value in an HTML page.
 pub fn links(html: &str) -> Vec<String> {
     let mut out = Vec::new();
