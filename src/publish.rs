@@ -129,12 +129,14 @@ fn run(
     // Written beside the rest of the build, and let go before the render:
     // parsed front-matter is a cache of the files' text alone, true whatever
     // this build comes to, and held to the end it was part of the peak.
-    let files = cache_files.clone();
-    let front_matter = Writing(Some(std::thread::spawn(move || {
-        if front_matter_changed && files.create().is_ok() {
-            front_matter.write(&files.front_matter);
-        }
-    })));
+    let front_matter = Writing(front_matter_changed.then(|| {
+        let files = cache_files.clone();
+        std::thread::spawn(move || {
+            if files.create().is_ok() {
+                front_matter.write(&files.front_matter);
+            }
+        })
+    }));
     let cache_read = cache.digest();
     driver.timings.load = started.elapsed();
     driver.memory.bodies = cache.bodies;
@@ -255,6 +257,9 @@ struct Cache {
 /// Leave the cache for the next build and say what this one did. The site
 /// is committed by now: a cache that cannot be written is a warning.
 fn finish(mut driver: Driver, written: WriteReport, next: Cache) -> Report {
+    // Done first: it creates the cache folder too, as the cache's own
+    // write does.
+    drop(next.front_matter);
     let mut warnings = Vec::new();
     let Some(mut site) = driver.site.take() else {
         return Report::default();
@@ -274,7 +279,6 @@ fn finish(mut driver: Driver, written: WriteReport, next: Cache) -> Report {
             ));
         }
     }
-    drop(next.front_matter);
     let feeds = FeedOwner::all(&site)
         .iter()
         .map(|o| o.files(driver.config(), &site).len())
