@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use super::mentions::{BriefingMentions, ChangedNames, Kind, NameTable, Names};
 use super::{Briefing, Site};
 use crate::config::Config;
-use crate::digest::{digest_of, hash_of, Digest, Map, Set};
+use crate::digest::{digest_of, hash_of, Map, Set};
 use crate::error::{did_you_mean, Error, Errors};
 use crate::markdown::{self, LinkResolver, MarkdownOptions, NoMentions, Rendered};
 
@@ -373,23 +373,19 @@ impl BodyRenderer<'_> {
                 .collect()
         };
         let (topics, people) = (links(&site.topics), links(&site.people));
+        let listed =
+            |s: &[usize], links: &[u64]| -> Vec<u64> { s.iter().map(|&i| links[i]).collect() };
         let options = (self.options.smart_punctuation, self.options.raw_html);
         site.briefings
             .par_iter()
             .map(|b| {
                 let link = config.markdown.link_mentions && b.link_mentions;
-                // The digest of (options, [topic links], [person links], link),
-                // each list as its length then its items, with no list made.
-                let mut inputs = Digest::default();
-                inputs.add(options);
-                for (listed, links) in [(&b.topics, &topics), (&b.people, &people)] {
-                    inputs.add(listed.len());
-                    for &i in listed {
-                        inputs.add(links[i]);
-                    }
-                }
-                inputs.add(link);
-                let inputs = inputs.finish();
+                let inputs = hash_of((
+                    options,
+                    listed(&b.topics, &topics),
+                    listed(&b.people, &people),
+                    link,
+                ));
                 match cache.briefings.get(&b.key) {
                     Some(hit)
                         if hit.revision == b.revision
