@@ -148,15 +148,21 @@ impl NameTable {
     }
 }
 
-/// Whether a body may mention one of some names: whether it holds the
-/// longest word of one as written. A mention is found in the text of the
-/// rendered Markdown, which is the body's own text but for entities,
-/// escapes and typographic punctuation; a word of letters and digits
-/// comes through as written, except spelt with character references, so
-/// a body with one of those is taken to hold every name.
+/// Whether a body may mention one of some names: whether it holds every
+/// word of one as written. A mention is found in the text of the rendered
+/// Markdown, which is the body's own text but for entities, escapes and
+/// typographic punctuation; a word of letters and digits comes through as
+/// written, except spelt with character references, so a body with one of
+/// those is taken to hold every name. Every word, not the longest alone: a
+/// new topic "Zebra Inflation" must not render again the thousands of
+/// bodies that say "Inflation".
 pub enum ChangedNames {
     None,
-    Words(AhoCorasick),
+    Words {
+        words: AhoCorasick,
+        /// Per name, its words by pattern number.
+        names: Vec<Vec<usize>>,
+    },
     /// The words could not be searched for (never seen: a few short
     /// words): every body is taken to hold them.
     Unsearchable,
@@ -167,9 +173,23 @@ impl ChangedNames {
         if names.is_empty() {
             return ChangedNames::None;
         }
-        let words = names.iter().map(|name| longest_word(name));
-        match AhoCorasick::new(words) {
-            Ok(words) => ChangedNames::Words(words),
+        let mut words: Vec<&str> = Vec::new();
+        let mut numbers: HashMap<&str, usize> = HashMap::new();
+        let names = names
+            .iter()
+            .map(|name| {
+                words_of(name)
+                    .map(|word| {
+                        *numbers.entry(word).or_insert_with(|| {
+                            words.push(word);
+                            words.len() - 1
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        match AhoCorasick::new(&words) {
+            Ok(words) => ChangedNames::Words { words, names },
             Err(_) => ChangedNames::Unsearchable,
         }
     }
@@ -177,18 +197,36 @@ impl ChangedNames {
     pub fn may_occur_in(&self, body: &str) -> bool {
         match self {
             ChangedNames::None => false,
-            ChangedNames::Words(words) => words.is_match(body) || has_character_reference(body),
+            ChangedNames::Words { words, names } => {
+                let mut seen = vec![false; words.patterns_len()];
+                for word in words.find_overlapping_iter(body) {
+                    let number = word.pattern().as_usize();
+                    if std::mem::replace(&mut seen[number], true) {
+                        continue;
+                    }
+                    let whole = |name: &Vec<usize>| name.iter().all(|&n| seen[n]);
+                    if names
+                        .iter()
+                        .any(|name| name.contains(&number) && whole(name))
+                    {
+                        return true;
+                    }
+                }
+                has_character_reference(body)
+            }
             ChangedNames::Unsearchable => true,
         }
     }
 }
 
-/// The longest run of letters and digits in `name`; the whole name if it has none.
-fn longest_word(name: &str) -> &str {
-    name.split(|c: char| !c.is_alphanumeric())
-        .max_by_key(|word| word.len())
+/// The runs of letters and digits in `name`; the whole name if it has none.
+fn words_of(name: &str) -> impl Iterator<Item = &str> {
+    let mut words = name
+        .split(|c: char| !c.is_alphanumeric())
         .filter(|word| !word.is_empty())
-        .unwrap_or(name)
+        .peekable();
+    let whole = words.peek().is_none().then_some(name);
+    words.chain(whole)
 }
 
 /// `&name;`, `&#123;` or `&#x7B;` somewhere in `text`.
@@ -305,7 +343,7 @@ mod tests {
     }
 
     #[test]
-    fn a_changed_name_is_looked_for_by_its_longest_word() {
+    fn a_changed_name_is_looked_for_by_every_word_of_it() {
         let before = NameTable::of(&[subject("Energy", &[])], &[]);
         let mut xi = subject("Xi Jinping", &["President Xi"]);
         xi.path = "people/xi-jinping/".into();
@@ -314,12 +352,19 @@ mod tests {
         changed.sort();
         assert_eq!(changed, ["President Xi", "Xi Jinping"]);
         let names = ChangedNames::new(&changed);
-        assert!(names.may_occur_in("Talks with the President in Beijing."));
-        assert!(names.may_occur_in("Jinping arrived."));
+        assert!(names.may_occur_in("Talks with Xi, the President, in Beijing."));
+        assert!(names.may_occur_in("Jinping arrived. Xi spoke."));
+        assert!(names.may_occur_in("Xi\nJinping"));
+        assert!(!names.may_occur_in("Talks with the President in Beijing."));
+        assert!(!names.may_occur_in("Jinping arrived."));
         assert!(!names.may_occur_in("Energy prices rose."));
+        assert!(!names.may_occur_in("President XI"));
         assert!(names.may_occur_in("Energy &amp; prices rose."));
         assert!(!names.may_occur_in("Energy & prices rose; M&A deals; a&b"));
         assert!(!ChangedNames::new(&[]).may_occur_in("Xi Jinping"));
+        // A name of no letters or digits is looked for whole.
+        assert!(ChangedNames::new(&["--"]).may_occur_in("a -- b"));
+        assert!(!ChangedNames::new(&["--"]).may_occur_in("a - b"));
     }
 
     #[test]

@@ -91,7 +91,7 @@ impl Preview {
     }
 
     /// Free what the last rebuild replaced, once it is served.
-    pub(crate) fn tidy(&mut self) {
+    pub fn tidy(&mut self) {
         if let Some(driver) = self.driver.as_mut() {
             driver.retire();
         }
