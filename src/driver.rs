@@ -195,9 +195,10 @@ impl Driver {
         self.site.as_ref()
     }
 
-    /// Re-read what `changes` touched: static files, or only the bodies of
-    /// briefings when nothing else changed, which is patched into the site
-    /// held. `Ok(Some(changed briefings))` when it was patched.
+    /// Re-read what `changes` touched: static files, or briefings when
+    /// nothing else changed, which are patched into the site held when
+    /// their change allows (`graph::patch_briefings`). `Ok(Some(what
+    /// changed))` when it was patched.
     pub fn reload(&mut self, changes: &Changes) -> Result<Option<Patched>, Errors> {
         if changes.statics {
             let mut warnings = Vec::new();
@@ -212,12 +213,13 @@ impl Driver {
             return Ok(None);
         }
         let started = Instant::now();
-        let Some(edited) = content::reload_bodies(&self.config, contents, &changes.content) else {
+        let Some(edited) = content::reload_briefings(&self.config, contents, &changes.content)
+        else {
             return Ok(None);
         };
         self.timings.load = started.elapsed();
         let started = Instant::now();
-        let patched = graph::patch_bodies(&self.config, site, &edited);
+        let patched = graph::patch_briefings(&self.config, site, &edited);
         self.timings.link = started.elapsed();
         Ok(patched)
     }

@@ -179,10 +179,14 @@ fn any_sequence_of_edits_holds_what_a_fresh_build_writes() {
     let mut broken: Option<PathBuf> = None;
     let mut patched = 0;
     let mut story_saves = 0;
+    let (mut shown_saves, mut shown_patched) = (0, 0);
+    // Whether the last rebuild succeeded: a failed one leaves no site to patch.
+    let mut holds_site = true;
     for step in 0..200 {
         let files = briefings(&site);
         let mut changes: Vec<Change> = Vec::new();
         let what = dice.below(13);
+        let mut shown_save = false;
         if let Some(path) = broken.take() {
             // Fix the file broken last step.
             let n = step;
@@ -288,6 +292,21 @@ fn any_sequence_of_edits_holds_what_a_fresh_build_writes() {
             )
             .expect("write");
             changes.push(Change::Content(path));
+        } else if what == 9 && dice.below(2) == 0 && !files.is_empty() {
+            // Only what its pages show changes: the title, the summary
+            // (given, changed or taken away) and sources, which move the
+            // body down the file.
+            let path = dice.pick(&files).clone();
+            let text = fs::read_to_string(site.root.join(&path)).expect("read");
+            fs::write(
+                site.root.join(&path),
+                shown_edit(&text, step, dice.below(3)),
+            )
+            .expect("write");
+            changes.push(Change::Content(path));
+            // A draft is not in the site to be patched.
+            shown_save = holds_site && !text.contains("draft: true");
+            shown_saves += usize::from(shown_save);
         } else {
             // A stylesheet edit.
             fs::create_dir_all(site.root.join("static/css")).expect("mkdir");
@@ -307,7 +326,13 @@ fn any_sequence_of_edits_holds_what_a_fresh_build_writes() {
             Ok(expected) => {
                 match result {
                     Err(e) => panic!("step {step}: the preview failed where a build succeeds: {e}"),
-                    Ok(rebuilt) => patched += usize::from(rebuilt.patched),
+                    Ok(rebuilt) => {
+                        patched += usize::from(rebuilt.patched);
+                        if shown_save && rebuilt.patched {
+                            shown_patched += 1;
+                        }
+                        holds_site = true;
+                    }
                 }
                 // A body edit that builds needs no fixing.
                 if what >= 10 {
@@ -330,6 +355,7 @@ fn any_sequence_of_edits_holds_what_a_fresh_build_writes() {
                 }
             }
             Err(build_error) => {
+                holds_site = false;
                 let preview_error = result.err().map(|e| e.to_string());
                 assert_eq!(
                     preview_error.as_deref(),
@@ -345,6 +371,37 @@ fn any_sequence_of_edits_holds_what_a_fresh_build_writes() {
         story_saves >= 2,
         "a story's profile was saved {story_saves} times"
     );
+    // A save of what the pages show is patched in too.
+    assert!(shown_saves >= 4, "{shown_saves} saves of a title");
+    assert_eq!(shown_patched, shown_saves, "saves of a title patched");
+}
+
+/// `text` with a new title and, by `how`, a summary given, a summary taken
+/// away, or sources added; the rest of the front-matter as it was.
+fn shown_edit(text: &str, step: usize, how: usize) -> String {
+    let end = text[4..]
+        .find("\n---\n")
+        .map(|at| at + 5)
+        .expect("front-matter");
+    let (front, body) = text.split_at(end);
+    let mut lines: Vec<String> = front
+        .lines()
+        .filter(|line| !(how == 1 && line.starts_with("summary:")))
+        .map(|line| match line {
+            l if l.starts_with("title:") => format!("title: Retitled at step {step}"),
+            l if l.starts_with("summary:") => format!("summary: Summary {step}."),
+            l => l.to_string(),
+        })
+        .collect();
+    if how == 0 && !lines.iter().any(|l| l.starts_with("summary:")) {
+        lines.push(format!("summary: Summary {step}."));
+    }
+    if how == 2 && !lines.iter().any(|l| l.starts_with("sources:")) {
+        lines.push("sources:".into());
+        lines.push(format!("  - title: Source {step}"));
+        lines.push("    url: https://example.org/source".into());
+    }
+    format!("{}\n{body}", lines.join("\n"))
 }
 
 #[test]
@@ -375,6 +432,38 @@ fn a_body_edit_renders_only_the_pages_that_show_it() {
 
     // A changed heading may break anchors elsewhere: the whole link stage runs.
     edit(&site, TALKS, "## Gas", "## Gas and oil");
+    let rebuilt = preview
+        .rebuild(&[Change::Content(path)])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!rebuilt.patched);
+    assert_eq!(held(&preview), fresh(&site).expect("fresh build"));
+}
+
+#[test]
+fn a_title_edit_is_patched_in_and_a_date_edit_links_again() {
+    let site = fixture("crosslinks");
+    let mut preview = Preview::new(options(&site)).unwrap_or_else(|e| panic!("{e}"));
+    let total = preview.files().len();
+    let path = PathBuf::from(TALKS);
+    edit(&site, TALKS, "hold talks", "hold talks again");
+    let rebuilt = preview
+        .rebuild(&[Change::Content(path.clone())])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(rebuilt.patched, "a title save is patched in");
+    assert!(rebuilt
+        .changed
+        .contains(&"briefings/talks/index.html".to_string()));
+    assert!(
+        rebuilt.rendered < total / 2,
+        "rendered {} of {total}",
+        rebuilt.rendered
+    );
+    let page = String::from_utf8_lossy(&preview.files()["briefings/talks/index.html"]).into_owned();
+    assert!(page.contains("Putin and Xi hold talks again"));
+    assert_eq!(held(&preview), fresh(&site).expect("fresh build"));
+
+    // A date moves it in every list: the whole link stage runs.
+    edit(&site, TALKS, "date: 2025-09-02T10", "date: 2025-09-04T10");
     let rebuilt = preview
         .rebuild(&[Change::Content(path)])
         .unwrap_or_else(|e| panic!("{e}"));

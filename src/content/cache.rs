@@ -31,10 +31,10 @@ struct CachedFile {
 }
 
 /// The briefings as now saved, when every file of `touched` (relative to
-/// the root) is a briefing already loaded whose front-matter and body line
-/// are as they were: a save that changed bodies only, which the preview
-/// patches into the site it holds. Otherwise None and the cache is as it was.
-pub fn reload_bodies(
+/// the root) is a briefing already loaded that still reads as one: a save
+/// the preview may patch into the site it holds (`graph::patch_briefings`
+/// decides). Otherwise None and the cache is as it was.
+pub fn reload_briefings(
     config: &Config,
     cache: &mut ContentCache,
     touched: &HashSet<PathBuf>,
@@ -57,9 +57,6 @@ pub fn reload_bodies(
         else {
             return None;
         };
-        if now.meta != before.meta || now.keys != before.keys || now.body_line != before.body_line {
-            return None;
-        }
         reloaded.push((rel, (meta.modified().ok(), meta.len()), now));
     }
     let mut edited = Vec::with_capacity(reloaded.len());

@@ -20,7 +20,7 @@ use walkdir::WalkDir;
 use crate::config::{Config, Limits};
 use crate::error::{Error, Errors};
 use crate::path_filter::is_ignored;
-pub use cache::{load_cached, reload_bodies, ContentCache};
+pub use cache::{load_cached, reload_briefings, ContentCache};
 pub use front_matter_cache::FrontMatterCache;
 pub use model::{
     Date, EditionMatter, EditionSection, FrontMatter, PageMatter, PersonProfile, Source,

@@ -24,7 +24,7 @@ use crate::error::{Error, Errors};
 use crate::slug::{check_written, slugify, strip_date_prefix};
 pub use bodies::{BodyCache, Html, Note};
 pub use editions::Edition;
-pub use patch::{patch_bodies, Patched};
+pub use patch::{patch_briefings, Patched};
 pub use related::RelatedMemo;
 pub use subjects::{Directory, Person, Story, Subject, Topic};
 
@@ -109,6 +109,49 @@ pub struct Matter {
     transliterate: bool,
     /// Topics, people and stories as named, with the line naming them.
     names: [(Vec<String>, Option<usize>); 3],
+}
+
+impl Matter {
+    /// Whether `other` puts its briefing where this one does: the same
+    /// file, address, dates, state and names, so that the site's lists,
+    /// order, related briefings and rendered bodies stand. Only what its
+    /// pages show of it may differ: title, summary, sources, picture,
+    /// extra (and where the keys are in the file).
+    pub(super) fn same_place(&self, other: &Matter) -> bool {
+        // Every field named, so that a new one is placed here too.
+        let Matter {
+            path,
+            key,
+            title: _,
+            slug,
+            url_path,
+            date,
+            updated,
+            summary: _,
+            sources: _,
+            image: _,
+            zone,
+            draft,
+            extra: _,
+            front_matter: _,
+            lines: _,
+            link_mentions,
+            transliterate,
+            names,
+        } = self;
+        let same_names = names.iter().zip(&other.names).all(|(a, b)| a.0 == b.0);
+        *path == other.path
+            && *key == other.key
+            && *slug == other.slug
+            && *url_path == other.url_path
+            && *date == other.date
+            && *updated == other.updated
+            && *zone == other.zone
+            && *draft == other.draft
+            && *link_mentions == other.link_mentions
+            && *transliterate == other.transliterate
+            && same_names
+    }
 }
 
 /// File lines of front-matter keys, for `briefing check`'s warnings.

@@ -1,19 +1,21 @@
-//! The preview's fast path for the usual save: briefings whose front-matter
-//! is as it was and whose body changed. Names, slugs, dates, lists and
-//! related briefings cannot have moved, so instead of linking the whole
-//! site again the bodies are rendered again and what they feed is patched
-//! in place: the briefing's HTML, summary and word count, the backlinks of
-//! what it links to, and the "also mentioned in" lists of what it names.
-//! Anything the patch cannot vouch for (a link to check against another
-//! file's headings, its own headings changed, a broken link to report)
-//! is left to the full link stage.
+//! The preview's fast path for the usual save: briefings whose body
+//! changed, or whose front-matter changed only in what their pages show
+//! (title, summary, sources, picture, extra). Names, slugs, dates, lists
+//! and related briefings cannot have moved, so instead of linking the
+//! whole site again the bodies are rendered again and what they feed is
+//! patched in place: the briefing's matter, HTML, summary and word count,
+//! the backlinks of what it links to, and the "also mentioned in" lists of
+//! what it names. Anything the patch cannot vouch for (a changed address,
+//! date or name, a front-matter that fails its checks, a link to check
+//! against another file's headings, its own headings changed, a broken
+//! link to report) is left to the full link stage.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::bodies::{BodyRenderer, CachedBody, SubjectIndex};
 use super::mentions::Kind;
-use super::Site;
+use super::{Briefing, Matter, Site};
 use crate::config::Config;
 use crate::content::{FrontMatter, Loaded};
 
@@ -28,10 +30,9 @@ pub struct Patched {
     pub people: Vec<usize>,
 }
 
-/// Patch `site` for `edited`, briefings as now loaded whose front-matter the
-/// caller found unchanged. What changed, or None, with `site` untouched,
-/// when the full link stage must run instead.
-pub fn patch_bodies(
+/// Patch `site` for `edited`, briefings as now loaded. What changed, or
+/// None, with `site` untouched, when the full link stage must run instead.
+pub fn patch_briefings(
     config: &Config,
     site: &mut Site,
     edited: &[Arc<Loaded<FrontMatter>>],
@@ -45,7 +46,24 @@ pub fn patch_bodies(
         let i = *index_of.get(loaded.key.as_str())?;
         let b = &site.briefings[i];
         let old = site.bodies.briefings.get(&loaded.key)?;
+        let matter = new_matter(config, b, loaded)?;
+        let summary_given = loaded
+            .meta
+            .summary
+            .as_deref()
+            .is_some_and(|s| !s.trim().is_empty());
+        let mut patch = Patch {
+            index: i,
+            key: loaded.key.clone(),
+            matter,
+            body_line: loaded.body_line,
+            summary_given,
+            body: Body::Kept(old.clone()),
+        };
         if old.revision == loaded.revision {
+            if patch.matter.is_some() {
+                patches.push(patch);
+            }
             continue;
         }
         let new = renderer.render(b, &loaded.body, loaded.revision, old.inputs);
@@ -82,32 +100,55 @@ pub fn patch_bodies(
                 })
                 .collect()
         };
-        let summary_given = loaded
-            .meta
-            .summary
-            .as_deref()
-            .is_some_and(|s| !s.trim().is_empty());
-        patches.push(Patch {
-            index: i,
-            key: loaded.key.clone(),
+        patch.body = Body::New(BodyPatch {
             links: (targets(old), targets(&new)),
             mentions: (unlisted(old), unlisted(&new)),
-            summary_given,
             body: Arc::new(new),
         });
+        patches.push(patch);
     }
     drop(renderer);
     Some(apply(site, patches))
 }
 
-/// Put `patches` into `site`: their bodies, and the backlinks and "also
-/// mentioned in" lists they moved.
+/// The matter of `loaded`, when its front-matter changed only in what the
+/// pages of `b` show; Some(None) when it did not change; None when the
+/// site must be linked again (its checks failed, or it moved the briefing).
+fn new_matter(
+    config: &Config,
+    b: &Briefing,
+    loaded: &Arc<Loaded<FrontMatter>>,
+) -> Option<Option<Arc<Matter>>> {
+    if loaded.front_matter == b.front_matter {
+        return Some(None);
+    }
+    let transliterate = config.slugs.transliterate;
+    let matter = super::prepare_matter(Loaded::clone(loaded), transliterate).ok()?;
+    b.same_place(&matter).then(|| Some(Arc::new(matter)))
+}
+
+/// Put `patches` into `site`: their matter and bodies, and the backlinks
+/// and "also mentioned in" lists they moved.
 fn apply(site: &mut Site, patches: Vec<Patch>) -> Patched {
     site.generation = super::next_generation();
     let mut patched = Patched::default();
     for patch in patches {
         let i = patch.index;
-        let (before, after) = &patch.links;
+        let b = &mut site.briefings[i];
+        if let Some(matter) = patch.matter {
+            b.summary = matter.summary.clone();
+            b.matter = matter;
+        }
+        b.body_line = patch.body_line;
+        patched.briefings.push(i);
+        let body = match patch.body {
+            Body::Kept(kept) => {
+                kept.show_in(&mut site.briefings[i], patch.summary_given);
+                continue;
+            }
+            Body::New(body) => body,
+        };
+        let (before, after) = &body.links;
         for &to in before.symmetric_difference(after) {
             patched.backlinks.push(to);
         }
@@ -117,7 +158,7 @@ fn apply(site: &mut Site, patches: Vec<Patch>) -> Patched {
         for &to in after.difference(before) {
             insert(&mut site.briefings[to].backlinks, i);
         }
-        let (before, after) = &patch.mentions;
+        let (before, after) = &body.mentions;
         for &(kind, index) in before.symmetric_difference(after) {
             match kind {
                 Kind::Topic => patched.topics.push(index),
@@ -130,11 +171,9 @@ fn apply(site: &mut Site, patches: Vec<Patch>) -> Patched {
         for &(kind, index) in after.difference(before) {
             insert(&mut subject(site, kind, index).mentioned_in, i);
         }
-        patch
-            .body
+        body.body
             .show_in(&mut site.briefings[i], patch.summary_given);
-        site.bodies.briefings.insert(patch.key, patch.body);
-        patched.briefings.push(i);
+        site.bodies.briefings.insert(patch.key, body.body);
     }
     patched
 }
@@ -145,11 +184,24 @@ type Mentions = BTreeSet<(Kind, usize)>;
 struct Patch {
     index: usize,
     key: String,
+    /// Its new matter, when its front-matter changed.
+    matter: Option<Arc<Matter>>,
+    body_line: usize,
+    summary_given: bool,
+    body: Body,
+}
+
+enum Body {
+    /// As it was: the front-matter alone changed.
+    Kept(Arc<CachedBody>),
+    New(BodyPatch),
+}
+
+struct BodyPatch {
     /// Briefings linked to, before and after.
     links: (BTreeSet<usize>, BTreeSet<usize>),
     /// Subjects named in the text but not listed, before and after.
     mentions: (Mentions, Mentions),
-    summary_given: bool,
     body: Arc<CachedBody>,
 }
 
