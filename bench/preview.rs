@@ -6,7 +6,8 @@
 //! Starts `briefing serve --port 0` on SITE_DIR (built by `cargo build
 //! --release` beforehand, or the binary `BRIEFING_BIN` names), listens on its event stream like a browser, then
 //! ROUNDS times (default 5) makes each kind of save: a briefing's body, its
-//! title, its date, its topics, a new briefing, that briefing deleted, a
+//! title, its date, its topics (a topic of rare words, and one holding a word
+//! most bodies say), a new briefing, that briefing deleted, a
 //! topic's profile, and a save that breaks the YAML followed by its fix.
 //! For each it prints the median of serve's own rebuild time (its log line)
 //! and of the time from the save to the reload event, which adds the file
@@ -140,6 +141,11 @@ fn main() {
         edit("date", &briefing, &text, shift_day),
         edit("topics", &briefing, &text, |t| {
             t.replacen(&format!("\"{topic}\""), "\"Preview benchmark\"", 1)
+        }),
+        // A new topic holding a word most bodies say: only the bodies that
+        // may name it are rendered again.
+        edit("topic of common words", &briefing, &text, |t| {
+            t.replacen(&format!("\"{topic}\""), &format!("\"{topic} desk\""), 1)
         }),
         Save {
             name: "new briefing",
