@@ -1,7 +1,8 @@
 //! Profiling aid: preview rebuilds after an edit, in process.
 //!   cargo run --release --example rebuild_profile -- SITE_DIR [EDITS] [body|title|topic]
 //! `topic` changes the first topic to one new to the site on every other
-//! edit and back on the next; `title` changes the title.
+//! edit and back on the next; `title` changes the title; `new` adds a
+//! briefing on every other edit and deletes it on the next.
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -39,7 +40,26 @@ fn main() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(15);
     let kind = std::env::args().nth(3).unwrap_or_else(|| "body".into());
+    let added = dir.join("zz-rebuild-profile.md");
     for i in 0..edits {
+        if kind == "new" {
+            if i % 2 == 0 {
+                let text = "---\ntitle: \"A new briefing\"\ndate: 2099-01-01T09:00:00+00:00\nsummary: \"New.\"\ntopics: [\"Inflation\"]\n---\nA new briefing.\n";
+                std::fs::write(&added, text).unwrap();
+            } else {
+                std::fs::remove_file(&added).unwrap();
+            }
+            let rel = added.strip_prefix(&root).unwrap().to_path_buf();
+            let r = preview
+                .rebuild(&[Change::Content(rel)])
+                .unwrap_or_else(|e| panic!("{e}"));
+            preview.tidy();
+            println!(
+                "rebuild {:?} {:?} rendered {}",
+                r.elapsed, r.timings, r.rendered
+            );
+            continue;
+        }
         let edited = match kind.as_str() {
             "title" => original.replacen("title: \"", &format!("title: \"Edit {i} "), 1),
             "topic" if i % 2 == 0 => {
@@ -61,4 +81,5 @@ fn main() {
         );
     }
     std::fs::write(&path, original).unwrap();
+    let _ = std::fs::remove_file(&added);
 }

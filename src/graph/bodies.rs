@@ -434,7 +434,7 @@ pub(super) fn render_markdown(
     errors: &mut Errors,
     cache: &BodyCache,
 ) -> BodyCache {
-    let urls = Arc::new(targets(config, site));
+    let urls = targets(config, site, &cache.urls);
     let (subjects, ids) = cache.subjects.with(site);
     let bodies = BodyRenderer::new(config, site, urls.clone(), ids.clone());
     let (options, addresses) = (bodies.options, &bodies.addresses);
@@ -524,41 +524,91 @@ pub(super) fn render_markdown(
 }
 
 /// Every `@/` key a link may name, with the URL it becomes.
-fn targets(config: &Config, site: &Site) -> Map<String, String> {
+fn targets(
+    config: &Config,
+    site: &Site,
+    earlier: &Arc<Map<String, String>>,
+) -> Arc<Map<String, String>> {
+    let subjects = site.topics.iter().chain(&site.people).chain(&site.stories);
+    let others = || {
+        let subjects = subjects
+            .clone()
+            .filter_map(|s| Some((s.key.as_ref()?, s.path.as_str())));
+        let pages = site.pages.iter().map(|p| (&p.key, p.url_path.as_str()));
+        let editions = site.editions.iter().map(|e| (&e.key, e.url_path.as_str()));
+        subjects.chain(pages).chain(editions)
+    };
+    // Most saves move no address: the earlier map is kept when it holds
+    // exactly these, checked without making a URL.
+    let base = config.base_path();
+    let holds = |(key, path): (&String, &str)| {
+        earlier
+            .get(key)
+            .is_some_and(|url| is_joined(url, base, path))
+    };
+    let count = site.briefings.len() + others().count();
+    if earlier.len() == count
+        && site
+            .briefings
+            .par_iter()
+            .all(|b| holds((&b.key, &b.url_path)))
+        && others().all(holds)
+    {
+        return earlier.clone();
+    }
     let mut urls = Map::default();
-    urls.reserve(site.briefings.len() + site.pages.len());
+    urls.reserve(count);
     for b in &site.briefings {
         urls.insert(b.key.clone(), config.url(&b.url_path));
     }
-    for s in site.topics.iter().chain(&site.people).chain(&site.stories) {
-        if let Some(key) = &s.key {
-            urls.insert(key.clone(), config.url(&s.path));
-        }
+    for (key, path) in others() {
+        urls.insert(key.clone(), config.url(path));
     }
-    for p in &site.pages {
-        urls.insert(p.key.clone(), config.url(&p.url_path));
-    }
-    for e in &site.editions {
-        urls.insert(e.key.clone(), config.url(&e.url_path));
-    }
-    urls
+    Arc::new(urls)
+}
+
+/// Whether `url` is what `Config::url` makes of `path` under `base`.
+fn is_joined(url: &str, base: &str, path: &str) -> bool {
+    let path = path.trim_start_matches('/');
+    url.len() == base.len() + path.len() && url.starts_with(base) && url.ends_with(path)
 }
 
 /// "Also mentioned in": briefings naming a subject in the text without
 /// listing it.
 fn also_mentioned_in(site: &mut Site, ids: &Ids, seen: &[&[u32]]) {
     let index = SubjectIndex::of(ids);
-    let seen: Vec<Vec<(Kind, usize)>> = seen.par_iter().map(|s| index.resolve(s)).collect();
+    let unlisted: Vec<Vec<(Kind, usize)>> = seen
+        .par_iter()
+        .zip(&site.briefings)
+        .map(|(seen, b)| {
+            let mut found = index.resolve(seen);
+            found.retain(|&(kind, i)| match kind {
+                Kind::Topic => !b.topics.contains(&i),
+                Kind::Person => !b.people.contains(&i),
+            });
+            found
+        })
+        .collect();
     drop(index);
-    for (i, seen) in seen.into_iter().enumerate() {
-        let b = &site.briefings[i];
-        for (kind, index) in seen {
-            let (subject, listed) = match kind {
-                Kind::Topic => (&mut site.topics[index], b.topics.contains(&index)),
-                Kind::Person => (&mut site.people[index], b.people.contains(&index)),
-            };
-            if !listed {
-                subject.mentioned_in.push(i);
+    // Each list sized first: a subject named in thousands of bodies would
+    // otherwise grow its list a dozen times.
+    let mut counts = [vec![0; site.topics.len()], vec![0; site.people.len()]];
+    for &(kind, i) in unlisted.iter().flatten() {
+        counts[kind as usize][i] += 1;
+    }
+    for (subjects, counts) in [&mut site.topics, &mut site.people]
+        .into_iter()
+        .zip(&counts)
+    {
+        for (subject, &count) in subjects.iter_mut().zip(counts) {
+            subject.mentioned_in.reserve_exact(count);
+        }
+    }
+    for (b, found) in unlisted.iter().enumerate() {
+        for &(kind, i) in found {
+            match kind {
+                Kind::Topic => site.topics[i].mentioned_in.push(b),
+                Kind::Person => site.people[i].mentioned_in.push(b),
             }
         }
     }

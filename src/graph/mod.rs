@@ -389,10 +389,7 @@ fn link_briefings(
     let mut briefings = Vec::with_capacity(prepared.len());
     for prepared in prepared {
         match prepared {
-            Prepared::Ready(mut briefing) => {
-                briefing.resolve(directories);
-                briefings.push(briefing);
-            }
+            Prepared::Ready(briefing) => briefings.push(briefing),
             Prepared::Draft(key) => {
                 drafts_left_out.insert(key);
             }
@@ -402,10 +399,22 @@ fn link_briefings(
             }
         }
     }
+    // Names resolve in file order, one after another; the slugs are
+    // checked meanwhile.
+    let matters: Vec<Arc<Matter>> = briefings.iter().map(|b| b.matter.clone()).collect();
+    let (slug_errors, ()) = rayon::join(
+        || unique_slugs(&matters),
+        || {
+            for briefing in &mut briefings {
+                briefing.resolve(directories);
+            }
+        },
+    );
+    drop(matters);
     directories.topics.check_slugs(errors);
     directories.people.check_slugs(errors);
     directories.stories.check_slugs(errors);
-    check_unique_slugs(&briefings, errors);
+    errors.0.extend(slug_errors.0);
     directories.put_in_address_order(&mut briefings);
     // Newest first; the slug breaks ties so the order never depends on the file system.
     briefings.sort_by(|a, b| {
@@ -660,17 +669,19 @@ fn folded(slug: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn check_unique_slugs(briefings: &[Briefing], errors: &mut Errors) {
+/// Two briefings published at one address, each an error.
+fn unique_slugs(briefings: &[Arc<Matter>]) -> Errors {
+    let mut errors = Errors::default();
     // Compared without case: `News` and `news` are one folder on the
     // case-insensitive disks of macOS and Windows, where the site may be
     // built or served.
     // Which file is named first takes file order: sorted only when two meet.
     let mut all = crate::digest::Set::default();
     if briefings.iter().all(|b| all.insert(folded(&b.slug))) {
-        return;
+        return errors;
     }
-    let mut seen: HashMap<std::borrow::Cow<str>, &Briefing> = HashMap::new();
-    let mut sorted: Vec<&Briefing> = briefings.iter().collect();
+    let mut seen: HashMap<std::borrow::Cow<str>, &Matter> = HashMap::new();
+    let mut sorted: Vec<&Matter> = briefings.iter().map(|b| &**b).collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
     for b in sorted {
         if let Some(first) = seen.get(&folded(&b.slug)) {
@@ -699,6 +710,7 @@ fn check_unique_slugs(briefings: &[Briefing], errors: &mut Errors) {
             seen.insert(folded(&b.slug), b);
         }
     }
+    errors
 }
 
 fn check_unique_pages(pages: &[Page], errors: &mut Errors) {
