@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use std::sync::Arc;
 
 use super::{Briefing, Subject};
-use crate::digest::{hash_of, Map};
+use crate::digest::{hash_of, hash_of_list, Map};
 
 /// How many neighbours on each side, in each topic or person list, are
 /// considered. Large enough that small sites see every candidate.
@@ -76,7 +76,7 @@ pub fn compute_or_reuse(
                 .collect(),
         })
         .collect();
-    let digest = hash_of((&inputs, limit));
+    let digest = hash_of((hash_of_list(&inputs), limit));
     if digest == previous.digest && previous.lists.len() == briefings.len() {
         return previous.clone();
     }
@@ -119,18 +119,7 @@ impl Recompute<'_> {
         person_ids: &[(bool, u64)],
     ) -> Vec<Vec<usize>> {
         let briefings = self.briefings;
-        let before: Map<&str, usize> = previous
-            .inputs
-            .iter()
-            .enumerate()
-            .map(|(i, b)| (b.key.as_str(), i))
-            .collect();
-        // Each briefing's place before and now, by key.
-        let was_at: Vec<Option<usize>> = inputs
-            .iter()
-            .map(|b| before.get(b.key.as_str()).copied())
-            .collect();
-        drop(before);
+        let was_at = places_before(&previous.inputs, inputs);
         let mut now_at: Vec<Option<usize>> = vec![None; previous.inputs.len()];
         for (i, old) in was_at.iter().enumerate() {
             if let Some(old) = *old {
@@ -142,13 +131,19 @@ impl Recompute<'_> {
             .map(|(&id, s)| (id, s.briefings.as_slice()))
             .collect();
         let times: Vec<i64> = inputs.iter().map(|b| b.time).collect();
+        // Compared on every core: most are as they were.
+        let same: Vec<bool> = inputs
+            .par_iter()
+            .zip(&was_at)
+            .map(|(b, old)| old.is_some_and(|old| previous.inputs[old] == *b))
+            .collect();
         let mut dirty = vec![false; briefings.len()];
         // Where each briefing added, removed or changed is, or was, dated,
         // and in which lists.
         let mut changes: Vec<(i64, &[(bool, u64)])> = Vec::new();
         for ((i, b), old) in inputs.iter().enumerate().zip(&was_at) {
             match *old {
-                Some(old) if previous.inputs[old] == *b => {}
+                _ if same[i] => {}
                 old => {
                     dirty[i] = true;
                     changes.push((b.time, &b.subjects));
@@ -188,6 +183,40 @@ impl Recompute<'_> {
             })
             .collect()
     }
+}
+
+/// Each briefing's place in `before`, by key. Both are in site order, so
+/// a save leaves most briefings where they were or one place away (before
+/// one added, removed or moved); those are found by looking there, and
+/// a map of `before` is made only for more than a few others.
+fn places_before(before: &[Inputs], now: &[Inputs]) -> Vec<Option<usize>> {
+    const NEAR: [isize; 3] = [0, 1, -1];
+    let at = |i: usize, key: &str| {
+        NEAR.iter()
+            .filter_map(|&d| i.checked_add_signed(d))
+            .find(|&j| before.get(j).is_some_and(|b| b.key == key))
+    };
+    let mut places: Vec<Option<usize>> = now
+        .par_iter()
+        .enumerate()
+        .map(|(i, b)| at(i, &b.key))
+        .collect();
+    let missing: Vec<usize> = (0..now.len()).filter(|&i| places[i].is_none()).collect();
+    if missing.len() <= 8 {
+        for i in missing {
+            places[i] = before.iter().position(|b| b.key == now[i].key);
+        }
+        return places;
+    }
+    let by_key: Map<&str, usize> = before
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (b.key.as_str(), i))
+        .collect();
+    for i in missing {
+        places[i] = by_key.get(now[i].key.as_str()).copied();
+    }
+    places
 }
 
 /// The briefings of `list` (newest first) whose window can hold a
@@ -276,4 +305,40 @@ fn related_to(
     }
     ranked.sort_unstable();
     ranked.into_iter().map(|(_, _, i)| i).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inputs(keys: &[&str]) -> Vec<Inputs> {
+        keys.iter()
+            .map(|key| Inputs {
+                key: key.to_string(),
+                time: 0,
+                subjects: Vec::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_briefing_is_found_where_it_was_however_far_it_moved() {
+        let before = inputs(&["a", "b", "c", "d", "e"]);
+        // One added, one gone, one moved from one end to the other.
+        let now = inputs(&["b", "c", "new", "d", "e", "a"]);
+        let places = places_before(&before, &now);
+        assert_eq!(places, [Some(1), Some(2), None, Some(3), Some(4), Some(0)]);
+        // More changes than are looked for one by one: found by a map.
+        let keys: Vec<String> = (0..40).map(|i| format!("k{i}")).collect();
+        let before = inputs(&keys.iter().map(String::as_str).collect::<Vec<_>>());
+        let mut shuffled: Vec<&str> = keys.iter().rev().map(String::as_str).collect();
+        shuffled.push("added");
+        let places = places_before(&before, &inputs(&shuffled));
+        let expected: Vec<Option<usize>> = (0..40)
+            .rev()
+            .map(Some)
+            .chain(std::iter::once(None))
+            .collect();
+        assert_eq!(places, expected);
+    }
 }
