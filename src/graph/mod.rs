@@ -371,7 +371,9 @@ fn link_briefings(
             let known = earlier.get(loaded.key.as_str()).filter(|m| {
                 m.front_matter == loaded.front_matter
                     && m.transliterate == transliterate
-                    && m.path == loaded.path
+                    // Byte for byte: a path compared part by part was a
+                    // tenth of this pass.
+                    && m.path.as_os_str() == loaded.path.as_os_str()
             });
             let body = (loaded.revision, loaded.body.clone(), loaded.body_line);
             if let Some(&matter) = known {
@@ -416,14 +418,25 @@ fn link_briefings(
     directories.stories.check_slugs(errors);
     errors.0.extend(slug_errors.0);
     directories.put_in_address_order(&mut briefings);
-    // Newest first; the slug breaks ties so the order never depends on the file system.
-    briefings.sort_by(|a, b| {
-        b.date
-            .instant
-            .cmp(&a.date.instant)
-            .then_with(|| a.slug.cmp(&b.slug))
+    // Newest first; the slug breaks ties so the order never depends on the
+    // file system (and file order, two equal slugs). Sorted by dates copied
+    // out, each briefing's sitting behind a pointer.
+    let mut order: Vec<_> = briefings
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (b.date.instant, i))
+        .collect();
+    order.sort_unstable_by(|&(a_date, a), &(b_date, b)| {
+        b_date
+            .cmp(&a_date)
+            .then_with(|| briefings[a].slug.cmp(&briefings[b].slug))
+            .then(a.cmp(&b))
     });
-    briefings
+    let mut unsorted: Vec<Option<Briefing>> = briefings.into_iter().map(Some).collect();
+    order
+        .iter()
+        .filter_map(|&(_, i)| unsorted[i].take())
+        .collect()
 }
 
 /// Free pages, drafts left out unless `drafts`, each slug once.
