@@ -179,14 +179,14 @@ fn any_sequence_of_edits_holds_what_a_fresh_build_writes() {
     let mut broken: Option<PathBuf> = None;
     let mut patched = 0;
     let mut story_saves = 0;
-    let (mut shown_saves, mut shown_patched) = (0, 0);
+    let (mut shown_saves, mut shown_patched, mut offset_saves) = (0, 0, 0);
     // Whether the last rebuild succeeded: a failed one leaves no site to patch.
     let mut holds_site = true;
     for step in 0..200 {
         let files = briefings(&site);
         let mut changes: Vec<Change> = Vec::new();
         let what = dice.below(13);
-        let mut shown_save = false;
+        let (mut shown_save, mut offset_save) = (false, false);
         if let Some(path) = broken.take() {
             // Fix the file broken last step.
             let n = step;
@@ -296,17 +296,19 @@ fn any_sequence_of_edits_holds_what_a_fresh_build_writes() {
             // Only what its pages show changes: the title, the summary
             // (given, changed or taken away) and sources, which move the
             // body down the file.
+            // Or, as often as each of those, the same moment written in
+            // another offset: a date that files it elsewhere, not patched.
             let path = dice.pick(&files).clone();
             let text = fs::read_to_string(site.root.join(&path)).expect("read");
-            fs::write(
-                site.root.join(&path),
-                shown_edit(&text, step, dice.below(3)),
-            )
-            .expect("write");
+            let how = dice.below(4);
+            fs::write(site.root.join(&path), shown_edit(&text, step, how)).expect("write");
             changes.push(Change::Content(path));
             // A draft is not in the site to be patched.
-            shown_save = holds_site && !text.contains("draft: true");
+            let in_site = holds_site && !text.contains("draft: true");
+            shown_save = in_site && how < 3;
             shown_saves += usize::from(shown_save);
+            offset_save = in_site && how == 3;
+            offset_saves += usize::from(offset_save);
         } else {
             // A stylesheet edit.
             fs::create_dir_all(site.root.join("static/css")).expect("mkdir");
@@ -328,6 +330,10 @@ fn any_sequence_of_edits_holds_what_a_fresh_build_writes() {
                     Err(e) => panic!("step {step}: the preview failed where a build succeeds: {e}"),
                     Ok(rebuilt) => {
                         patched += usize::from(rebuilt.patched);
+                        assert!(
+                            !(offset_save && rebuilt.patched),
+                            "step {step}: a date moved to another offset was patched in"
+                        );
                         if shown_save && rebuilt.patched {
                             shown_patched += 1;
                         }
@@ -374,10 +380,15 @@ fn any_sequence_of_edits_holds_what_a_fresh_build_writes() {
     // A save of what the pages show is patched in too.
     assert!(shown_saves >= 4, "{shown_saves} saves of a title");
     assert_eq!(shown_patched, shown_saves, "saves of a title patched");
+    assert!(
+        offset_saves >= 2,
+        "{offset_saves} saves of a date in another offset"
+    );
 }
 
 /// `text` with a new title and, by `how`, a summary given, a summary taken
-/// away, or sources added; the rest of the front-matter as it was.
+/// away, sources added, or (3) its date written as the same moment in
+/// another offset; the rest of the front-matter as it was.
 fn shown_edit(text: &str, step: usize, how: usize) -> String {
     let end = text[4..]
         .find("\n---\n")
@@ -390,6 +401,7 @@ fn shown_edit(text: &str, step: usize, how: usize) -> String {
         .map(|line| match line {
             l if l.starts_with("title:") => format!("title: Retitled at step {step}"),
             l if l.starts_with("summary:") => format!("summary: Summary {step}."),
+            l if how == 3 && l.starts_with("date:") => format!("date: {}", other_offset(&l[5..])),
             l => l.to_string(),
         })
         .collect();
@@ -402,6 +414,22 @@ fn shown_edit(text: &str, step: usize, how: usize) -> String {
         lines.push("    url: https://example.org/source".into());
     }
     format!("{}\n{body}", lines.join("\n"))
+}
+
+/// The moment `date` names, written in another offset (a day alone: its
+/// midnight in UTC, written out).
+fn other_offset(date: &str) -> String {
+    let date = date.trim();
+    let Ok(instant) = chrono::DateTime::parse_from_rfc3339(date) else {
+        return format!("{date}T00:00:00+00:00");
+    };
+    let hours = if instant.offset().local_minus_utc() == 0 {
+        -5
+    } else {
+        0
+    };
+    let offset = chrono::FixedOffset::east_opt(hours * 3600).expect("an offset");
+    instant.with_timezone(&offset).to_rfc3339()
 }
 
 #[test]

@@ -144,14 +144,23 @@ impl Matter {
             && *key == other.key
             && *slug == other.slug
             && *url_path == other.url_path
-            && *date == other.date
-            && *updated == other.updated
+            && same_date(date, &other.date)
+            && updated.as_ref().map_or(other.updated.is_none(), |u| {
+                other.updated.as_ref().is_some_and(|o| same_date(u, o))
+            })
             && *zone == other.zone
             && *draft == other.draft
             && *link_mentions == other.link_mentions
             && *transliterate == other.transliterate
             && same_names
     }
+}
+
+/// The same date as written: the same moment (what `Date`'s `==` compares)
+/// in the same offset, which decides the day it is filed under and the
+/// time pages and the sitemap show.
+fn same_date(a: &Date, b: &Date) -> bool {
+    a == b && a.instant.offset() == b.instant.offset() && a.date_only == b.date_only
 }
 
 /// File lines of front-matter keys, for `briefing check`'s warnings.
