@@ -167,8 +167,8 @@ pub enum ChangedNames {
         /// Per name, its words by pattern number.
         names: Vec<Vec<usize>>,
     },
-    /// The words could not be searched for (never seen: a few short
-    /// words): every body is taken to hold them.
+    /// A name of punctuation alone, or pieces the automaton could not be
+    /// built for: every body is taken to hold them.
     Unsearchable,
 }
 
@@ -179,19 +179,24 @@ impl ChangedNames {
         }
         let mut words: Vec<&str> = Vec::new();
         let mut numbers: HashMap<&str, usize> = HashMap::new();
-        let names = names
-            .iter()
-            .map(|name| {
-                pieces_of(name)
-                    .map(|word| {
-                        *numbers.entry(word).or_insert_with(|| {
-                            words.push(word);
-                            words.len() - 1
-                        })
+        let mut names_of_pieces = Vec::with_capacity(names.len());
+        for name in names {
+            let pieces: Vec<usize> = pieces_of(name)
+                .map(|word| {
+                    *numbers.entry(word).or_insert_with(|| {
+                        words.push(word);
+                        words.len() - 1
                     })
-                    .collect()
-            })
-            .collect();
+                })
+                .collect();
+            // A name of punctuation alone may be written otherwise: `--`
+            // for its dash, `\*` for its star.
+            if pieces.is_empty() {
+                return ChangedNames::Unsearchable;
+            }
+            names_of_pieces.push(pieces);
+        }
+        let names = names_of_pieces;
         match AhoCorasick::new(&words) {
             Ok(words) => ChangedNames::Words { words, names },
             Err(_) => ChangedNames::Unsearchable,
@@ -223,16 +228,11 @@ impl ChangedNames {
     }
 }
 
-/// The runs of letters, digits and spaces in `name`, trimmed; the whole
-/// name if it has none.
+/// The runs of letters, digits and spaces in `name`, trimmed.
 fn pieces_of(name: &str) -> impl Iterator<Item = &str> {
-    let mut pieces = name
-        .split(|c: char| !(c.is_alphanumeric() || c.is_whitespace()))
+    name.split(|c: char| !(c.is_alphanumeric() || c.is_whitespace()))
         .map(str::trim)
         .filter(|piece| !piece.is_empty())
-        .peekable();
-    let whole = pieces.peek().is_none().then_some(name);
-    pieces.chain(whole)
 }
 
 /// `&name;`, `&#123;` or `&#x7B;` somewhere in `text`.
@@ -373,9 +373,10 @@ mod tests {
         assert!(names.may_occur_in("Energy &amp; prices rose."));
         assert!(!names.may_occur_in("Energy & prices rose; M&A deals; a&b"));
         assert!(!ChangedNames::new(&[]).may_occur_in("Xi Jinping"));
-        // A name of no letters or digits is looked for whole.
-        assert!(ChangedNames::new(&["--"]).may_occur_in("a -- b"));
-        assert!(!ChangedNames::new(&["--"]).may_occur_in("a - b"));
+        // A name of punctuation alone may be written otherwise ("--" for
+        // its en dash): every body may hold it.
+        assert!(ChangedNames::new(&["\u{2013} \u{2013}"]).may_occur_in("a -- -- b"));
+        assert!(ChangedNames::new(&["Xi", "&&"]).may_occur_in("none"));
     }
 
     #[test]
