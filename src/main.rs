@@ -122,7 +122,8 @@ enum Format {
 /// the defaults, mimalloc keeps freed memory a while for reuse and the
 /// kernel backs its arenas with 2 MB huge pages, so at 1k briefings the
 /// process held 150 MB where 55 MB were in use. Freed pages now go back
-/// after 2 ms, and pages are the normal 4 KB. Not at once: a page given
+/// after 2 ms (an arena's free space after ten times that, mimalloc's
+/// `arena_purge_mult`), and pages are the normal 4 KB. Not at once: a page given
 /// back at once was faulted in again by the next page rendered (a cold
 /// 10k build spent a fifth of its time in the kernel doing so); 2 ms makes
 /// it 13% faster for 2% more peak memory. The preview is the opposite:
