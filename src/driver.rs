@@ -271,7 +271,7 @@ impl Driver {
                 drafts: self.options.drafts,
                 cache: &site.bodies,
                 related: &site.related,
-                earlier: &site.briefings,
+                earlier: &site.matters,
             },
             None => LinkOptions {
                 drafts: self.options.drafts,

@@ -7,6 +7,7 @@ mod bodies;
 mod editions;
 mod mentions;
 mod patch;
+mod places;
 mod related;
 mod subjects;
 
@@ -17,7 +18,6 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::digest::Map;
 
 use crate::content::{Content, Date, Loaded, Source};
 use crate::error::{Error, Errors};
@@ -216,6 +216,11 @@ pub struct Site {
     pub bodies: BodyCache,
     /// Related briefings as computed, for the next link pass.
     pub related: RelatedMemo,
+    /// What each briefing file said, in the order the files were read
+    /// (None for a draft left out or a file that failed), for the next
+    /// link pass. A patch does not update it: the next pass finds the
+    /// front-matter changed and reads it again.
+    pub(crate) matters: Vec<Option<Arc<Matter>>>,
     /// Which version of a site this is: each link pass and each patch
     /// makes a new one, so what was made of a site can tell it is still
     /// of the site as it is.
@@ -247,9 +252,9 @@ pub struct LinkOptions<'a> {
     pub cache: &'a BodyCache,
     /// Related briefings from an earlier pass, reused if their inputs match.
     pub related: &'a RelatedMemo,
-    /// An earlier pass's briefings: what their front-matter said is
-    /// reused for the same front-matter.
-    pub earlier: &'a [Briefing],
+    /// What an earlier pass's files said (`Site::matters`): reused for
+    /// the same front-matter.
+    pub earlier: &'a [Option<Arc<Matter>>],
 }
 
 /// The link stage that goes on past errors: the site as far as it could be
@@ -261,7 +266,7 @@ pub fn link_all(config: &Config, mut content: Content, options: &LinkOptions) ->
     let transliterate = config.slugs.transliterate;
     let mut directories = Directories::new(&content, transliterate, &mut errors);
     let mut drafts_left_out = HashSet::new();
-    let briefings = link_briefings(
+    let (briefings, matters) = link_briefings(
         std::mem::take(&mut content.briefings),
         options,
         transliterate,
@@ -289,6 +294,7 @@ pub fn link_all(config: &Config, mut content: Content, options: &LinkOptions) ->
         warnings: content.warnings,
         bodies: BodyCache::default(),
         related: RelatedMemo::default(),
+        matters,
         generation: next_generation(),
     };
     editions::link(
@@ -363,21 +369,24 @@ fn link_briefings(
     drafts_left_out: &mut HashSet<String>,
     unchecked: &mut HashSet<String>,
     errors: &mut Errors,
-) -> Vec<Briefing> {
-    let earlier: Map<&str, &Arc<Matter>> = options
-        .earlier
-        .iter()
-        .map(|b| (b.key.as_str(), &b.matter))
-        .collect();
+) -> (Vec<Briefing>, Vec<Option<Arc<Matter>>>) {
+    let earlier = options.earlier;
+    let places = places::places_before(
+        earlier,
+        |m| m.as_ref().map(|m| m.key.as_str()),
+        &loaded,
+        |l| l.key.as_str(),
+    );
     // Everything that needs no other file, in parallel; then the names, in
     // file order, since the first file to write a name defines it.
     let prepared: Vec<Prepared> = loaded
         .into_par_iter()
-        .map(|loaded| {
+        .zip(places)
+        .map(|(loaded, place)| {
             if loaded.meta.draft == Some(true) && !options.drafts {
                 return Prepared::Draft(loaded.key.clone());
             }
-            let known = earlier.get(loaded.key.as_str()).filter(|m| {
+            let known = place.and_then(|p| earlier[p].as_ref()).filter(|m| {
                 m.front_matter == loaded.front_matter
                     && m.transliterate == transliterate
                     // Byte for byte: a path compared part by part was a
@@ -385,7 +394,7 @@ fn link_briefings(
                     && m.path.as_os_str() == loaded.path.as_os_str()
             });
             let body = (loaded.revision, loaded.body.clone(), loaded.body_line);
-            if let Some(&matter) = known {
+            if let Some(matter) = known {
                 return Prepared::Ready(Briefing::new(matter.clone(), body));
             }
             let key = loaded.key.clone();
@@ -396,7 +405,13 @@ fn link_briefings(
             }
         })
         .collect();
-    drop(earlier);
+    let by_file = prepared
+        .iter()
+        .map(|p| match p {
+            Prepared::Ready(b) => Some(b.matter.clone()),
+            Prepared::Draft(_) | Prepared::Failed(..) => None,
+        })
+        .collect();
     let mut briefings = Vec::with_capacity(prepared.len());
     for prepared in prepared {
         match prepared {
@@ -442,10 +457,11 @@ fn link_briefings(
             .then(a.cmp(&b))
     });
     let mut unsorted: Vec<Option<Briefing>> = briefings.into_iter().map(Some).collect();
-    order
+    let sorted = order
         .iter()
         .filter_map(|&(_, i)| unsorted[i].take())
-        .collect()
+        .collect();
+    (sorted, by_file)
 }
 
 /// Free pages, drafts left out unless `drafts`, each slug once.

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use std::sync::Arc;
 
+use super::places::places_before;
 use super::{Briefing, Subject};
 use crate::digest::{hash_of, hash_of_list, Map};
 
@@ -119,7 +120,7 @@ impl Recompute<'_> {
         person_ids: &[(bool, u64)],
     ) -> Vec<Vec<usize>> {
         let briefings = self.briefings;
-        let was_at = places_before(&previous.inputs, inputs);
+        let was_at = places_before(&previous.inputs, |b| Some(&b.key), inputs, |b| &b.key);
         let mut now_at: Vec<Option<usize>> = vec![None; previous.inputs.len()];
         for (i, old) in was_at.iter().enumerate() {
             if let Some(old) = *old {
@@ -183,40 +184,6 @@ impl Recompute<'_> {
             })
             .collect()
     }
-}
-
-/// Each briefing's place in `before`, by key. Both are in site order, so
-/// a save leaves most briefings where they were or one place away (before
-/// one added, removed or moved); those are found by looking there, and
-/// a map of `before` is made only for more than a few others.
-fn places_before(before: &[Inputs], now: &[Inputs]) -> Vec<Option<usize>> {
-    const NEAR: [isize; 3] = [0, 1, -1];
-    let at = |i: usize, key: &str| {
-        NEAR.iter()
-            .filter_map(|&d| i.checked_add_signed(d))
-            .find(|&j| before.get(j).is_some_and(|b| b.key == key))
-    };
-    let mut places: Vec<Option<usize>> = now
-        .par_iter()
-        .enumerate()
-        .map(|(i, b)| at(i, &b.key))
-        .collect();
-    let missing: Vec<usize> = (0..now.len()).filter(|&i| places[i].is_none()).collect();
-    if missing.len() <= 8 {
-        for i in missing {
-            places[i] = before.iter().position(|b| b.key == now[i].key);
-        }
-        return places;
-    }
-    let by_key: Map<&str, usize> = before
-        .iter()
-        .enumerate()
-        .map(|(i, b)| (b.key.as_str(), i))
-        .collect();
-    for i in missing {
-        places[i] = by_key.get(now[i].key.as_str()).copied();
-    }
-    places
 }
 
 /// The briefings of `list` (newest first) whose window can hold a
@@ -305,40 +272,4 @@ fn related_to(
     }
     ranked.sort_unstable();
     ranked.into_iter().map(|(_, _, i)| i).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn inputs(keys: &[&str]) -> Vec<Inputs> {
-        keys.iter()
-            .map(|key| Inputs {
-                key: key.to_string(),
-                time: 0,
-                subjects: Vec::new(),
-            })
-            .collect()
-    }
-
-    #[test]
-    fn each_briefing_is_found_where_it_was_however_far_it_moved() {
-        let before = inputs(&["a", "b", "c", "d", "e"]);
-        // One added, one gone, one moved from one end to the other.
-        let now = inputs(&["b", "c", "new", "d", "e", "a"]);
-        let places = places_before(&before, &now);
-        assert_eq!(places, [Some(1), Some(2), None, Some(3), Some(4), Some(0)]);
-        // More changes than are looked for one by one: found by a map.
-        let keys: Vec<String> = (0..40).map(|i| format!("k{i}")).collect();
-        let before = inputs(&keys.iter().map(String::as_str).collect::<Vec<_>>());
-        let mut shuffled: Vec<&str> = keys.iter().rev().map(String::as_str).collect();
-        shuffled.push("added");
-        let places = places_before(&before, &inputs(&shuffled));
-        let expected: Vec<Option<usize>> = (0..40)
-            .rev()
-            .map(Some)
-            .chain(std::iter::once(None))
-            .collect();
-        assert_eq!(places, expected);
-    }
 }
