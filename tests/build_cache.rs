@@ -502,6 +502,12 @@ fn a_name_new_to_the_site_is_found_in_the_bodies_already_rendered() {
     // hold it; those that do must show the mention, and those reused must
     // keep theirs though every subject after the new ones moved along.
     let site = fixture("mentions");
+    // A name spelt with a character reference is found in the text as
+    // rendered, not in the source.
+    site.write(
+        "content/briefings/2025-09-04-port.md",
+        "---\ntitle: Port\ndate: 2025-09-04\n---\nShips call at &#88;iamen.\n",
+    );
     site.build_ok();
     let also = |page: &str| {
         let html = site.page(page);
@@ -517,6 +523,7 @@ fn a_name_new_to_the_site_is_found_in_the_bodies_already_rendered() {
     );
     site.build_ok();
     assert!(also("topics/xiamen/index.html").contains("/briefings/code/"));
+    assert!(also("topics/xiamen/index.html").contains("/briefings/port/"));
     assert!(also("people/xi-jinping/index.html").contains("/briefings/links/"));
     assert_eq!(tree(&site.out()), fresh(&site));
 

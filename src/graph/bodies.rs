@@ -11,7 +11,9 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::mentions::{BriefingMentions, ChangedNames, Kind, NameTable, Names};
+use super::mentions::{
+    has_character_reference, BriefingMentions, ChangedNames, Kind, NameTable, Names,
+};
 use super::{Briefing, Site};
 use crate::config::Config;
 use crate::digest::{digest_of, hash_of, Map, Set};
@@ -160,6 +162,10 @@ pub(super) struct CachedBody {
     /// is rendered again only when one of them would now be found
     /// otherwise, not whenever any page of the site is added or moved.
     pub(super) looked_up: Vec<(String, Option<String>)>,
+    /// Whether the text spells something with a character reference
+    /// (`&#88;i`): any name may hide behind one (`ChangedNames`). Found
+    /// when the body is rendered, so a change of names reads each body once.
+    pub(super) character_references: bool,
 }
 
 impl CachedBody {
@@ -339,6 +345,7 @@ impl<'a> BodyRenderer<'a> {
         let mut rendered = markdown::render(body, self.options, &addresses, &mut mentions);
         CachedBody {
             looked_up: addresses.looked_up.into_inner(),
+            character_references: has_character_reference(body),
             revision,
             inputs,
             html_hash: hash_of(&rendered.html),
@@ -391,7 +398,7 @@ impl BodyRenderer<'_> {
                         if hit.revision == b.revision
                             && hit.inputs == inputs
                             && hit.same_targets(&self.addresses)
-                            && !changed.may_occur_in(&b.body) =>
+                            && !changed.may_occur_in(&b.body, hit.character_references) =>
                     {
                         hit.clone()
                     }
