@@ -125,18 +125,7 @@ fn run(
     );
     let (content, _) = content?;
     let sources = content.sources;
-    let (front_matter, front_matter_changed) = known.next(&content.briefings);
-    // Written beside the rest of the build, and let go before the render:
-    // parsed front-matter is a cache of the files' text alone, true whatever
-    // this build comes to, and held to the end it was part of the peak.
-    let front_matter = Writing(front_matter_changed.then(|| {
-        let files = cache_files.clone();
-        std::thread::spawn(move || {
-            if files.create().is_ok() {
-                front_matter.write(&files.front_matter);
-            }
-        })
-    }));
+    let front_matter = Writing::front_matter(known.next(&content.briefings), &cache_files);
     let cache_read = cache.digest();
     driver.timings.load = started.elapsed();
     driver.memory.bodies = cache.bodies;
@@ -232,6 +221,23 @@ enum Unchanged {
 /// A file being written on a thread of its own, waited for when dropped:
 /// a process that exits, on success or error, does not wait for its threads.
 struct Writing(Option<std::thread::JoinHandle<()>>);
+
+impl Writing {
+    /// The parsed front-matter written beside the rest of the build, when it
+    /// `changed`, and let go before the render: it is a cache of the files'
+    /// text alone, true whatever this build comes to, and held to the end it
+    /// was part of the peak.
+    fn front_matter((cache, changed): (FrontMatterCache, bool), files: &CacheFiles) -> Writing {
+        Writing(changed.then(|| {
+            let files = files.clone();
+            std::thread::spawn(move || {
+                if files.create().is_ok() {
+                    cache.write(&files.front_matter);
+                }
+            })
+        }))
+    }
+}
 
 impl Drop for Writing {
     fn drop(&mut self) {
