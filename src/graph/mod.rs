@@ -383,29 +383,11 @@ fn link_briefings(
         .into_par_iter()
         .zip(places)
         .map(|(loaded, place)| {
-            if loaded.meta.draft == Some(true) && !options.drafts {
-                return Prepared::Draft(loaded.key.clone());
-            }
-            let known = place.and_then(|p| earlier[p].as_ref()).filter(|m| {
-                m.front_matter == loaded.front_matter
-                    && m.transliterate == transliterate
-                    // Byte for byte: a path compared part by part was a
-                    // tenth of this pass.
-                    && m.path.as_os_str() == loaded.path.as_os_str()
-            });
-            let body = (loaded.revision, loaded.body.clone(), loaded.body_line);
-            if let Some(matter) = known {
-                return Prepared::Ready(Briefing::new(matter.clone(), body));
-            }
-            let key = loaded.key.clone();
-            // Unshared in a build: taken apart rather than copied.
-            match prepare_matter(Arc::unwrap_or_clone(loaded), transliterate) {
-                Ok(matter) => Prepared::Ready(Briefing::new(Arc::new(matter), body)),
-                Err(e) => Prepared::Failed(key, e),
-            }
+            let earlier = place.and_then(|p| earlier[p].as_ref());
+            Prepared::of(loaded, earlier, options.drafts, transliterate)
         })
         .collect();
-    let by_file = prepared
+    let by_file: Vec<Option<Arc<Matter>>> = prepared
         .iter()
         .map(|p| match p {
             Prepared::Ready(b) => Some(b.matter.clone()),
@@ -427,24 +409,26 @@ fn link_briefings(
     }
     // Names resolve in file order, one after another; the slugs are
     // checked meanwhile.
-    let matters: Vec<Arc<Matter>> = briefings.iter().map(|b| b.matter.clone()).collect();
     let (slug_errors, ()) = rayon::join(
-        || unique_slugs(&matters),
+        || unique_slugs(by_file.iter().flatten()),
         || {
             for briefing in &mut briefings {
                 briefing.resolve(directories);
             }
         },
     );
-    drop(matters);
     directories.topics.check_slugs(errors);
     directories.people.check_slugs(errors);
     directories.stories.check_slugs(errors);
     errors.0.extend(slug_errors.0);
     directories.put_in_address_order(&mut briefings);
-    // Newest first; the slug breaks ties so the order never depends on the
-    // file system (and file order, two equal slugs). Sorted by dates copied
-    // out, each briefing's sitting behind a pointer.
+    (newest_first(briefings), by_file)
+}
+
+/// `briefings` newest first; the slug breaks ties so the order never
+/// depends on the file system (and file order, two equal slugs). Sorted by
+/// dates copied out, each briefing's sitting behind a pointer.
+fn newest_first(briefings: Vec<Briefing>) -> Vec<Briefing> {
     let mut order: Vec<_> = briefings
         .iter()
         .enumerate()
@@ -457,11 +441,10 @@ fn link_briefings(
             .then(a.cmp(&b))
     });
     let mut unsorted: Vec<Option<Briefing>> = briefings.into_iter().map(Some).collect();
-    let sorted = order
+    order
         .iter()
         .filter_map(|&(_, i)| unsorted[i].take())
-        .collect();
-    (sorted, by_file)
+        .collect()
 }
 
 /// Free pages, drafts left out unless `drafts`, each slug once.
@@ -494,6 +477,38 @@ enum Prepared {
     /// A draft, left out: its key.
     Draft(String),
     Failed(String, Error),
+}
+
+impl Prepared {
+    /// `loaded`, taking what `earlier` (the last pass's matter of the same
+    /// file) made of the same front-matter under the same slug rule.
+    fn of(
+        loaded: Arc<Loaded<crate::content::FrontMatter>>,
+        earlier: Option<&Arc<Matter>>,
+        drafts: bool,
+        transliterate: bool,
+    ) -> Prepared {
+        if loaded.meta.draft == Some(true) && !drafts {
+            return Prepared::Draft(loaded.key.clone());
+        }
+        let known = earlier.filter(|m| {
+            m.front_matter == loaded.front_matter
+                && m.transliterate == transliterate
+                // Byte for byte: a path compared part by part was a tenth
+                // of this pass.
+                && m.path.as_os_str() == loaded.path.as_os_str()
+        });
+        let body = (loaded.revision, loaded.body.clone(), loaded.body_line);
+        if let Some(matter) = known {
+            return Prepared::Ready(Briefing::new(matter.clone(), body));
+        }
+        let key = loaded.key.clone();
+        // Unshared in a build: taken apart rather than copied.
+        match prepare_matter(Arc::unwrap_or_clone(loaded), transliterate) {
+            Ok(matter) => Prepared::Ready(Briefing::new(Arc::new(matter), body)),
+            Err(e) => Prepared::Failed(key, e),
+        }
+    }
 }
 
 impl Briefing {
@@ -708,18 +723,18 @@ fn folded(slug: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Two briefings published at one address, each an error.
-fn unique_slugs(briefings: &[Arc<Matter>]) -> Errors {
+fn unique_slugs<'m>(briefings: impl Iterator<Item = &'m Arc<Matter>> + Clone) -> Errors {
     let mut errors = Errors::default();
     // Compared without case: `News` and `news` are one folder on the
     // case-insensitive disks of macOS and Windows, where the site may be
     // built or served.
     // Which file is named first takes file order: sorted only when two meet.
     let mut all = crate::digest::Set::default();
-    if briefings.iter().all(|b| all.insert(folded(&b.slug))) {
+    if briefings.clone().all(|b| all.insert(folded(&b.slug))) {
         return errors;
     }
     let mut seen: HashMap<std::borrow::Cow<str>, &Matter> = HashMap::new();
-    let mut sorted: Vec<&Matter> = briefings.iter().map(|b| &**b).collect();
+    let mut sorted: Vec<&Matter> = briefings.map(|b| &**b).collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
     for b in sorted {
         if let Some(first) = seen.get(&folded(&b.slug)) {
