@@ -42,34 +42,22 @@ fn main() {
     let kind = std::env::args().nth(3).unwrap_or_else(|| "body".into());
     let added = dir.join("zz-rebuild-profile.md");
     for i in 0..edits {
-        if kind == "new" {
-            if i % 2 == 0 {
-                let text = "---\ntitle: \"A new briefing\"\ndate: 2099-01-01T09:00:00+00:00\nsummary: \"New.\"\ntopics: [\"Inflation\"]\n---\nA new briefing.\n";
-                std::fs::write(&added, text).unwrap();
-            } else {
-                std::fs::remove_file(&added).unwrap();
-            }
-            let rel = added.strip_prefix(&root).unwrap().to_path_buf();
-            let r = preview
-                .rebuild(&[Change::Content(rel)])
-                .unwrap_or_else(|e| panic!("{e}"));
-            preview.tidy();
-            println!(
-                "rebuild {:?} {:?} rendered {}",
-                r.elapsed, r.timings, r.rendered
-            );
-            continue;
-        }
-        let edited = match kind.as_str() {
-            "title" => original.replacen("title: \"", &format!("title: \"Edit {i} "), 1),
-            "topic" if i % 2 == 0 => {
-                original.replacen("topics:\n  - \"", "topics:\n  - \"Zebra ", 1)
-            }
-            _ => format!("{original}\nEdit {i}.\n"),
+        // The file saved, and its text (None: deleted).
+        let (file, text) = match kind.as_str() {
+            "new" if i % 2 == 0 => (&added, Some("---\ntitle: \"A new briefing\"\ndate: 2099-01-01T09:00:00+00:00\nsummary: \"New.\"\ntopics: [\"Inflation\"]\n---\nA new briefing.\n".to_string())),
+            "new" => (&added, None),
+            "title" => (&path, Some(original.replacen("title: \"", &format!("title: \"Edit {i} "), 1))),
+            "topic" if i % 2 == 0 => (&path, Some(original.replacen("topics:\n  - \"", "topics:\n  - \"Zebra ", 1))),
+            _ => (&path, Some(format!("{original}\nEdit {i}.\n"))),
         };
-        assert_ne!(edited, original, "the edit must change the file");
-        std::fs::write(&path, edited).unwrap();
-        let rel = path.strip_prefix(&root).unwrap().to_path_buf();
+        match text {
+            Some(text) => {
+                assert_ne!(text, original, "the edit must change the file");
+                std::fs::write(file, text).unwrap();
+            }
+            None => std::fs::remove_file(file).unwrap(),
+        }
+        let rel = file.strip_prefix(&root).unwrap().to_path_buf();
         let r = preview
             .rebuild(&[Change::Content(rel)])
             .unwrap_or_else(|e| panic!("{e}"));

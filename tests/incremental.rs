@@ -432,16 +432,20 @@ fn other_offset(date: &str) -> String {
     instant.with_timezone(&offset).to_rfc3339()
 }
 
+/// The preview rebuilt after a save of `path`.
+fn saved(preview: &mut Preview, path: &str) -> briefing::serve::preview::Rebuilt {
+    preview
+        .rebuild(&[Change::Content(PathBuf::from(path))])
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
 #[test]
 fn a_body_edit_renders_only_the_pages_that_show_it() {
     let site = fixture("crosslinks");
     let mut preview = Preview::new(options(&site)).unwrap_or_else(|e| panic!("{e}"));
     let total = preview.files().len();
-    let path = PathBuf::from(TALKS);
     edit(&site, TALKS, "on a pipeline.", "on a gas pipeline.");
-    let rebuilt = preview
-        .rebuild(&[Change::Content(path.clone())])
-        .unwrap_or_else(|e| panic!("{e}"));
+    let rebuilt = saved(&mut preview, TALKS);
     // Its own page, and the feeds carrying its full text (site, its topics and people).
     assert!(rebuilt
         .changed
@@ -460,9 +464,7 @@ fn a_body_edit_renders_only_the_pages_that_show_it() {
 
     // A changed heading may break anchors elsewhere: the whole link stage runs.
     edit(&site, TALKS, "## Gas", "## Gas and oil");
-    let rebuilt = preview
-        .rebuild(&[Change::Content(path)])
-        .unwrap_or_else(|e| panic!("{e}"));
+    let rebuilt = saved(&mut preview, TALKS);
     assert!(!rebuilt.patched);
     assert_eq!(held(&preview), fresh(&site).expect("fresh build"));
 }
@@ -472,11 +474,8 @@ fn a_title_edit_is_patched_in_and_a_date_edit_links_again() {
     let site = fixture("crosslinks");
     let mut preview = Preview::new(options(&site)).unwrap_or_else(|e| panic!("{e}"));
     let total = preview.files().len();
-    let path = PathBuf::from(TALKS);
     edit(&site, TALKS, "hold talks", "hold talks again");
-    let rebuilt = preview
-        .rebuild(&[Change::Content(path.clone())])
-        .unwrap_or_else(|e| panic!("{e}"));
+    let rebuilt = saved(&mut preview, TALKS);
     assert!(rebuilt.patched, "a title save is patched in");
     assert!(rebuilt
         .changed
@@ -492,9 +491,7 @@ fn a_title_edit_is_patched_in_and_a_date_edit_links_again() {
 
     // A date moves it in every list: the whole link stage runs.
     edit(&site, TALKS, "date: 2025-09-02T10", "date: 2025-09-04T10");
-    let rebuilt = preview
-        .rebuild(&[Change::Content(path)])
-        .unwrap_or_else(|e| panic!("{e}"));
+    let rebuilt = saved(&mut preview, TALKS);
     assert!(!rebuilt.patched);
     assert_eq!(held(&preview), fresh(&site).expect("fresh build"));
 }
