@@ -266,19 +266,15 @@ impl Driver {
                 std::mem::take(&mut self.memory.related),
             ),
         };
-        let options = match &self.site {
-            Some(site) => LinkOptions {
-                drafts: self.options.drafts,
-                cache: &site.bodies,
-                related: &site.related,
-                earlier: &site.matters,
-            },
-            None => LinkOptions {
-                drafts: self.options.drafts,
-                cache: &bodies,
-                related: &related,
-                earlier: &[],
-            },
+        let (cache, related, earlier) = match &self.site {
+            Some(site) => (&site.bodies, &site.related, site.matters.as_slice()),
+            None => (&bodies, &related, &[][..]),
+        };
+        let options = LinkOptions {
+            drafts: self.options.drafts,
+            cache,
+            related,
+            earlier,
         };
         let (mut site, mut errors) = graph::link_all(&self.config, content, &options);
         site.warnings.extend(self.template_warnings.iter().cloned());
@@ -310,9 +306,10 @@ impl Driver {
         }
     }
 
-    /// Free the sites (and search sources) replaced, beside the caller. Freeing a large site
-    /// takes time, and the preview's rebuild is served before it is done:
-    /// on two cores, freeing it meanwhile slowed the rebuild down.
+    /// Free the sites (and search sources) replaced, beside the caller.
+    /// Freeing a large site takes time, and the preview's rebuild is served
+    /// before it is done: on two cores, freeing it meanwhile slowed the
+    /// rebuild down.
     pub(crate) fn retire(&mut self) {
         let retired = std::mem::take(&mut self.retired);
         if !retired.is_empty() {

@@ -47,11 +47,7 @@ pub fn patch_briefings(
         let b = &site.briefings[i];
         let old = site.bodies.briefings.get(&loaded.key)?;
         let matter = new_matter(config, b, loaded)?;
-        let summary_given = loaded
-            .meta
-            .summary
-            .as_deref()
-            .is_some_and(|s| !s.trim().is_empty());
+        let summary_given = !matter.as_ref().unwrap_or(&b.matter).summary.is_empty();
         let mut patch = Patch {
             index: i,
             key: loaded.key.clone(),
