@@ -162,9 +162,9 @@ impl NameTable {
 /// "economy" apart.
 pub enum ChangedNames {
     None,
-    Words {
-        words: AhoCorasick,
-        /// Per name, its words by pattern number.
+    Pieces {
+        pieces: AhoCorasick,
+        /// Per name, its pieces by pattern number.
         names: Vec<Vec<usize>>,
     },
     /// A name of punctuation alone, or pieces the automaton could not be
@@ -177,28 +177,28 @@ impl ChangedNames {
         if names.is_empty() {
             return ChangedNames::None;
         }
-        let mut words: Vec<&str> = Vec::new();
+        let mut pieces: Vec<&str> = Vec::new();
         let mut numbers: HashMap<&str, usize> = HashMap::new();
         let mut names_of_pieces = Vec::with_capacity(names.len());
         for name in names {
-            let pieces: Vec<usize> = pieces_of(name)
-                .map(|word| {
-                    *numbers.entry(word).or_insert_with(|| {
-                        words.push(word);
-                        words.len() - 1
+            let numbered: Vec<usize> = pieces_of(name)
+                .map(|piece| {
+                    *numbers.entry(piece).or_insert_with(|| {
+                        pieces.push(piece);
+                        pieces.len() - 1
                     })
                 })
                 .collect();
             // A name of punctuation alone may be written otherwise: `--`
             // for its dash, `\*` for its star.
-            if pieces.is_empty() {
+            if numbered.is_empty() {
                 return ChangedNames::Unsearchable;
             }
-            names_of_pieces.push(pieces);
+            names_of_pieces.push(numbered);
         }
         let names = names_of_pieces;
-        match AhoCorasick::new(&words) {
-            Ok(words) => ChangedNames::Words { words, names },
+        match AhoCorasick::new(&pieces) {
+            Ok(pieces) => ChangedNames::Pieces { pieces, names },
             Err(_) => ChangedNames::Unsearchable,
         }
     }
@@ -208,11 +208,11 @@ impl ChangedNames {
     pub fn may_occur_in(&self, body: &str, character_references: bool) -> bool {
         match self {
             ChangedNames::None => false,
-            ChangedNames::Words { .. } if character_references => true,
-            ChangedNames::Words { words, names } => {
-                let mut seen = vec![false; words.patterns_len()];
-                for word in words.find_overlapping_iter(body) {
-                    let number = word.pattern().as_usize();
+            ChangedNames::Pieces { .. } if character_references => true,
+            ChangedNames::Pieces { pieces, names } => {
+                let mut seen = vec![false; pieces.patterns_len()];
+                for piece in pieces.find_overlapping_iter(body) {
+                    let number = piece.pattern().as_usize();
                     if std::mem::replace(&mut seen[number], true) {
                         continue;
                     }
@@ -352,7 +352,7 @@ mod tests {
     }
 
     #[test]
-    fn a_changed_name_is_looked_for_by_every_word_of_it() {
+    fn a_changed_name_is_looked_for_by_every_piece_of_it() {
         // As a cached body holds it: whether it has a character reference.
         let may = |names: &ChangedNames, body: &str| {
             names.may_occur_in(body, has_character_reference(body))

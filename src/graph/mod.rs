@@ -78,7 +78,7 @@ impl std::ops::Deref for Briefing {
 /// What a briefing's front-matter and file name say, checked. Made once for
 /// each version of the front-matter: a link pass takes it from the last one
 /// when the front-matter is the same, and so are the file's place and the
-/// slug rule (`link_briefings`). Whatever else `prepare_matter` comes to
+/// slug rule (`Prepared::of`). Whatever else `prepare_matter` comes to
 /// read must be checked there too.
 #[derive(Debug)]
 pub struct Matter {
@@ -145,9 +145,10 @@ impl Matter {
             && *slug == other.slug
             && *url_path == other.url_path
             && same_date(date, &other.date)
-            && updated.as_ref().map_or(other.updated.is_none(), |u| {
-                other.updated.as_ref().is_some_and(|o| same_date(u, o))
-            })
+            && match (updated, &other.updated) {
+                (Some(a), Some(b)) => same_date(a, b),
+                (a, b) => a.is_none() && b.is_none(),
+            }
             && *zone == other.zone
             && *draft == other.draft
             && *link_mentions == other.link_mentions
