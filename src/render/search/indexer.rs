@@ -55,11 +55,11 @@ impl Batch {
 /// again, nor its pages touched for the first time, for each.
 pub(super) struct Indexer {
     shards: u32,
-    seen: Seen,
+    seen: ByHash,
     /// The batch's terms so far, by hash: a briefing's term that another
     /// of the batch has is not copied again (most are: the copies were a
     /// fifth of a cold build's peak memory).
-    terms: Terms,
+    terms: ByHash,
     folded: String,
     ends: Vec<u32>,
     /// The postings as read, and the shard of each, until `finish` deals
@@ -72,8 +72,8 @@ impl Indexer {
     pub fn new(shards: u32) -> Indexer {
         Indexer {
             shards,
-            seen: Seen::default(),
-            terms: Terms::default(),
+            seen: ByHash::default(),
+            terms: ByHash::default(),
             folded: String::new(),
             ends: Vec::new(),
             read: Vec::new(),
@@ -97,7 +97,9 @@ impl Indexer {
         // of its words. The title comes first, so a term's first
         // occurrence says whether the title has it. Only the distinct
         // terms are copied.
-        self.seen.clear(parts.iter().map(|p| p.len()).sum());
+        // About one distinct word in twenty bytes of a body.
+        self.seen
+            .clear(parts.iter().map(|p| p.len()).sum::<usize>() / 20);
         for (i, part) in parts.iter().enumerate() {
             let title = (i == 0) as u32;
             text::for_each_word(part, |term| {
@@ -144,7 +146,9 @@ impl Indexer {
         }
         self.read.clear();
         self.shard_of.clear();
-        self.terms.clear();
+        // The next batch has about as many terms as this one.
+        let terms = self.terms.len;
+        self.terms.clear(terms);
         Batch {
             folded: std::mem::take(&mut self.folded),
             ends: std::mem::take(&mut self.ends),
@@ -154,75 +158,29 @@ impl Indexer {
     }
 }
 
-/// The hashes of the terms of one briefing: open addressing on the
-/// hash's own bits, which are already random. Kept for the next briefing
-/// and cleared, not freed.
+/// Places by hash: open addressing on the hash's own bits, which are
+/// already random. Kept and cleared, not freed: one for the terms of a
+/// briefing (a set: is this term new to it?), one for those of a batch
+/// (where each term is held). Two terms of one hash are one term, as they
+/// are in a shard (see `Posting`).
 #[derive(Default)]
-struct Seen {
-    /// 0 is an empty slot: a hash of 0 is noted in `zero` instead.
-    slots: Vec<u64>,
-    len: usize,
-    zero: bool,
-}
-
-impl Seen {
-    /// Empty, with room for the words of `bytes` of text.
-    fn clear(&mut self, bytes: usize) {
-        // About one distinct word in twenty bytes of a body; half full.
-        let want = (bytes / 10).next_power_of_two().max(64);
-        self.slots.clear();
-        self.slots.resize(want, 0);
-        self.len = 0;
-        self.zero = false;
-    }
-
-    /// Whether `hash` was not in the set.
-    fn insert(&mut self, hash: u64) -> bool {
-        if hash == 0 {
-            return !std::mem::replace(&mut self.zero, true);
-        }
-        if self.slots.is_empty() || (self.len + 1) * 2 > self.slots.len() {
-            self.grow();
-        }
-        let mask = self.slots.len() - 1;
-        let mut at = (hash >> 7) as usize & mask;
-        loop {
-            match self.slots[at] {
-                0 => {
-                    self.slots[at] = hash;
-                    self.len += 1;
-                    return true;
-                }
-                k if k == hash => return false,
-                _ => at = (at + 1) & mask,
-            }
-        }
-    }
-
-    fn grow(&mut self) {
-        let old = std::mem::take(&mut self.slots);
-        self.slots = vec![0; (old.len() * 2).max(64)];
-        self.len = 0;
-        for key in old.into_iter().filter(|&k| k != 0) {
-            self.insert(key);
-        }
-    }
-}
-
-/// A batch's terms by hash, and the place of each: open addressing on
-/// the hash's own bits, as `Seen`. Two terms of one hash are one term, as
-/// they are in a shard (see `Posting`).
-#[derive(Default)]
-struct Terms {
+struct ByHash {
     /// (hash, place + 1); a place of 0 is an empty slot, so every bit of
     /// the hash tells terms apart.
     slots: Vec<(u64, u32)>,
     len: usize,
 }
 
-impl Terms {
-    /// The place of the term of `hash`, put in its place by `add` if the
-    /// batch does not have it yet.
+impl ByHash {
+    /// Empty, with room for about `items` before it grows.
+    fn clear(&mut self, items: usize) {
+        let want = (items * 2).next_power_of_two().max(64);
+        self.slots.clear();
+        self.slots.resize(want, (0, 0));
+        self.len = 0;
+    }
+
+    /// The place of `hash`, given by `add` if it is not held yet.
     fn index(&mut self, hash: u64, add: impl FnOnce() -> u32) -> u32 {
         if (self.len + 1) * 2 > self.slots.len() {
             self.grow();
@@ -243,19 +201,23 @@ impl Terms {
         }
     }
 
+    /// Whether `hash` was not held (it is now).
+    fn insert(&mut self, hash: u64) -> bool {
+        let mut added = false;
+        self.index(hash, || {
+            added = true;
+            0
+        });
+        added
+    }
+
     fn grow(&mut self) {
         let old = std::mem::take(&mut self.slots);
-        self.slots = vec![(0, 0); (old.len() * 2).max(1024)];
+        self.slots = vec![(0, 0); (old.len() * 2).max(64)];
         self.len = 0;
         for (hash, place) in old.into_iter().filter(|&(_, p)| p != 0) {
             self.index(hash, || place - 1);
         }
-    }
-
-    /// Empty for the next batch, keeping its room.
-    fn clear(&mut self) {
-        self.slots.fill((0, 0));
-        self.len = 0;
     }
 }
 
@@ -306,7 +268,7 @@ mod tests {
 
     #[test]
     fn the_set_of_a_briefing_s_terms_grows_past_its_first_size() {
-        let mut seen = Seen::default();
+        let mut seen = ByHash::default();
         seen.clear(0);
         for round in 0..2 {
             for h in 0..10_000u64 {
@@ -325,7 +287,7 @@ mod tests {
 
     #[test]
     fn a_batch_tells_every_hash_apart_and_keeps_places_as_it_grows() {
-        let mut terms = Terms::default();
+        let mut terms = ByHash::default();
         let mut next = 0;
         let mut add = || {
             next += 1;
@@ -338,7 +300,7 @@ mod tests {
         for (&h, &place) in hashes.iter().zip(&places) {
             assert_eq!(terms.index(h, || unreachable!("{h} is held")), place);
         }
-        terms.clear();
+        terms.clear(10);
         assert_eq!(terms.index(hashes[0], || 7), 7, "cleared");
     }
 }
