@@ -20,6 +20,10 @@ pub(super) fn places_before<B: Sync, N: Sync>(
     now: &[N],
     key_now: impl Fn(&N) -> &str + Sync,
 ) -> Vec<Option<usize>> {
+    // A build's first pass has nothing before it.
+    if before.is_empty() {
+        return vec![None; now.len()];
+    }
     const NEAR: [isize; 3] = [0, 1, -1];
     let at = |i: usize, key: &str| {
         NEAR.iter()
