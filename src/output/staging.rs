@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -21,6 +21,9 @@ use crate::error::{Error, Errors};
 pub struct Staging {
     output: PathBuf,
     staging: PathBuf,
+    /// Whether there is a previous site to compare with and link from; a
+    /// first build skips the look for each file.
+    previous: bool,
     dirs: HashSet<PathBuf>,
     report: WriteReport,
     committed: bool,
@@ -38,9 +41,11 @@ impl Staging {
         fs::create_dir(&staging).map_err(|e| Error::io(&staging, &e))?;
         let mut dirs = HashSet::new();
         dirs.insert(staging.clone());
+        let previous = output.is_dir();
         Ok(Staging {
             output,
             staging,
+            previous,
             dirs,
             report: WriteReport::default(),
             committed: false,
@@ -59,18 +64,19 @@ impl Staging {
                 }
             }
         }
-        let (previous, staging) = (&self.output, &self.staging);
+        let (output, staging) = (&self.output, &self.staging);
+        let previous = self.previous.then_some(output);
         let changed: Vec<Result<bool, Error>> = files
             .par_iter()
             .map(|file| {
                 let target = staging.join(&file.path);
-                let before = previous.join(&file.path);
-                if same_bytes(&before, &file.bytes) && fs::hard_link(&before, &target).is_ok() {
-                    return Ok(false);
+                if let Some(previous) = previous {
+                    let before = previous.join(&file.path);
+                    if same_bytes(&before, &file.bytes) && fs::hard_link(&before, &target).is_ok() {
+                        return Ok(false);
+                    }
                 }
-                // Never write through a link to the previous site's file.
-                let _ = fs::remove_file(&target);
-                fs::write(&target, &file.bytes).map_err(|e| Error::io(&target, &e))?;
+                write_new(&target, &file.bytes).map_err(|e| Error::io(&target, &e))?;
                 Ok(true)
             })
             .collect();
@@ -128,6 +134,27 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all(&self.staging);
         }
     }
+}
+
+/// Write `bytes` to a new file at `path`. A file already there (a link
+/// to the previous site's, taken for an earlier batch) is removed first,
+/// never written through; a staging folder is new, so that is rare and
+/// the common case is one `open`.
+fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let open = || {
+        fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    };
+    let mut file = match open() {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            fs::remove_file(path)?;
+            open()?
+        }
+        opened => opened?,
+    };
+    file.write_all(bytes)
 }
 
 /// Put `staging` where `output` is. Where the system can, the two trade
@@ -209,4 +236,24 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
 #[cfg(not(target_os = "linux"))]
 fn exchange(_: &Path, _: &Path) -> io::Result<()> {
     Err(io::Error::from(io::ErrorKind::Unsupported))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_file_replaces_a_link_and_leaves_what_it_linked_to() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let previous = dir.path().join("previous.html");
+        let staged = dir.path().join("staged.html");
+        fs::write(&previous, "old").expect("write");
+        fs::hard_link(&previous, &staged).expect("link");
+        write_new(&staged, b"new").expect("write_new");
+        assert_eq!(fs::read_to_string(&staged).expect("read"), "new");
+        assert_eq!(fs::read_to_string(&previous).expect("read"), "old");
+        let fresh = dir.path().join("fresh.html");
+        write_new(&fresh, b"first").expect("write_new");
+        assert_eq!(fs::read_to_string(&fresh).expect("read"), "first");
+    }
 }
