@@ -222,6 +222,16 @@ pub fn files(config: &Config, site: &Site) -> Result<Vec<Output>, Error> {
 impl Source {
     /// Every file of the index, in `paths` order.
     pub fn files(&self) -> Result<Vec<Output>, Error> {
+        Ok(self.files_unless(&|| false)?.unwrap_or_default())
+    }
+
+    /// Every file of the index, or `None` as soon as `stop` says so: the
+    /// preview makes an index beside the next save's rebuild, and stops
+    /// when that save makes it stale.
+    pub fn files_unless(
+        &self,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Result<Option<Vec<Output>>, Error> {
         let count = self.briefings.len();
         let shards = shard_count(count);
         let (batches, records): (Vec<Batch>, Vec<Vec<Record>>) = (0..count.div_ceil(BATCH))
@@ -233,6 +243,9 @@ impl Source {
                     indexer.reserve(entries.iter().map(|e| e.html.len()).sum());
                     let mut records = Vec::with_capacity(entries.len());
                     for (i, e) in entries.iter().enumerate() {
+                        if stop() {
+                            break;
+                        }
                         body.clear();
                         text::push_text_of_html(&e.html, body);
                         let names = e.names.join(" ");
@@ -250,6 +263,9 @@ impl Source {
                 },
             )
             .unzip();
+        if stop() {
+            return Ok(None);
+        }
         let records: Vec<Record> = records.into_iter().flatten().collect();
         let record_files = records
             .par_chunks(RECORDS)
@@ -273,7 +289,7 @@ impl Source {
         let mut files = vec![json(INDEX_FILE.into(), &manifest)?];
         files.extend(shard_files);
         files.extend(record_files);
-        Ok(files)
+        Ok(Some(files))
     }
 }
 
@@ -335,5 +351,38 @@ mod tests {
         assert_eq!(shard_of("си", 512), shard_of("си", 512));
         // The script's FNV-1a over UTF-8 gives the same number.
         assert_eq!(shard_of("putin", 1 << 31), 0x6972_99ee);
+    }
+
+    fn source(count: usize) -> Source {
+        let briefings = (0..count)
+            .map(|i| Entry {
+                title: format!("Briefing {i} on tariffs"),
+                url: format!("/briefings/b{i}/"),
+                day: "1 September 2025".into(),
+                names: vec!["Trade".into()],
+                summary: format!("Summary {i}."),
+                html: Html::from(format!("<p>Talks in Tianjin, round {i}.</p>")),
+                html_hash: i as u64,
+            })
+            .collect();
+        Source {
+            briefings,
+            print: 7,
+        }
+    }
+
+    #[test]
+    fn an_index_stops_when_asked_and_is_whole_when_not() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let source = source(3 * BATCH + 5);
+        let whole = source.files().expect("files");
+        assert!(whole.iter().any(|f| f.path == INDEX_FILE));
+        let unstopped = source.files_unless(&|| false).expect("files");
+        assert_eq!(unstopped, Some(whole));
+        assert_eq!(source.files_unless(&|| true).expect("files"), None);
+        // Stopped part-way through reading the briefings.
+        let asked = AtomicUsize::new(0);
+        let later = || asked.fetch_add(1, Ordering::Relaxed) >= BATCH;
+        assert_eq!(source.files_unless(&later).expect("files"), None);
     }
 }
