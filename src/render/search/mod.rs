@@ -25,6 +25,7 @@ mod postings;
 pub mod text;
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -234,6 +235,8 @@ impl Source {
     ) -> Result<Option<Vec<Output>>, Error> {
         let count = self.briefings.len();
         let shards = shard_count(count);
+        // Set when a batch stopped short: its index would be missing briefings.
+        let cut = AtomicBool::new(false);
         let (batches, records): (Vec<Batch>, Vec<Vec<Record>>) = (0..count.div_ceil(BATCH))
             .into_par_iter()
             .map_init(
@@ -244,6 +247,7 @@ impl Source {
                     let mut records = Vec::with_capacity(entries.len());
                     for (i, e) in entries.iter().enumerate() {
                         if stop() {
+                            cut.store(true, Ordering::Relaxed);
                             break;
                         }
                         body.clear();
@@ -263,7 +267,7 @@ impl Source {
                 },
             )
             .unzip();
-        if stop() {
+        if cut.load(Ordering::Relaxed) || stop() {
             return Ok(None);
         }
         let records: Vec<Record> = records.into_iter().flatten().collect();
@@ -373,7 +377,7 @@ mod tests {
 
     #[test]
     fn an_index_stops_when_asked_and_is_whole_when_not() {
-        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::atomic::AtomicUsize;
         let source = source(3 * BATCH + 5);
         let whole = source.files().expect("files");
         assert!(whole.iter().any(|f| f.path == INDEX_FILE));
@@ -384,5 +388,9 @@ mod tests {
         let asked = AtomicUsize::new(0);
         let later = || asked.fetch_add(1, Ordering::Relaxed) >= BATCH;
         assert_eq!(source.files_unless(&later).expect("files"), None);
+        // Asked once, mid-way, and never again: still no part of an index.
+        let once = AtomicUsize::new(0);
+        let blip = || once.fetch_add(1, Ordering::Relaxed) == BATCH / 2;
+        assert_eq!(source.files_unless(&blip).expect("files"), None);
     }
 }
