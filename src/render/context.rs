@@ -107,12 +107,13 @@ pub struct BriefingDigests {
     generation: Option<u64>,
 }
 
-/// The digests of a briefing's card, page value and JSON-LD.
+/// The digests of a briefing's card, page value, JSON-LD and title.
 #[derive(Debug, Clone, Copy)]
 struct Made {
     card: u64,
     page: u64,
     json_ld: u64,
+    title: u64,
 }
 
 /// A value of one briefing that only its own page shows.
@@ -122,6 +123,9 @@ pub enum Memo {
     Page,
     /// `json_ld` on a briefing page.
     JsonLd,
+    /// `title` on a briefing page: its typographic form, whose check
+    /// was a seventh of every page digest at each save.
+    Title,
 }
 
 impl Memo {
@@ -133,6 +137,7 @@ impl Memo {
                 Value::from_serializable(&shared.briefing_page(i, |s, i| shared.link(s, i)))
             }
             Memo::JsonLd => Value::safe_string(&shared.json_ld(i).to_script()),
+            Memo::Title => Value::from_serializable(&shared.title(i)),
         }
     }
 
@@ -140,6 +145,7 @@ impl Memo {
         match self {
             Memo::Page => digest_of(&shared.briefing_page(i, |s, i| shared.typed_link(s, i))),
             Memo::JsonLd => digest_of(&shared.json_ld(i)),
+            Memo::Title => digest_of(&shared.title(i)),
         }
     }
 }
@@ -188,6 +194,7 @@ impl<'a> Shared<'a> {
                     card: digest_of(&shared.card_data(i)),
                     page: Memo::Page.digest(&shared, i),
                     json_ld: Memo::JsonLd.digest(&shared, i),
+                    title: Memo::Title.digest(&shared, i),
                 },
             })
             .collect();
@@ -201,6 +208,11 @@ impl<'a> Shared<'a> {
 
     pub fn into_digests(self) -> BriefingDigests {
         self.digests
+    }
+
+    /// Briefing `i`'s title as its page shows it.
+    fn title(&self, i: usize) -> Cow<'a, str> {
+        typographic(self.config, &self.site.briefings[i].title)
     }
 
     pub fn site_value(&self) -> Value {
@@ -229,6 +241,7 @@ impl<'a> Shared<'a> {
         match memo {
             Memo::Page => self.digests.made[i].page,
             Memo::JsonLd => self.digests.made[i].json_ld,
+            Memo::Title => self.digests.made[i].title,
         }
     }
 

@@ -642,7 +642,7 @@ fn briefing_fields<'a>(shared: &Shared<'a>, i: usize, f: &mut Fields<'a>) {
     f.memo("page", Memo::Page, i);
     f.memo("json_ld", Memo::JsonLd, i);
     f.body("content", i);
-    f.data("title", typographic(shared.config, &b.title));
+    f.memo("title", Memo::Title, i);
     let editions: Vec<EditionLink> = b
         .editions
         .iter()
