@@ -37,16 +37,22 @@ pub fn patch_briefings(
     site: &mut Site,
     edited: &[Arc<Loaded<FrontMatter>>],
 ) -> Option<Patched> {
+    // Whether each front-matter leaves its briefing in place decides most
+    // saves that must link again (a date, a topic): looked at first, before
+    // the maps and the renderer a body needs are made (2 ms at 10k).
+    let mut placed = Vec::with_capacity(edited.len());
+    for loaded in edited {
+        let i = site.briefings.iter().position(|b| b.key == loaded.key)?;
+        placed.push((i, new_matter(config, &site.briefings[i], loaded)?));
+    }
     let index_of = site.index_by_key();
     let (_, ids) = site.bodies.subjects.with(site);
     let subject_index = SubjectIndex::of(&ids);
     let renderer = BodyRenderer::new(config, site, site.bodies.urls.clone(), ids);
     let mut patches = Vec::new();
-    for loaded in edited {
-        let i = *index_of.get(loaded.key.as_str())?;
+    for (loaded, (i, matter)) in edited.iter().zip(placed) {
         let b = &site.briefings[i];
         let old = site.bodies.briefings.get(&loaded.key)?;
-        let matter = new_matter(config, b, loaded)?;
         let summary_given = !matter.as_ref().unwrap_or(&b.matter).summary.is_empty();
         let mut patch = Patch {
             index: i,
