@@ -6,6 +6,7 @@
 
 use std::collections::HashSet;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -20,7 +21,7 @@ use crate::render::addresses::check_addresses;
 use crate::render::context::BriefingDigests;
 use crate::render::layout::Layout;
 use crate::render::reuse::{feed_digest, InOrder, Reuse};
-use crate::render::{FeedOwner, Kind, PageJob, Renderer, Templates};
+use crate::render::{search, FeedOwner, Kind, PageJob, Renderer, Templates};
 use crate::theme::{Theme, ThemeFile};
 use crate::{BuildOptions, Timings};
 
@@ -438,48 +439,54 @@ impl Driver {
         let (config, timings) = (&self.config, &mut self.timings);
         let briefings = std::mem::take(&mut self.memory.briefings);
         let renderer = Renderer::reusing(config, site, &self.templates, briefings);
-        let mut rendered = 0;
-        let layout = &self.layout;
-        let all = layout.jobs.len();
-        for start in (0..all).step_by(BATCH) {
-            let end = (start + BATCH).min(all);
-            let jobs: Vec<PageJob> = (start..end)
-                .filter(|&p| {
-                    let job = &layout.jobs[p];
-                    plan.stale_jobs.contains(job) || (!plan.patched && !sink.keep(&layout.files[p]))
-                })
-                .map(|p| layout.jobs[p])
-                .collect();
-            rendered += jobs.len();
-            let files = time(&mut timings.render, || renderer.render_jobs(&jobs))?;
-            time(&mut timings.write, || sink.put(files))?;
-            progress(end, all);
-        }
-        for batch in plan.owners.chunks(BATCH / 8) {
-            let owners = pick(batch, &plan, &plan.stale_owners, sink, |o| {
-                o.files(config, site)
-            });
-            rendered += owners.len();
-            let files = time(&mut timings.render, || renderer.render_feeds(&owners))?;
-            time(&mut timings.write, || sink.put(files))?;
-        }
         let mut reuse = Reuse::new(&renderer, &self.memory.prints);
         // The preview serves the index it has while the next one is made
         // on another thread (see `search_source`).
-        let has_index = self
-            .memory
-            .prints
-            .contains_key(crate::render::search::INDEX_FILE);
-        let search = !(self.search_later && has_index);
-        let mut files = time(&mut timings.render, || {
-            // A body-only patch moves no address or date: the sitemap
-            // the preview holds stays as it is.
-            let sitemap = (!plan.patched).then_some(layout.sitemap.as_slice());
-            reuse.indexes(sitemap, search, &mut |path| sink.keep(path))
+        let later = self.search_later && self.memory.prints.contains_key(search::INDEX_FILE);
+        let stale = !later && reuse.search_stale(&mut |path| sink.keep(path));
+        let layout = &self.layout;
+        let statics = &self.statics;
+        // Set when the pages fail: the index being made beside them stops.
+        let failed = AtomicBool::new(false);
+        let rendered = std::thread::scope(|scope| {
+            // Made beside the pages, on a thread of its own: it reads only
+            // the linked site, and fills the moments a batch of pages leaves
+            // a core idle.
+            let index = stale.then(|| {
+                scope.spawn(|| {
+                    let stop = || failed.load(Ordering::Relaxed);
+                    let make = || search::Source::of(config, site).files_unless(&stop);
+                    // A pool of its own: in the shared one its work waited
+                    // in line with the pages' and filled no idle moment.
+                    match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+                        Ok(pool) => pool.install(make),
+                        Err(_) => make(),
+                    }
+                })
+            });
+            let pages = render_pages(&renderer, &plan, layout, sink, timings, progress);
+            failed.store(pages.is_err(), Ordering::Relaxed);
+            let index = index.map(|index| {
+                time(&mut timings.render, || index.join()).unwrap_or_else(|_| {
+                    Err(Error::new("the search index could not be made".to_string()))
+                })
+            });
+            let mut rendered = pages?;
+            let search = match index {
+                Some(made) => made?,
+                None => None,
+            };
+            let mut files = time(&mut timings.render, || {
+                // A body-only patch moves no address or date: the sitemap
+                // the preview holds stays as it is.
+                let sitemap = (!plan.patched).then_some(layout.sitemap.as_slice());
+                reuse.indexes(sitemap, search, later, &mut |path| sink.keep(path))
+            })?;
+            rendered += files.len();
+            files.extend(statics.iter().cloned());
+            time(&mut timings.write, || sink.put(files))?;
+            Ok::<usize, Errors>(rendered)
         })?;
-        rendered += files.len();
-        files.extend(self.statics.iter().cloned());
-        time(&mut timings.write, || sink.put(files))?;
         let index_prints = reuse.prints;
         self.memory.briefings = renderer.into_digests();
         if plan.patched {
@@ -491,6 +498,43 @@ impl Driver {
         self.memory.in_order = plan.in_order;
         Ok(rendered)
     }
+}
+
+/// The pages and feeds `plan` says to render, into `sink`, in batches.
+fn render_pages(
+    renderer: &Renderer,
+    plan: &Plan,
+    layout: &Layout,
+    sink: &mut dyn Sink,
+    timings: &mut Timings,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<usize, Errors> {
+    let (config, site) = (renderer.config, renderer.site);
+    let mut rendered = 0;
+    let all = layout.jobs.len();
+    for start in (0..all).step_by(BATCH) {
+        let end = (start + BATCH).min(all);
+        let jobs: Vec<PageJob> = (start..end)
+            .filter(|&p| {
+                let job = &layout.jobs[p];
+                plan.stale_jobs.contains(job) || (!plan.patched && !sink.keep(&layout.files[p]))
+            })
+            .map(|p| layout.jobs[p])
+            .collect();
+        rendered += jobs.len();
+        let files = time(&mut timings.render, || renderer.render_jobs(&jobs))?;
+        time(&mut timings.write, || sink.put(files))?;
+        progress(end, all);
+    }
+    for batch in plan.owners.chunks(BATCH / 8) {
+        let owners = pick(batch, plan, &plan.stale_owners, sink, |o| {
+            o.files(config, site)
+        });
+        rendered += owners.len();
+        let files = time(&mut timings.render, || renderer.render_feeds(&owners))?;
+        time(&mut timings.write, || sink.put(files))?;
+    }
+    Ok(rendered)
 }
 
 impl Driver {

@@ -33,8 +33,8 @@ pub use kinds::{Kind, PageJob};
 pub use templates::Templates;
 
 pub struct Renderer<'a> {
-    config: &'a Config,
-    site: &'a Site,
+    pub(crate) config: &'a Config,
+    pub(crate) site: &'a Site,
     templates: &'a Templates,
     shared: Shared<'a>,
 }

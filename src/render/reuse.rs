@@ -120,23 +120,29 @@ impl<'a> Reuse<'a> {
         stale
     }
 
-    /// The files listing the whole site: the sitemap of `sitemap` and the
-    /// search index unless kept (or left as they are, when `sitemap` is
-    /// None or `search` false), and the news sitemap and robots.txt always
-    /// (the news sitemap depends on the clock; it lists two days at most).
+    /// Whether the search index must be made again: false when every one
+    /// of its files is kept.
+    pub fn search_stale(&mut self, keep: &mut dyn FnMut(&str) -> bool) -> bool {
+        let (config, site) = (self.renderer.config, self.renderer.site);
+        let print = search::digest(config, site);
+        !self.all_kept(search::paths(site), print, keep)
+    }
+
+    /// The files listing the whole site: the sitemap of `sitemap` unless
+    /// kept (left as it is when None), the search index's files the caller
+    /// made (`search`; the ones there are kept when `later`, for the
+    /// preview to make on a thread of its own), and the news sitemap and
+    /// robots.txt always (the news sitemap depends on the clock; it lists
+    /// two days at most).
     pub fn indexes(
         &mut self,
         sitemap: Option<&[sitemap::Entry]>,
-        search: bool,
+        search: Option<Vec<Output>>,
+        later: bool,
         keep: &mut dyn FnMut(&str) -> bool,
     ) -> Result<Vec<Output>, Error> {
         let (config, site) = (self.renderer.config, self.renderer.site);
         let mut files = Vec::new();
-        let search_print = if search {
-            search::digest(config, site)
-        } else {
-            0
-        };
         // The sitemap and its numbered files, kept or written together.
         if let Some(entries) = sitemap {
             let names = sitemap::file_names(entries);
@@ -144,10 +150,8 @@ impl<'a> Reuse<'a> {
                 files.extend(sitemap::sitemaps(config, entries)?);
             }
         }
-        if search && !self.all_kept(search::paths(site), search_print, keep) {
-            files.extend(search::files(config, site)?);
-        }
-        if !search {
+        files.extend(search.into_iter().flatten());
+        if later {
             // Left for later: the index there is kept, with its own digest,
             // until the one made later replaces it.
             for (path, print) in self.previous.iter() {

@@ -215,20 +215,17 @@ enum Postings {
 /// postings come in few pieces, enough for the threads to share.
 const BATCH: usize = 256;
 
-/// Every file of the index, in `paths` order.
-pub fn files(config: &Config, site: &Site) -> Result<Vec<Output>, Error> {
-    Source::of(config, site).files()
-}
-
 impl Source {
     /// Every file of the index, in `paths` order.
+    #[cfg(test)]
     pub fn files(&self) -> Result<Vec<Output>, Error> {
         Ok(self.files_unless(&|| false)?.unwrap_or_default())
     }
 
-    /// Every file of the index, or `None` as soon as `stop` says so: the
-    /// preview makes an index beside the next save's rebuild, and stops
-    /// when that save makes it stale.
+    /// Every file of the index, or `None` as soon as `stop` says so: an
+    /// index made beside other work stops when that work makes it
+    /// unneeded (the next save in the preview, pages that failed in a
+    /// build).
     pub fn files_unless(
         &self,
         stop: &(dyn Fn() -> bool + Sync),
