@@ -122,14 +122,15 @@ enum Format {
 /// the defaults, mimalloc keeps freed memory a while for reuse and the
 /// kernel backs its arenas with 2 MB huge pages, so at 1k briefings the
 /// process held 150 MB where 55 MB were in use. Freed pages now go back
-/// after 2 ms (an arena's free space after ten times that, mimalloc's
-/// `arena_purge_mult`), and pages are the normal 4 KB. Not at once: a page given
-/// back at once was faulted in again by the next page rendered (a cold
-/// 10k build spent a fifth of its time in the kernel doing so); 2 ms makes
-/// it 13% faster for 2% more peak memory. The preview is the opposite:
-/// each save makes a site as large as the last one, and pages given back
-/// after one save were faulted in again by the next (a sixth of a title
-/// save's time at 10k), so it keeps what it freed.
+/// after 20 ms (an arena's free space after ten times that, mimalloc's
+/// `arena_purge_mult`), and pages are the normal 4 KB. Not at once: a page
+/// given back at once was faulted in again by the next page rendered. At
+/// 10k briefings, against 2 ms: 3 to 6% faster for 4% more peak memory
+/// (1k: 68 → 71 MB); 50 ms gained little more for 6% and 84 MB at 1k,
+/// never giving back 12% for 28% (and 104 MB at 1k). The preview is the
+/// opposite: each save makes a site as large as the last one, and pages
+/// given back after one save were faulted in again by the next (a sixth
+/// of a title save's time at 10k), so it keeps what it freed.
 fn tune_memory(preview: bool) {
     // Position of `mi_option_purge_delay` in mimalloc.h's `mi_option_e`
     // (the same in its v2 and v3); libmimalloc-sys does not name it.
@@ -137,7 +138,7 @@ fn tune_memory(preview: bool) {
     // SAFETY: mimalloc allows setting an option at any time; prctl with
     // PR_SET_THP_DISABLE only sets a flag on this process.
     unsafe {
-        libmimalloc_sys::mi_option_set(PURGE_DELAY, if preview { -1 } else { 2 });
+        libmimalloc_sys::mi_option_set(PURGE_DELAY, if preview { -1 } else { 20 });
         #[cfg(target_os = "linux")]
         libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
