@@ -89,19 +89,25 @@ impl BodyCache {
     /// Every body's HTML, one after another, with the `@/` keys and byte
     /// lengths to cut them apart again: raw bytes read back far faster than
     /// the same text escaped in JSON.
-    pub fn write_html_blob(
-        &self,
-        out: &mut dyn std::io::Write,
-    ) -> std::io::Result<Vec<(String, usize)>> {
-        let mut keys: Vec<&String> = self.briefings.keys().collect();
-        keys.sort();
-        let mut index = Vec::with_capacity(keys.len());
-        for key in keys {
-            let html = &self.briefings[key].html;
-            index.push((key.clone(), html.len()));
-            out.write_all(html.as_bytes())?;
+    pub fn write_html_blob(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        for key in self.keys_in_order() {
+            out.write_all(self.briefings[key].html.as_bytes())?;
         }
-        Ok(index)
+        Ok(())
+    }
+
+    /// The `@/` key and byte length of each body, in the blob's order.
+    pub fn html_index(&self) -> Vec<(String, usize)> {
+        self.keys_in_order()
+            .into_iter()
+            .map(|key| (key.clone(), self.briefings[key].html.len()))
+            .collect()
+    }
+
+    fn keys_in_order(&self) -> Vec<&String> {
+        let mut keys: Vec<&String> = self.briefings.keys().collect();
+        keys.sort_unstable();
+        keys
     }
 
     /// A digest of which bodies are held and what each was rendered from.

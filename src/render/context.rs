@@ -207,6 +207,10 @@ impl<'a> Shared<'a> {
     }
 
     pub fn into_digests(self) -> BriefingDigests {
+        // Every briefing's card, made as pages showed it: freeing them
+        // took 15 ms at 10k briefings, which the caller need not wait for.
+        let cards = self.cards;
+        std::thread::spawn(move || drop(cards));
         self.digests
     }
 
