@@ -23,6 +23,9 @@ pub struct Names {
     automaton: Option<AhoCorasick>,
     /// Per pattern: whose name it is, and the name as written.
     owners: Vec<(Kind, usize, String)>,
+    /// Per pattern: the patterns of the same subject (`patterns` lists a
+    /// subject's names one after another).
+    same: Vec<std::ops::Range<usize>>,
 }
 
 /// Every name and alias a mention can match, with whose it is, in the
@@ -54,7 +57,16 @@ impl Names {
             .match_kind(MatchKind::LeftmostLongest)
             .build(owners.iter().map(|(_, _, n)| n.as_str()))
             .ok();
-        Names { automaton, owners }
+        let mut same = Vec::with_capacity(owners.len());
+        for run in owners.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+            let start = same.len();
+            same.extend(std::iter::repeat_n(start..start + run.len(), run.len()));
+        }
+        Names {
+            automaton,
+            owners,
+            same,
+        }
     }
 
     /// Whole-word mentions in `text`, leftmost first.
@@ -76,10 +88,7 @@ impl Names {
             // but "Xi Jinping" runs on past it. Take the whole run when a
             // longer name of the same subject overlaps the match.
             let mut end = m.end();
-            for (k, i, other) in &self.owners {
-                if (k, i) != (kind, index) {
-                    continue;
-                }
+            for (_, _, other) in &self.owners[self.same[m.pattern().as_usize()].clone()] {
                 for (at, _) in text[m.start()..end].char_indices().skip(1) {
                     let from = m.start() + at;
                     let to = from + other.len();
@@ -332,6 +341,29 @@ mod tests {
                 (42, 48, Kind::Topic, 0),
                 (50, 53, Kind::Person, 1)
             ]
+        );
+    }
+
+    #[test]
+    fn a_match_runs_on_only_into_a_longer_name_of_its_own_subject() {
+        let people = [
+            subject("Li Qiang", &[]),
+            subject("Xi Jinping", &["President Xi"]),
+            subject("Wang Yi", &[]),
+        ];
+        let names = Names::new(&[], &people);
+        assert_eq!(
+            names.find("President Xi Jinping met Wang Yi."),
+            [(0, 20, Kind::Person, 1), (25, 32, Kind::Person, 2)]
+        );
+        let people = [
+            subject("Xi Jinping", &[]),
+            subject("Presidents", &["President Xi"]),
+        ];
+        let names = Names::new(&[], &people);
+        assert_eq!(
+            names.find("President Xi Jinping"),
+            [(0, 12, Kind::Person, 1)]
         );
     }
 
