@@ -102,6 +102,8 @@ pub struct FeedLink {
     pub mime: &'static str,
     pub url: String,
     pub title: String,
+    /// "RSS", "Atom" or "JSON Feed": what a "Follow" link says.
+    pub format: &'static str,
 }
 
 const FORMATS: [(&str, &str, &str); 3] = [
@@ -127,6 +129,7 @@ pub fn feed_links(config: &Config, site: &Site, owner: FeedOwner) -> Vec<FeedLin
             mime,
             url: config.url(&format!("{}{file}", owner.folder(site))),
             title: format!("{title} ({kind})"),
+            format: kind,
         })
         .collect()
 }
