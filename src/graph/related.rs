@@ -3,6 +3,7 @@
 //! neighbours in time within each index it belongs to, so the cost grows
 //! with the number of briefings, not its square.
 
+use std::cell::RefCell;
 use std::cmp::Reverse;
 
 use rayon::prelude::*;
@@ -171,21 +172,18 @@ impl Recompute<'_> {
         }
         (0..briefings.len())
             .into_par_iter()
-            .map_init(
-                || Scores::new(briefings.len()),
-                |scores, me| {
-                    let kept = was_at[me].filter(|_| !dirty[me]).and_then(|old| {
-                        previous.lists[old]
-                            .iter()
-                            .map(|&o| now_at[o])
-                            .collect::<Option<Vec<usize>>>()
-                    });
-                    kept.unwrap_or_else(|| {
-                        let subjects = (self.topics, self.people);
-                        related_to(me, briefings, subjects, &times, self.limit, scores)
-                    })
-                },
-            )
+            .map(|me| {
+                let kept = was_at[me].filter(|_| !dirty[me]).and_then(|old| {
+                    previous.lists[old]
+                        .iter()
+                        .map(|&o| now_at[o])
+                        .collect::<Option<Vec<usize>>>()
+                });
+                kept.unwrap_or_else(|| {
+                    let subjects = (self.topics, self.people);
+                    related_to(me, briefings, subjects, &times, self.limit)
+                })
+            })
             .collect()
     }
 }
@@ -217,36 +215,45 @@ pub fn compute(
         .collect();
     (0..briefings.len())
         .into_par_iter()
-        .map_init(
-            || Scores::new(briefings.len()),
-            |scores, me| related_to(me, briefings, (topics, people), &times, limit, scores),
-        )
+        .map(|me| related_to(me, briefings, (topics, people), &times, limit))
         .collect()
 }
 
 /// A briefing's candidates and their summed weights: a score for every
-/// briefing, zero but for those just seen, which are listed. Made once per
-/// thread and emptied after each briefing: a sort of the few hundred hits
+/// briefing, zero but for those just seen, which are listed. One per
+/// thread, emptied after each briefing: a sort of the few hundred hits
 /// to sum them took a twentieth of a cold build at 10k briefings.
+#[derive(Default)]
 struct Scores {
     of: Vec<u32>,
     seen: Vec<usize>,
     ranked: Vec<(Reverse<u32>, i64, usize)>,
 }
 
-impl Scores {
-    fn new(briefings: usize) -> Scores {
-        Scores {
-            of: vec![0; briefings],
-            seen: Vec::new(),
-            ranked: Vec::new(),
-        }
-    }
+thread_local! {
+    static SCORES: RefCell<Scores> = RefCell::default();
 }
 
 /// Briefing `me`'s related list: its neighbours within `WINDOW` in each of
 /// its lists, best score first.
 fn related_to(
+    me: usize,
+    briefings: &[Briefing],
+    (topics, people): (&[Subject], &[Subject]),
+    times: &[i64],
+    limit: usize,
+) -> Vec<usize> {
+    SCORES.with_borrow_mut(|scores| {
+        // Every score is back at zero after each briefing.
+        if scores.of.len() < briefings.len() {
+            scores.of.resize(briefings.len(), 0);
+        }
+        related_by(me, briefings, (topics, people), times, limit, scores)
+    })
+}
+
+/// `related_to`, with the thread's scores.
+fn related_by(
     me: usize,
     briefings: &[Briefing],
     (topics, people): (&[Subject], &[Subject]),

@@ -210,7 +210,8 @@ impl<'a> Shared<'a> {
         // Every briefing's card, made as pages showed it: freeing them
         // took 15 ms at 10k briefings, which the caller need not wait for.
         let cards = self.cards;
-        std::thread::spawn(move || drop(cards));
+        // Without a thread to spare they are freed here.
+        let _ = std::thread::Builder::new().spawn(move || drop(cards));
         self.digests
     }
 
