@@ -126,16 +126,20 @@ impl NewsArticle<'_> {
 /// `</script>` or `<!--` in a title cannot end the script element early.
 pub fn script_safe(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
+    let mut copied = 0;
+    // The text between the characters to escape is copied a run at a time.
+    for (at, c) in json.match_indices(['<', '>', '&', '\u{2028}', '\u{2029}']) {
+        out.push_str(&json[copied..at]);
+        out.push_str(match c {
+            "<" => "\\u003c",
+            ">" => "\\u003e",
+            "&" => "\\u0026",
+            "\u{2028}" => "\\u2028",
+            _ => "\\u2029",
+        });
+        copied = at + c.len();
     }
+    out.push_str(&json[copied..]);
     out
 }
 
@@ -151,5 +155,19 @@ mod tests {
         assert!(!safe.contains("</script>"));
         let back: Value = serde_json::from_str(&safe).unwrap();
         assert_eq!(back["headline"], "a </script><script>alert(1)");
+    }
+
+    #[test]
+    fn each_character_that_could_end_a_script_is_escaped_and_the_rest_kept() {
+        let text = "Tianjin’s <!-- a & b -->\u{2028}x\u{2029}é";
+        let json = serde_json::to_string(&json!({ "t": text })).unwrap();
+        let safe = script_safe(&json);
+        assert_eq!(
+            safe,
+            "{\"t\":\"Tianjin’s \\u003c!-- a \\u0026 b --\\u003e\\u2028x\\u2029é\"}"
+        );
+        let back: Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back["t"], text);
+        assert_eq!(script_safe("plain"), "plain");
     }
 }
