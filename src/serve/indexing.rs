@@ -19,10 +19,7 @@ pub type Shared = (Arc<str>, Arc<Vec<u8>>);
 /// The loop's side: asks for an index, and hands a finished one to the
 /// preview before it rebuilds.
 pub struct Indexing {
-    slot: Arc<Mutex<Slot>>,
-    /// `Slot::generation`, read without the lock by an index being made,
-    /// which stops when a rebuild starts: its index would not be served.
-    started: Arc<AtomicU64>,
+    slot: Arc<Slot>,
     jobs: Sender<Job>,
     /// The generation an index was last asked for.
     asked: Option<u64>,
@@ -31,10 +28,12 @@ pub struct Indexing {
 /// What the loop and the indexing thread share.
 #[derive(Default)]
 struct Slot {
-    /// Counts rebuilds started.
-    generation: u64,
+    /// Counts rebuilds started. Moved on only with `done` locked, so an
+    /// index is served only for the rebuild it was made for; read without
+    /// the lock by an index being made, which stops when it moves on.
+    generation: AtomicU64,
     /// An index finished, and served, for the current generation.
-    done: Option<(Source, Vec<Shared>)>,
+    done: Mutex<Option<(Source, Vec<Shared>)>>,
 }
 
 struct Job {
@@ -46,14 +45,12 @@ impl Indexing {
     /// Start the indexing thread, which serves what it finishes through
     /// `state`.
     pub fn start(state: Arc<State>) -> Indexing {
-        let slot = Arc::new(Mutex::new(Slot::default()));
-        let started = Arc::new(AtomicU64::new(0));
+        let slot = Arc::new(Slot::default());
         let (jobs, waiting) = mpsc::channel();
-        let (shared, generation) = (slot.clone(), started.clone());
-        std::thread::spawn(move || index_jobs(waiting, &shared, &generation, &state));
+        let shared = slot.clone();
+        std::thread::spawn(move || index_jobs(waiting, &shared, &state));
         Indexing {
             slot,
-            started,
             jobs,
             asked: None,
         }
@@ -62,18 +59,17 @@ impl Indexing {
     /// A rebuild starts: an index finished for the site held goes into the
     /// preview first, and one not finished by now will not be served.
     pub fn next_generation(&mut self, preview: &mut Preview) {
-        let mut slot = lock(&self.slot);
-        if let Some((source, outputs)) = slot.done.take() {
+        let mut done = lock(&self.slot.done);
+        if let Some((source, outputs)) = done.take() {
             preview.add_search(source, outputs);
         }
-        slot.generation += 1;
-        self.started.store(slot.generation, Ordering::Relaxed);
+        self.slot.generation.fetch_add(1, Ordering::Relaxed);
     }
 
     /// With the rebuild served: index the site held, if its index is
     /// behind and was not already asked for.
     pub fn ask(&mut self, preview: &Preview) {
-        let generation = lock(&self.slot).generation;
+        let generation = self.slot.generation.load(Ordering::Relaxed);
         if self.asked == Some(generation) {
             return;
         }
@@ -88,7 +84,7 @@ impl Indexing {
 /// The indexing thread: the newest job waiting, indexed, and served if no
 /// rebuild started meanwhile; one that starts stops the indexing, and the
 /// rebuild has both cores to itself.
-fn index_jobs(waiting: Receiver<Job>, slot: &Mutex<Slot>, started: &AtomicU64, state: &State) {
+fn index_jobs(waiting: Receiver<Job>, slot: &Slot, state: &State) {
     // A pool of its own, of one thread: in the shared pool, a rebuild's
     // pages waited in line behind the index's work (a save 30 ms after
     // the last reload took 160 ms to reload at 10k briefings, not 70).
@@ -109,10 +105,10 @@ fn index_jobs(waiting: Receiver<Job>, slot: &Mutex<Slot>, started: &AtomicU64, s
         while let Ok(newer) = waiting.try_recv() {
             job = newer;
         }
-        if lock(slot).generation != job.generation {
+        let stale = || slot.generation.load(Ordering::Relaxed) != job.generation;
+        if stale() {
             continue;
         }
-        let stale = || started.load(Ordering::Relaxed) != job.generation;
         let outputs: Vec<Shared> = match pool.install(|| job.source.files_unless(&stale)) {
             Ok(Some(outputs)) => outputs
                 .into_iter()
@@ -126,10 +122,10 @@ fn index_jobs(waiting: Receiver<Job>, slot: &Mutex<Slot>, started: &AtomicU64, s
         };
         // Under the lock: a rebuild starting now waits, then finds the
         // index in the slot; one started before is seen here.
-        let mut slot = lock(slot);
-        if slot.generation == job.generation {
+        let mut done = lock(&slot.done);
+        if !stale() {
             state.add(&outputs);
-            slot.done = Some((job.source, outputs));
+            *done = Some((job.source, outputs));
         }
     }
 }
@@ -148,6 +144,6 @@ fn lower_priority() {
 
 /// The slot, even after a panic elsewhere while it was held: what it holds
 /// is replaced whole, never left half made.
-fn lock(slot: &Mutex<Slot>) -> MutexGuard<'_, Slot> {
+fn lock<T>(slot: &Mutex<T>) -> MutexGuard<'_, T> {
     slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
