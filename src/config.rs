@@ -252,11 +252,23 @@ fn default_related() -> usize {
 /// `base` then `path` without its leading slashes: made for every link of
 /// every page, so without `format!`'s machinery.
 fn joined(base: &str, path: &str) -> String {
-    let path = &path[path.bytes().take_while(|&b| b == b'/').count()..];
+    let path = relative(path);
     let mut url = String::with_capacity(base.len() + path.len());
     url.push_str(base);
     url.push_str(path);
     url
+}
+
+/// `path` without the slashes it starts with, as `joined` puts it.
+fn relative(path: &str) -> &str {
+    &path[path.bytes().take_while(|&b| b == b'/').count()..]
+}
+
+/// Whether `url` is what `joined(base, path)` makes, told without making it
+/// (`base` is `Config::base_path` or `base_url`).
+pub(crate) fn is_joined(url: &str, base: &str, path: &str) -> bool {
+    let path = relative(path);
+    url.len() == base.len() + path.len() && url.starts_with(base) && url.ends_with(path)
 }
 
 impl Config {
@@ -434,6 +446,16 @@ pub fn read_zone(name: &str) -> Result<chrono_tz::Tz, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_url_is_told_joined_exactly_as_it_is_made() {
+        for (base, path) in [("/", "briefings/a/"), ("/news/", "/topics/x/"), ("/", "")] {
+            let url = joined(base, path);
+            assert!(is_joined(&url, base, path), "{base} {path}");
+            assert!(!is_joined(&url, base, "briefings/b/"), "{base} {path}");
+            assert!(!is_joined(&url, "/other/", path), "{base} {path}");
+        }
+    }
     use std::time::Duration;
 
     fn config(yaml: &str) -> Result<Config, Error> {

@@ -557,7 +557,7 @@ fn targets(
     let holds = |(key, path): (&String, &str)| {
         earlier
             .get(key)
-            .is_some_and(|url| is_joined(url, base, path))
+            .is_some_and(|url| crate::config::is_joined(url, base, path))
     };
     let count = site.briefings.len() + others().count();
     if earlier.len() == count
@@ -578,12 +578,6 @@ fn targets(
         urls.insert(key.clone(), config.url(path));
     }
     Arc::new(urls)
-}
-
-/// Whether `url` is what `Config::url` makes of `path` under `base`.
-fn is_joined(url: &str, base: &str, path: &str) -> bool {
-    let path = path.trim_start_matches('/');
-    url.len() == base.len() + path.len() && url.starts_with(base) && url.ends_with(path)
 }
 
 /// "Also mentioned in": briefings naming a subject in the text without
