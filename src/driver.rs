@@ -438,7 +438,7 @@ impl Driver {
         };
         let (config, timings) = (&self.config, &mut self.timings);
         let briefings = std::mem::take(&mut self.memory.briefings);
-        let renderer = Renderer::reusing(config, site, &self.templates, briefings);
+        let mut renderer = Renderer::reusing(config, site, &self.templates, briefings);
         let mut reuse = Reuse::new(&renderer, &self.memory.prints);
         // The preview serves the index it has while the next one is made
         // on another thread (see `search_source`).
@@ -488,6 +488,8 @@ impl Driver {
             Ok::<usize, Errors>(rendered)
         })?;
         let index_prints = reuse.prints;
+        // Freed beside the caller, with the sites replaced (`retire`).
+        self.retired.push(Box::new(renderer.take_cards()));
         self.memory.briefings = renderer.into_digests();
         if plan.patched {
             self.memory.prints.extend(plan.prints);

@@ -66,6 +66,11 @@ impl<'a> Renderer<'a> {
         self.shared.into_digests()
     }
 
+    /// The template values made of each briefing, to be freed by the caller.
+    pub fn take_cards(&mut self) -> Vec<std::sync::OnceLock<tera::Value>> {
+        self.shared.take_cards()
+    }
+
     /// A digest of everything page `job`'s template sees, and the
     /// briefings it shows.
     pub fn page_digest(&self, job: PageJob) -> (u64, Vec<u32>) {
