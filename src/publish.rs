@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use crate::build_cache::{self, BuildCache, CacheFiles};
 use crate::content::FrontMatterCache;
-use crate::driver::{Changes, Driver, Sink, BATCH};
+use crate::driver::{Changes, Driver, Sink};
 use crate::error::{Error, Errors};
 use crate::last_build::{self, LastBuild};
 use crate::output::mark::Mark;
@@ -21,7 +21,7 @@ use crate::{BuildOptions, Report};
 /// Past this many pages and feeds to render, a build writes a new folder
 /// and swaps it in, rather than holding every rendered page to update the
 /// output in place.
-const IN_PLACE_LIMIT: usize = 2 * BATCH;
+const IN_PLACE_LIMIT: usize = 1024;
 
 /// `IN_PLACE_LIMIT`; in debug builds `BRIEFING_IN_PLACE_LIMIT` may set
 /// it, so a test can send a small site through the staging folder.
