@@ -11,6 +11,24 @@ use std::path::Path;
 use briefing::terminal::{count, Level, Terminal};
 use briefing::BuildOptions;
 
+/// A line to stdout. A reader that stops reading (`briefing check | head`)
+/// ends nothing: what the command did, and its exit code, stay as they
+/// were; `println!` would panic on the closed pipe.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// A line to stderr, as `say!` to stdout.
+macro_rules! say_err {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 // Building a site allocates many small strings; mimalloc does that faster
 // than the system allocator (allocation was a third of a rebuild's samples).
 #[global_allocator]
@@ -150,7 +168,7 @@ fn main() -> ExitCode {
     // A panic is a bug in briefing, never the editor's fault: say so plainly,
     // without a backtrace, and exit with a code of its own.
     std::panic::set_hook(Box::new(|info| {
-        eprintln!("error: internal error in briefing ({info}); this is a bug, please report it with the command you ran");
+        say_err!("error: internal error in briefing ({info}); this is a bug, please report it with the command you ran");
     }));
     std::panic::catch_unwind(move || run(cli)).unwrap_or(ExitCode::from(101))
 }
@@ -196,17 +214,21 @@ fn run(cli: Cli) -> ExitCode {
                 }
             }
         }
-        Command::Init { dir } => match briefing::scaffold::init(&dir, briefing::scaffold::now()) {
-            Ok(files) => {
-                println!("Created a site in {}:", dir.display());
-                for file in files {
-                    println!("  {}", file.display());
+        Command::Init { dir } => {
+            match briefing::scaffold::init(&dir, briefing::scaffold::now(None)) {
+                Ok(files) => {
+                    if !term.quiet {
+                        say!("Created a site in {}:", dir.display());
+                        for file in files {
+                            say!("  {}", file.display());
+                        }
+                        say!("Next: cd {} && briefing serve", dir.display());
+                    }
+                    ExitCode::SUCCESS
                 }
-                println!("Next: cd {} && briefing serve", dir.display());
-                ExitCode::SUCCESS
+                Err(e) => fail(&e, term),
             }
-            Err(e) => fail(&e, term),
-        },
+        }
         Command::New {
             edition: Some(day),
             root,
@@ -220,19 +242,23 @@ fn run(cli: Cli) -> ExitCode {
             ..
         } => {
             let title = title.unwrap_or_default();
-            let transliterate = briefing::Config::load(&root)
-                .map(|c| c.slugs.transliterate)
-                .unwrap_or(true);
+            // Only in a site: its settings name and date the file.
+            let config = match briefing::Config::load(&root) {
+                Ok(config) => config,
+                Err(e) => return fail(&e, term),
+            };
             match briefing::scaffold::new_briefing(
                 &root,
                 &title,
                 &topics,
                 &people,
-                briefing::scaffold::now(),
-                transliterate,
+                briefing::scaffold::now(config.zone),
+                config.slugs.transliterate,
             ) {
                 Ok(path) => {
-                    println!("Created {}", path.display());
+                    if !term.quiet {
+                        say!("Created {}", path.display());
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(&e, term),
@@ -247,7 +273,11 @@ fn run(cli: Cli) -> ExitCode {
 }
 
 fn new_edition(root: &Path, day: &str, term: Terminal) -> ExitCode {
-    let now = briefing::scaffold::now();
+    let config = match briefing::Config::load(root) {
+        Ok(config) => config,
+        Err(e) => return fail(&e, term),
+    };
+    let now = briefing::scaffold::now(config.zone);
     let day = if day == "today" {
         now.date_naive()
     } else {
@@ -263,7 +293,9 @@ fn new_edition(root: &Path, day: &str, term: Terminal) -> ExitCode {
     };
     match briefing::scaffold::new_edition(&BuildOptions::new(root), day, now) {
         Ok(path) => {
-            println!("Created {}", path.display());
+            if !term.quiet {
+                say!("Created {}", path.display());
+            }
             ExitCode::SUCCESS
         }
         Err(errors) => {
@@ -310,7 +342,7 @@ fn build(options: BuildOptions, force: bool, timings: bool, term: Terminal) -> E
             if term.quiet {
                 return ExitCode::SUCCESS;
             }
-            println!(
+            say!(
                 "Built {}, {}, {}, {}, {}: {} ({} changed) in {} ms → {}",
                 count(report.briefings, "briefing", "briefings"),
                 count(report.topics, "topic", "topics"),
@@ -323,13 +355,13 @@ fn build(options: BuildOptions, force: bool, timings: bool, term: Terminal) -> E
                 options.output_dir().display()
             );
             if timings && report.unchanged {
-                println!(
+                say!(
                     "  nothing to do: the sources and the output are the last build's ({:.1} ms to tell)",
                     report.timings.load.as_secs_f64() * 1e3
                 );
             } else if timings {
                 let t = &report.timings;
-                println!(
+                say!(
                     "  load {:.1} ms · link {:.1} ms · render {:.1} ms · write {:.1} ms",
                     t.load.as_secs_f64() * 1e3,
                     t.link.as_secs_f64() * 1e3,
@@ -343,7 +375,7 @@ fn build(options: BuildOptions, force: bool, timings: bool, term: Terminal) -> E
             for error in &failure.errors.0 {
                 term.print(Level::Error, error, &options.root);
             }
-            eprintln!(
+            say_err!(
                 "build failed: {}; {}",
                 count(failure.errors.0.len(), "error", "errors"),
                 left(&failure.output, &options.output_dir())
@@ -380,23 +412,25 @@ fn left(state: &briefing::OutputLeft, output_path: &Path) -> String {
 fn check(options: &BuildOptions, format: Format, term: Terminal) -> ExitCode {
     let report = briefing::check::check(options);
     match format {
-        Format::Json => println!("{}", report.to_json()),
+        Format::Json => say!("{}", report.to_json()),
         Format::Text => {
             // The report goes to stdout, so colour follows stdout, not stderr.
             let out = Terminal::detect_stdout(term.quiet, term.verbose);
             for error in &report.errors {
-                println!("{}", out.describe(Level::Error, error, &options.root));
+                say!("{}", out.describe(Level::Error, error, &options.root));
             }
             if !term.quiet {
                 for warning in &report.warnings {
-                    println!("{}", out.describe(Level::Warning, warning, &options.root));
+                    say!("{}", out.describe(Level::Warning, warning, &options.root));
                 }
             }
-            println!(
-                "{}, {}",
-                count(report.errors.len(), "error", "errors"),
-                count(report.warnings.len(), "warning", "warnings")
-            );
+            if !term.quiet {
+                say!(
+                    "{}, {}",
+                    count(report.errors.len(), "error", "errors"),
+                    count(report.warnings.len(), "warning", "warnings")
+                );
+            }
         }
     }
     if report.errors.is_empty() {

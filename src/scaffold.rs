@@ -1,6 +1,7 @@
 //! `briefing init` and `briefing new`: files an editor would otherwise
 //! write by hand, written so they build at once.
 
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -9,7 +10,7 @@ use serde::Serialize;
 
 use crate::config::CONFIG_FILE;
 use crate::error::{Error, Errors};
-use crate::slug::slugify;
+use crate::slug::{slugify, strip_date_prefix};
 
 /// Create a new site in `dir`: config, one briefing, one topic, one person,
 /// an about page, and a `.gitignore` for what builds make. Refuses a folder
@@ -46,6 +47,7 @@ pub fn init(dir: &Path, now: DateTime<FixedOffset>) -> Result<Vec<PathBuf>, Erro
             PathBuf::from(format!("content/briefings/{day}-welcome.md")),
             front_matter(&NewBriefing {
                 title: "Welcome to your briefing".into(),
+                slug: None,
                 date: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 summary: "What a briefing is, and how topics and people pages come from it.".into(),
                 topics: vec!["Newsroom".into()],
@@ -91,6 +93,8 @@ const GITIGNORE: &str = "/site/\n/.briefing/\n";
 #[derive(Serialize)]
 struct NewBriefing {
     title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    slug: Option<String>,
     date: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     summary: String,
@@ -133,10 +137,8 @@ pub fn new_briefing(
             "the title '{title}' gives an empty file name: add letters or digits"
         )));
     }
-    let rel = PathBuf::from(format!(
-        "content/briefings/{}-{slug}.md",
-        now.format("%Y-%m-%d")
-    ));
+    let day = now.format("%Y-%m-%d").to_string();
+    let rel = PathBuf::from(format!("content/briefings/{day}-{slug}.md"));
     let path = root.join(&rel);
     if path.exists() {
         return Err(Error::at(
@@ -146,6 +148,7 @@ pub fn new_briefing(
     }
     let text = front_matter(&NewBriefing {
         title: title.to_string(),
+        slug: free_slug(&slug, &day, &slugs_taken(root, transliterate)),
         date: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         summary: String::new(),
         topics: topics.to_vec(),
@@ -153,6 +156,57 @@ pub fn new_briefing(
     }) + "\n";
     write_new(&path, &rel, &text)?;
     Ok(rel)
+}
+
+/// A `slug:` for a new briefing whose title gives `slug`, when another
+/// briefing has it (a title used every day, "Morning briefing"): the day
+/// tells them apart, in the address as in the file name.
+fn free_slug(slug: &str, day: &str, taken: &HashSet<String>) -> Option<String> {
+    if !taken.contains(&slug.to_lowercase()) {
+        return None;
+    }
+    (1..)
+        .map(|n| match n {
+            1 => format!("{slug}-{day}"),
+            n => format!("{slug}-{day}-{n}"),
+        })
+        .find(|s| !taken.contains(&s.to_lowercase()))
+}
+
+/// The slugs the site's briefings take, in lower case (two that differ
+/// only in case collide, see `unique_slugs`): each file's own `slug:`, or
+/// the one its name gives.
+fn slugs_taken(root: &Path, transliterate: bool) -> HashSet<String> {
+    walkdir::WalkDir::new(root.join("content/briefings"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| (e.path().extension()).is_some_and(|x| x.eq_ignore_ascii_case("md")))
+        .map(|e| {
+            let written = fs::read_to_string(e.path())
+                .ok()
+                .and_then(|text| written_slug(&text));
+            let slug = written.unwrap_or_else(|| {
+                let stem = e.path().file_stem().and_then(|s| s.to_str());
+                slugify(strip_date_prefix(stem.unwrap_or_default()), transliterate)
+            });
+            slug.to_lowercase()
+        })
+        .collect()
+}
+
+/// The `slug:` of a front-matter, read from its lines rather than by
+/// parsing all of it: a top-level key, its value a YAML string.
+fn written_slug(text: &str) -> Option<String> {
+    let mut lines = text.strip_prefix('\u{feff}').unwrap_or(text).lines();
+    if lines.next()?.trim_end() != "---" {
+        return None;
+    }
+    lines
+        .take_while(|line| line.trim_end() != "---")
+        .find_map(|line| line.strip_prefix("slug:"))
+        .and_then(|value| serde_yaml::from_str::<String>(value).ok())
+        .map(|slug| slug.trim().to_string())
 }
 
 /// Write `content/editions/YYYY-MM-DD.md` in the site of `options`: an
@@ -227,7 +281,23 @@ fn write_new(path: &Path, rel: &Path, text: &str) -> Result<(), Error> {
     std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| Error::io(rel, &e))
 }
 
-/// Now, with the machine's offset: what an editor means by "today".
-pub fn now() -> DateTime<FixedOffset> {
-    Local::now().fixed_offset()
+/// Now, on the site's clock (`timezone:`) if it has one, else on the
+/// machine's: the day a new file is named for is the day its page shows.
+pub fn now(zone: Option<chrono_tz::Tz>) -> DateTime<FixedOffset> {
+    match zone {
+        Some(zone) => chrono::Utc::now().with_timezone(&zone).fixed_offset(),
+        None => Local::now().fixed_offset(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn now_is_on_the_site_clock_when_it_has_one() {
+        let shanghai = super::now(Some(chrono_tz::Asia::Shanghai));
+        assert_eq!(shanghai.offset().local_minus_utc(), 8 * 3600);
+        let utc = super::now(Some(chrono_tz::UTC));
+        assert_eq!(utc.offset().local_minus_utc(), 0);
+        assert!((shanghai.timestamp() - utc.timestamp()).abs() < 5);
+    }
 }

@@ -176,3 +176,52 @@ fn no_color_wins_over_a_forced_colour() {
         format!("{PLAIN}{WARNING}1 error, 1 warning\n")
     );
 }
+
+/// Run `briefing <args>` on `site` with stdout (and stderr, if `both`) a
+/// pipe whose reader has gone before anything is written, as in
+/// `briefing check | head -0`: its exit code.
+fn to_a_closed_pipe(site: &common::TestSite, args: &[&str], both: bool) -> Option<i32> {
+    let mut child = briefing(Colour::Default)
+        .args(args)
+        .arg("--root")
+        .arg(&site.root)
+        .stdout(Stdio::piped())
+        .stderr(if both { Stdio::piped() } else { Stdio::null() })
+        .spawn()
+        .expect("run briefing");
+    drop(child.stdout.take());
+    drop(child.stderr.take());
+    child.wait().expect("wait").code()
+}
+
+#[test]
+fn a_reader_that_stops_reading_changes_no_exit_code() {
+    // A built site stays built and says so with 0; a broken one still
+    // fails with 1: never the 101 of a panic, nor an abort.
+    let site = fixture("crosslinks");
+    assert_eq!(to_a_closed_pipe(&site, &["build"], false), Some(0));
+    assert!(site.out().join("index.html").is_file());
+    assert_eq!(to_a_closed_pipe(&site, &["check"], true), Some(0));
+    assert_eq!(
+        to_a_closed_pipe(&site, &["check", "--format", "json"], true),
+        Some(0)
+    );
+    let broken = broken_site();
+    assert_eq!(to_a_closed_pipe(&broken, &["check"], true), Some(1));
+    assert_eq!(to_a_closed_pipe(&broken, &["build"], true), Some(1));
+}
+
+#[test]
+fn quiet_check_prints_only_errors() {
+    let quiet = |site: &common::TestSite| {
+        let out = briefing(Colour::Default)
+            .args(["check", "-q", "--root"])
+            .arg(&site.root)
+            .output()
+            .expect("run briefing check -q");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // The fixture's one warning, and the counts, are not errors.
+    assert_eq!(quiet(&fixture("crosslinks")), "");
+    assert_eq!(quiet(&broken_site()), PLAIN);
+}

@@ -160,3 +160,84 @@ fn new_writes_the_front_matter_and_refuses_to_overwrite() {
         "edited by hand"
     );
 }
+
+#[test]
+fn a_title_used_before_gets_a_slug_of_its_day() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    fs::write(
+        root.join("briefing.yaml"),
+        "title: T\nbase_url: https://example.org/\n",
+    )
+    .expect("config");
+    let new = |day: &str| {
+        let rel = briefing::scaffold::new_briefing(
+            root,
+            "Morning briefing",
+            &[],
+            &[],
+            at(&format!("{day}T07:00:00+00:00")),
+            true,
+        )
+        .expect("new");
+        fs::read_to_string(root.join(rel)).expect("read")
+    };
+    assert!(!new("2025-09-01").contains("slug:"));
+    assert!(new("2025-09-02").contains("\nslug: morning-briefing-2025-09-02\n"));
+    // A slug another file gives itself is taken too, whatever its case.
+    fs::write(
+        root.join("content/briefings/kept.md"),
+        "---\ntitle: Kept\nslug: \"Morning-Briefing-2025-09-03\"\ndate: 2025-09-03\n---\n",
+    )
+    .expect("write");
+    assert!(new("2025-09-03").contains("\nslug: morning-briefing-2025-09-03-2\n"));
+    // Every one of them is published, each at its own address.
+    let report =
+        briefing::build(&briefing::BuildOptions::new(root)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.briefings, 4);
+    for slug in [
+        "morning-briefing",
+        "morning-briefing-2025-09-02",
+        "morning-briefing-2025-09-03-2",
+    ] {
+        assert!(
+            root.join(format!("site/briefings/{slug}/index.html"))
+                .is_file(),
+            "{slug}"
+        );
+    }
+}
+
+#[test]
+fn new_outside_a_site_writes_nothing_and_says_why() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for args in [&["new", "A title"][..], &["new", "--edition"][..]] {
+        let out = Command::new(env!("CARGO_BIN_EXE_briefing"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("run new");
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("no site config here"), "{stderr}");
+    }
+    assert_eq!(fs::read_dir(dir.path()).expect("list").count(), 0);
+}
+
+#[test]
+fn quiet_new_and_init_print_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_briefing"))
+            .arg("-q")
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("run");
+        assert!(out.status.success(), "{args:?}");
+        (out.stdout, out.stderr)
+    };
+    assert_eq!(run(&["init", "site"]), (vec![], vec![]));
+    assert_eq!(run(&["new", "--root", "site", "A title"]), (vec![], vec![]));
+    assert!(dir.path().join("site/content/briefings").is_dir());
+}

@@ -3,7 +3,7 @@
 //! write it at a time. Under that lock, what a killed build left is removed.
 
 use std::fs::{self, File};
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::mark::Mark;
@@ -138,7 +138,9 @@ fn lock(folder: &File, parent: &Path, output: &Path) -> Result<(), Error> {
         // builds did before there was a lock.
         return Ok(());
     }
-    eprintln!(
+    // A closed stderr is no reason not to wait.
+    let _ = writeln!(
+        io::stderr().lock(),
         "waiting for another build writing into {} to finish",
         output.display()
     );
