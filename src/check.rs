@@ -69,7 +69,7 @@ pub fn check(options: &BuildOptions) -> CheckReport {
     };
     let (site, layout, errors) = driver.link_content(content);
     report.warnings.extend(site.warnings.iter().cloned());
-    report.warnings.extend(warnings(&site));
+    report.warnings.extend(warnings(&site, errors.is_empty()));
     if !errors.is_empty() {
         // Rendering a site that failed to link would only repeat its errors.
         report.errors = errors.sorted();
@@ -83,8 +83,9 @@ pub fn check(options: &BuildOptions) -> CheckReport {
     report
 }
 
-/// What is not wrong enough to stop a build but likely a mistake.
-pub fn warnings(site: &Site) -> Vec<Error> {
+/// What is not wrong enough to stop a build but likely a mistake, in a
+/// site that linked `whole` or as far as it went.
+pub fn warnings(site: &Site, whole: bool) -> Vec<Error> {
     let mut warnings = Vec::new();
     close_names(&site.people, "person", &mut warnings);
     close_names(&site.topics, "topic", &mut warnings);
@@ -99,11 +100,13 @@ pub fn warnings(site: &Site) -> Vec<Error> {
             ));
         }
     }
-    // A day with an edition whose briefings the editions left out.
+    // A day with an edition whose briefings the editions left out; told
+    // only of a whole site: an edition that failed carries nothing.
     let edition_days: HashMap<chrono::NaiveDate, &crate::graph::Edition> = site
         .editions
         .iter()
         .rev()
+        .filter(|_| whole)
         .map(|e| (e.date.instant.date_naive(), e))
         .collect();
     for b in site.briefings.iter().rev() {

@@ -265,3 +265,34 @@ fn check_warns_about_a_briefing_no_edition_carries() {
         .as_ref()
         .is_some_and(|p| p.ends_with("2025-09-03-kim.md")));
 }
+
+#[test]
+fn a_briefing_that_fails_is_reported_once_not_again_by_its_edition() {
+    // Carried, or the lead: either way its own YAML error is the only
+    // problem told; no edition calls the file missing, and no briefing
+    // the failed edition carries is said to be in none.
+    for broken in ["2025-09-03-kim.md", "2025-09-03-parade.md"] {
+        let site = fixture("editions");
+        common::edit(
+            &site,
+            &format!("content/briefings/{broken}"),
+            "title: ",
+            "title: Talks: again\nx: ",
+        );
+        let report = briefing::check::check(&site.options());
+        let told: Vec<String> = report
+            .errors
+            .iter()
+            .chain(&report.warnings)
+            .map(|e| e.to_string())
+            .collect();
+        assert_eq!(report.errors.len(), 1, "{broken}: {told:#?}");
+        assert!(told[0].contains(broken), "{told:#?}");
+        assert!(
+            !told
+                .iter()
+                .any(|t| t.contains("not a briefing") || t.contains("no edition carries")),
+            "{broken}: {told:#?}"
+        );
+    }
+}

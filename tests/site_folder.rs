@@ -355,3 +355,22 @@ fn a_static_file_at_a_pages_folder_is_an_error_in_every_build() {
         .iter()
         .any(|(path, _)| &**path == "about/index.html"));
 }
+
+#[test]
+fn a_markdown_file_of_another_extension_is_told_of_not_skipped_silently() {
+    let site = fixture("crosslinks");
+    site.write(
+        "content/briefings/2025-09-04-unread-talks.markdown",
+        "---\ntitle: Talks\ndate: 2025-09-04\n---\nBody.\n",
+    );
+    site.write("content/briefings/notes.txt", "not Markdown at all");
+    let told: Vec<String> = warnings(&site)
+        .into_iter()
+        .filter(|w| w.contains("not read"))
+        .collect();
+    assert_eq!(
+        told,
+        ["content/briefings/2025-09-04-unread-talks.markdown: not read: briefing reads Markdown from .md files only; rename it to 2025-09-04-unread-talks.md"]
+    );
+    assert!(!site.out().join("briefings/unread-talks").exists());
+}

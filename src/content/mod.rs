@@ -254,7 +254,16 @@ fn walk(config: &Config, stamps: bool) -> Result<Walk, Errors> {
             ));
             continue;
         }
-        if !entry.file_type().is_file() || !is_markdown(&name) {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        if !is_markdown(&name) {
+            if let Some(stem) = markdown_elsewhere(&name) {
+                walk.warnings.push(Error::at(
+                    &rel,
+                    format!("not read: briefing reads Markdown from .md files only; rename it to {stem}.md"),
+                ));
+            }
             continue;
         }
         let key = key_of(&content_dir, path);
@@ -479,6 +488,15 @@ pub fn is_markdown(name: &str) -> bool {
             .is_some_and(|ext| ext.eq_ignore_ascii_case(".md"))
 }
 
+/// The stem of a file whose extension other tools read as Markdown
+/// (Hugo reads `.markdown`): such a file is told of, not left out without
+/// a word.
+fn markdown_elsewhere(name: &str) -> Option<&str> {
+    const OTHER: [&str; 6] = ["markdown", "mdown", "mkdn", "mkd", "mdwn", "mdtext"];
+    let (stem, extension) = name.rsplit_once('.')?;
+    (!stem.is_empty() && OTHER.iter().any(|e| extension.eq_ignore_ascii_case(e))).then_some(stem)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -490,6 +508,13 @@ mod tests {
         }
         for name in [".md", "a.mdx", "a.markdown", "é.m", "md"] {
             assert!(!is_markdown(name), "{name}");
+        }
+        assert_eq!(
+            markdown_elsewhere("2025-09-02-talks.Markdown"),
+            Some("2025-09-02-talks")
+        );
+        for name in ["a.md", "a.txt", ".markdown", "a.jpg", "markdown"] {
+            assert_eq!(markdown_elsewhere(name), None, "{name}");
         }
     }
 }

@@ -42,11 +42,13 @@ pub struct EditionSection {
 
 /// Resolve every edition against the site's briefings (already in their
 /// final order), newest edition first, and tell each briefing which
-/// editions carry it. `drafts` are the keys of briefings left out as drafts.
+/// editions carry it. `drafts` are the keys of briefings left out as drafts;
+/// `unchecked` those of briefings that failed, whose own errors say why.
 pub(super) fn link(
     site: &mut Site,
     loaded: Vec<Loaded<EditionMatter>>,
     drafts: &HashSet<String>,
+    unchecked: &HashSet<String>,
     include_drafts: bool,
     errors: &mut Errors,
 ) {
@@ -56,7 +58,7 @@ pub(super) fn link(
         if edition.meta.draft == Some(true) && !include_drafts {
             continue;
         }
-        match resolve(edition, &index, drafts, site) {
+        match resolve(edition, &index, (drafts, unchecked), site) {
             Ok(edition) => editions.push(edition),
             Err(e) => errors.0.extend(e.0),
         }
@@ -96,7 +98,7 @@ impl Edition {
 fn resolve(
     loaded: Loaded<EditionMatter>,
     index: &crate::digest::Map<&str, usize>,
-    drafts: &HashSet<String>,
+    (drafts, unchecked): (&HashSet<String>, &HashSet<String>),
     site: &Site,
 ) -> Result<Edition, Errors> {
     let mut errors = Errors::default();
@@ -106,6 +108,7 @@ fn resolve(
         loaded: &loaded,
         index,
         drafts,
+        unchecked,
         site,
         published,
         seen: HashMap::new(),
@@ -221,11 +224,19 @@ struct References<'a> {
     loaded: &'a Loaded<EditionMatter>,
     index: &'a crate::digest::Map<&'a str, usize>,
     drafts: &'a HashSet<String>,
+    /// Briefings that failed: a reference to one is not an error of its
+    /// own (the file is there), and the edition goes on without it.
+    unchecked: &'a HashSet<String>,
     site: &'a Site,
     published: bool,
     /// How often each reference was met so far, to place the n-th.
     seen: HashMap<String, usize>,
     errors: &'a mut Errors,
+}
+
+/// A published edition names a draft, left out of the build or not.
+fn a_draft(reference: &str) -> String {
+    format!("'{reference}' is a draft: a published edition carries only published briefings (publish it, take it out of the edition, or make the edition a draft too)")
 }
 
 impl References<'_> {
@@ -262,9 +273,10 @@ impl References<'_> {
             return None;
         }
         if self.drafts.contains(key) {
-            self.errors.push(place(format!(
-                "'{reference}' is a draft, left out of this build: a published edition carries only published briefings (build with --drafts, or remove it)"
-            )));
+            self.errors.push(place(a_draft(reference)));
+            return None;
+        }
+        if self.unchecked.contains(key) {
             return None;
         }
         let Some(&i) = self.index.get(key) else {
@@ -277,9 +289,7 @@ impl References<'_> {
             return None;
         };
         if self.published && self.site.briefings[i].draft {
-            self.errors.push(place(format!(
-                "'{reference}' is a draft: a published edition carries only published briefings (publish it, or make the edition a draft too)"
-            )));
+            self.errors.push(place(a_draft(reference)));
             return None;
         }
         Some(i)

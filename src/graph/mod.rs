@@ -302,6 +302,7 @@ pub fn link_all(config: &Config, mut content: Content, options: &LinkOptions) ->
         &mut site,
         std::mem::take(&mut content.editions),
         &drafts_left_out,
+        &unchecked,
         options.drafts,
         &mut errors,
     );
