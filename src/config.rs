@@ -67,11 +67,38 @@ pub struct Config {
 
 /// `paginate: 30`, or `paginate: {default: 30, month: 100}`. 0 puts a
 /// whole list on one page.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum Paginate {
     Every(usize),
     ByList(PaginateLists),
+}
+
+/// Read by hand rather than `untagged`, whose one error for every mistake
+/// ("data did not match any variant") names neither the key nor the line.
+impl<'de> Deserialize<'de> for Paginate {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Paginate;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("briefings per page, as a number (0 for one page) or per list as {default: 30, topic: 20, person: 20, month: 50}")
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Paginate, E> {
+                usize::try_from(n)
+                    .map(Paginate::Every)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(n), &self))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Paginate, A::Error> {
+                let lists =
+                    PaginateLists::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(Paginate::ByList(lists))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -296,17 +323,13 @@ impl Config {
     }
 
     fn validate(&mut self) -> Result<(), Error> {
-        let place = || Error::at(CONFIG_FILE, "");
         for (key, text) in self.texts() {
             if let Some((_, c)) = forbidden_in_xml(text) {
                 return Err(self.error_at(key, forbidden_message(c, &format!("in '{key}'"))));
             }
         }
         if self.title.trim().is_empty() {
-            return Err(Error {
-                message: "'title' is empty".into(),
-                ..place()
-            });
+            return Err(self.error_at("title", "'title' is empty"));
         }
         let scheme_ok =
             self.base_url.starts_with("http://") || self.base_url.starts_with("https://");
@@ -316,13 +339,13 @@ impl Config {
             .map(|(_, rest)| rest.split('/').next().unwrap_or(""))
             .unwrap_or("");
         if !scheme_ok || host.is_empty() {
-            return Err(Error {
-                message: format!(
+            return Err(self.error_at(
+                "base_url",
+                format!(
                     "'base_url' must be an absolute http(s) URL such as https://example.org/, not '{}'",
                     self.base_url
                 ),
-                ..place()
-            });
+            ));
         }
         if let Some(name) = &self.timezone {
             let zone = read_zone(name).map_err(|m| self.error_at("timezone", m))?;
@@ -462,6 +485,47 @@ mod tests {
         let mut c: Config = yaml::parse_file(yaml, Path::new(CONFIG_FILE))?;
         c.validate()?;
         Ok(c)
+    }
+
+    #[test]
+    fn paginate_mistakes_name_their_key_and_place() {
+        let wrong = |value: &str| {
+            let yaml = format!("title: T\nbase_url: https://example.org\npaginate: {value}\n");
+            let e = config(&yaml).unwrap_err();
+            (e.line, e.column, e.message)
+        };
+        let (line, column, message) = wrong("{topics: 3}");
+        assert_eq!((line, column), (Some(3), Some(12)));
+        assert!(
+            message.contains("unknown key 'topics' (did you mean 'topic'?)"),
+            "{message}"
+        );
+        for value in ["-1", "\"x\"", "[3]"] {
+            let (line, _, message) = wrong(value);
+            assert_eq!(line, Some(3), "{value}");
+            assert!(message.contains("briefings per page"), "{value}: {message}");
+        }
+        let lists = "title: T\nbase_url: https://example.org\npaginate: {topic: 20}\n";
+        let paginate = config(lists).unwrap().paginate;
+        assert_eq!(
+            (paginate.per_page("topic"), paginate.per_page("month")),
+            (Some(20), Some(30))
+        );
+        let every = config("title: T\nbase_url: https://example.org\npaginate: 0\n").unwrap();
+        assert_eq!(every.paginate.per_page("topic"), None);
+    }
+
+    #[test]
+    fn a_base_url_that_is_no_url_is_placed_at_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(CONFIG_FILE),
+            "title: T\nbase_url: example.org\n",
+        )
+        .unwrap();
+        let e = Config::load(dir.path()).unwrap_err();
+        assert_eq!((e.line, e.column), (Some(2), Some(11)));
+        assert!(e.message.contains("absolute http(s) URL"), "{}", e.message);
     }
 
     #[test]
