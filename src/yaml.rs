@@ -218,6 +218,10 @@ fn yaml_error(e: &serde_yaml::Error, path: &Path, first_line: usize, yaml: &str)
         });
     if let Some((_, line, column)) = named {
         error = error.on_line(line).on_column(column);
+    } else if let Some(line) = repeated_key(text, yaml, first_line) {
+        // serde_yaml places it at the mapping's start; the editor needs
+        // the second one, which is the one to remove.
+        error = error.on_line(line).on_column(1);
     } else if let Some((line, column, open, close)) = unclosed(&raw) {
         // libyaml notices a missing ']' only where the next key is read,
         // lines later; the editor needs the line where the list opened.
@@ -254,6 +258,15 @@ fn unclosed(raw: &str) -> Option<(usize, usize, char, char)> {
     let line = line.trim().parse().ok().filter(|&l| l > 0)?;
     let column = column.trim().parse().ok()?;
     Some((line, column, open, close))
+}
+
+/// The line of the second top-level `key:` a "duplicate field" error
+/// names, if the key is a top-level one.
+fn repeated_key(text: &str, yaml: &str, first_line: usize) -> Option<usize> {
+    let key = text.strip_prefix("duplicate field `")?.split('`').next()?;
+    let keys = top_level_keys(yaml, first_line);
+    let mut same = keys.iter().filter(|(k, _, _)| k == key);
+    same.nth(1).map(|(_, line, _)| *line)
 }
 
 /// Index of the first line using a YAML alias (`*name`).

@@ -26,6 +26,28 @@ fn unknown_key_names_the_line_and_the_likely_key() {
 }
 
 #[test]
+fn a_key_given_twice_is_named_at_the_second() {
+    let site = fixture("crosslinks");
+    site.write(
+        "content/briefings/x.md",
+        "---\ntitle: X\ndate: 2025-09-01\nsummary: S\ndate: 2025-09-02\n---\nBody\n",
+    );
+    assert_eq!(
+        first_error(&site),
+        "content/briefings/x.md:5:1: the key 'date' is given twice"
+    );
+    // In briefing.yaml too.
+    let config = site.root.join("briefing.yaml");
+    let text = fs::read_to_string(&config).expect("config");
+    fs::write(&config, format!("{text}language: en\nlanguage: fr\n")).expect("config");
+    let line = text.lines().count() + 2;
+    assert_eq!(
+        first_error(&site),
+        format!("briefing.yaml:{line}:1: the key 'language' is given twice")
+    );
+}
+
+#[test]
 fn a_bad_date_names_its_line() {
     let site = fixture("crosslinks");
     site.write(
