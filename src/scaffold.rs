@@ -16,6 +16,12 @@ use crate::slug::{slugify, strip_date_prefix};
 /// an about page, and a `.gitignore` for what builds make. Refuses a folder
 /// that already holds a site.
 pub fn init(dir: &Path, now: DateTime<FixedOffset>) -> Result<Vec<PathBuf>, Error> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::at(
+            dir,
+            "not a folder: init writes a site into a folder, new or empty",
+        ));
+    }
     if dir.join(CONFIG_FILE).exists() {
         return Err(Error::at(
             dir.join(CONFIG_FILE),

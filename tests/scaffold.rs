@@ -103,6 +103,18 @@ fn init_refuses_an_existing_site() {
             .ends_with("briefing.yaml: a site is already here: init would overwrite its config"),
         "{error}"
     );
+    // A file where the folder would go.
+    let file = dir.path().join("notes.txt");
+    fs::write(&file, "x").expect("write");
+    let error = briefing::scaffold::init(&file, at("2025-09-02T10:00:00+08:00"))
+        .expect_err("init on a file");
+    assert!(
+        error
+            .to_string()
+            .ends_with("notes.txt: not a folder: init writes a site into a folder, new or empty"),
+        "{error}"
+    );
+    assert_eq!(fs::read_to_string(&file).expect("read"), "x");
 }
 
 #[test]
