@@ -450,3 +450,37 @@ fn after_a_title_save_the_index_held_is_served_until_the_new_one_has_the_new_tit
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn a_source_folder_removed_while_polling_is_let_go_quietly_and_watched_again() {
+    let site = fixture("crosslinks");
+    let theme = fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/themes/default/templates/base.html"
+    ))
+    .expect("the theme's base");
+    let ours = |mark: &str| theme.replacen("<head>", &format!("<head><!-- {mark} -->"), 1);
+    fs::create_dir_all(site.root.join("templates")).expect("templates");
+    fs::write(site.root.join("templates/base.html"), ours("first")).expect("write");
+    let log = site.root.join("serve.log");
+    let server = common::serve_to(
+        &site.root,
+        &["--poll"],
+        fs::File::create(&log).expect("log").into(),
+    );
+    until(&server.addr, "/", 200, "<!-- first -->");
+    // Removed, to go back to the theme's: the site follows, and the watcher,
+    // which looks every 300 ms, does not complain at each look.
+    fs::remove_dir_all(site.root.join("templates")).expect("remove");
+    until(&server.addr, "/", 200, "<head>\n<meta charset");
+    std::thread::sleep(Duration::from_millis(1500));
+    // Made again: watched again.
+    fs::create_dir_all(site.root.join("templates")).expect("templates");
+    fs::write(site.root.join("templates/base.html"), ours("second")).expect("write");
+    until(&server.addr, "/", 200, "<!-- second -->");
+    fs::write(site.root.join("templates/base.html"), ours("third")).expect("write");
+    until(&server.addr, "/", 200, "<!-- third -->");
+    drop(server);
+    let told = fs::read_to_string(&log).expect("log");
+    assert!(!told.contains("watch error"), "{told}");
+}

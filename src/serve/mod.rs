@@ -378,7 +378,7 @@ impl Batch {
         let events = match result {
             Ok(events) => events,
             Err(errors) => {
-                for e in errors {
+                for e in errors.iter().filter(|e| !watcher.forget_removed(e)) {
                     complain(format_args!("watch error: {e}"));
                 }
                 return;

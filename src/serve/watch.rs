@@ -159,6 +159,23 @@ impl SourceWatcher {
         }
     }
 
+    /// Stop watching the folders of `error` that are gone (`templates/`
+    /// removed to go back to the theme's): a polling watcher reports each
+    /// again at every look. True if the error was that; such a folder is
+    /// watched again when it is made again (`add_source`).
+    pub fn forget_removed(&mut self, error: &notify::Error) -> bool {
+        if error.paths.is_empty() || error.paths.iter().any(|p| p.exists()) {
+            return false;
+        }
+        for path in &error.paths {
+            let _ = match self {
+                SourceWatcher::Native(d) => d.unwatch(path),
+                SourceWatcher::Poll(d) => d.unwatch(path),
+            };
+        }
+        true
+    }
+
     /// Start watching a source folder if it exists (it may be created while
     /// the preview runs).
     pub fn add_source(&mut self, folder: &Path) {

@@ -158,6 +158,11 @@ impl Drop for Server {
 /// read the address it prints. Its later output is drained, and echoed
 /// with the test's so a failure shows the rebuild lines.
 pub fn serve(root: &Path, extra: &[&str]) -> Server {
+    serve_to(root, extra, std::process::Stdio::null())
+}
+
+/// `serve`, its stderr going to `stderr`.
+pub fn serve_to(root: &Path, extra: &[&str], stderr: std::process::Stdio) -> Server {
     use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
     let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
@@ -166,7 +171,7 @@ pub fn serve(root: &Path, extra: &[&str]) -> Server {
         .arg("--root")
         .arg(root)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("start briefing serve");
     let stdout = child.stdout.take().expect("stdout");
