@@ -62,18 +62,36 @@ impl<E: Into<Errors>> From<E> for Stop {
     }
 }
 
-/// `path` made absolute, whether or not it exists yet.
+/// `path` made absolute, whether or not it exists yet: the folder a build
+/// would write. Each part that exists is resolved (links included), and a
+/// `..` after one that does not steps back as it will once that one is made:
+/// `new/..` is the folder `new` would be made in, never a folder of that
+/// name, which would let `--output new/..` pass for a new folder and
+/// replace the site.
 pub fn absolute(path: &Path) -> PathBuf {
     if let Ok(p) = fs::canonicalize(path) {
         return p;
     }
-    // Not there yet: resolve its parent and re-attach the name.
-    match (path.parent(), path.file_name()) {
-        (Some(parent), Some(name)) if !parent.as_os_str().is_empty() => absolute(parent).join(name),
-        _ => std::env::current_dir()
-            .map(|d| d.join(path))
-            .unwrap_or_else(|_| path.to_path_buf()),
+    let full = match std::env::current_dir() {
+        Ok(dir) => dir.join(path),
+        Err(_) => path.to_path_buf(),
+    };
+    let mut resolved = PathBuf::new();
+    for part in full.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                resolved.pop();
+            }
+            part => {
+                resolved.push(part);
+                if let Ok(real) = fs::canonicalize(&resolved) {
+                    resolved = real;
+                }
+            }
+        }
     }
+    resolved
 }
 
 /// The folder that holds the output, and the output's name in it.
