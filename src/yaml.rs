@@ -45,6 +45,7 @@ pub fn parse_at<T: DeserializeOwned>(
     path: &Path,
 ) -> Result<T, Error> {
     no_byte_order_mark(yaml, first_line, path)?;
+    not_too_deep(yaml, first_line, path)?;
     // An empty block is an empty mapping, not YAML's null.
     let text = if yaml.trim().is_empty() { "{}" } else { yaml };
     serde_yaml::from_str(text).map_err(|e| yaml_error(&e, path, first_line, yaml))
@@ -175,8 +176,38 @@ impl<'de> serde::de::Visitor<'de> for Find<'_> {
 pub fn parse_file<T: DeserializeOwned>(yaml: &str, path: &Path) -> Result<T, Error> {
     let yaml = yaml.strip_prefix('\u{feff}').unwrap_or(yaml);
     no_byte_order_mark(yaml, 1, path)?;
+    not_too_deep(yaml, 1, path)?;
     let yaml = if yaml.trim().is_empty() { "{}" } else { yaml };
     serde_yaml::from_str(yaml).map_err(|e| yaml_error(&e, path, 1, yaml))
+}
+
+/// How deep `[` and `{` may nest: serde_yaml refuses more than this anyway,
+/// but only after libyaml's scanner has read the brackets, in time that
+/// grows with the square of their number (300,000 took over a minute).
+const MAX_FLOW_DEPTH: usize = 128;
+
+/// Refuse brackets nested past `MAX_FLOW_DEPTH` before the parser reads
+/// them. Counted in the raw text, quotes and comments included: only
+/// a bracket bomb, never real front-matter, opens so many without closing.
+fn not_too_deep(yaml: &str, first_line: usize, path: &Path) -> Result<(), Error> {
+    let mut depth = 0usize;
+    for (offset, byte) in yaml.bytes().enumerate() {
+        match byte {
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => continue,
+        }
+        if depth > MAX_FLOW_DEPTH {
+            let (line, column) = crate::markdown::line_and_column(yaml, offset);
+            return Err(Error::at(
+                path,
+                format!("more than {MAX_FLOW_DEPTH} '[' or '{{' open at once: the YAML nests too deep; write the values out"),
+            )
+            .on_line(first_line + line - 1)
+            .on_column(column));
+        }
+    }
+    Ok(())
 }
 
 /// A byte-order mark is invisible, and one pasted into the middle of YAML
@@ -332,6 +363,22 @@ fn friendly(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::place_of_string;
+
+    #[test]
+    fn brackets_nested_past_the_limit_are_refused_before_parsing() {
+        let path = std::path::Path::new("x.md");
+        let deep = |n: usize| format!("title: T\nextra: {}{}\n", "[".repeat(n), "]".repeat(n));
+        assert!(super::parse_at::<serde_yaml::Value>(&deep(100), 2, path).is_ok());
+        let e = super::parse_at::<serde_yaml::Value>(&deep(300_000), 2, path).unwrap_err();
+        assert_eq!(
+            (e.line, e.column),
+            (Some(3), Some(8 + super::MAX_FLOW_DEPTH))
+        );
+        assert!(e.message.contains("nests too deep"), "{}", e.message);
+        // Many brackets, each closed, are no nesting.
+        let flat = format!("title: T\nextra: [{}]\n", "[1], ".repeat(10_000));
+        assert!(super::parse_at::<serde_yaml::Value>(&flat, 2, path).is_ok());
+    }
 
     #[test]
     fn a_string_is_found_where_it_is_written() {

@@ -577,3 +577,33 @@ fn a_component_that_calls_itself_without_end_is_an_error() {
     assert!(report.contains("recursion depth"), "{report}");
     assert!(report.contains("/briefings/bad/"), "{report}");
 }
+
+#[test]
+fn a_bracket_bomb_is_refused_at_its_place_before_it_is_parsed() {
+    // 300,000 '[' took libyaml's scanner over a minute; a hang guard, not
+    // a timing: it is refused before the parser sees it.
+    let bomb = format!("extra: {}\n", "[".repeat(300_000));
+    let error = within(Duration::from_secs(60), move || {
+        error_of("content/briefings/bomb.md", &briefing(&bomb, "Body.\n"))
+    });
+    assert_eq!(
+        error,
+        "content/briefings/bomb.md:4:136: more than 128 '[' or '{' open at once: the YAML nests too deep; write the values out"
+    );
+    let site = site();
+    let config = site.root.join("briefing.yaml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    let line = text.lines().count() + 1;
+    std::fs::write(
+        &config,
+        format!("{text}extra: {}\n", "{a: ".repeat(300_000)),
+    )
+    .expect("config");
+    let errors = within(Duration::from_secs(60), move || site.build_err());
+    assert!(
+        errors.0[0]
+            .to_string()
+            .starts_with(&format!("briefing.yaml:{line}:")),
+        "{errors}"
+    );
+}
