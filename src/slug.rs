@@ -34,10 +34,25 @@ pub fn check_written(slug: &str) -> Result<(), String> {
     if slug.is_empty() {
         return Err("the slug is empty".into());
     }
-    if slug == "." || slug == ".." || slug.contains("..") {
+    if slug == "." {
+        return Err(
+            "the slug '.' names no folder of its own: use letters, digits and hyphens".into(),
+        );
+    }
+    if slug == ".." || slug.contains("..") {
         return Err(format!(
             "the slug '{slug}' contains '..': use letters, digits and hyphens"
         ));
+    }
+    if slug.starts_with('.') {
+        // Hidden, and `.briefing…` names are the build's own marks and
+        // folders, which a build removes or refuses to write over.
+        return Err(format!(
+            "the slug '{slug}' starts with '.': a hidden name, and those starting with .briefing are the build's own; start it with a letter or digit"
+        ));
+    }
+    if let Some(error) = too_long(slug) {
+        return Err(error);
     }
     if let Some(c) = slug.chars().find(|c| {
         matches!(c, '/' | '\\' | '\0' | '?' | '#' | '%') || c.is_control() || c.is_whitespace()
@@ -53,6 +68,20 @@ pub fn check_written(slug: &str) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// Past what one folder name can hold on every common file system.
+pub const MAX_SLUG_BYTES: usize = 255;
+
+/// Why `slug` cannot be a folder's name, if it is too long for one.
+pub fn too_long(slug: &str) -> Option<String> {
+    (slug.len() > MAX_SLUG_BYTES).then(|| {
+        format!(
+            "the slug '{}…' is {} bytes long: a folder name holds at most {MAX_SLUG_BYTES}; make it shorter",
+            slug.chars().take(40).collect::<String>(),
+            slug.len()
+        )
+    })
 }
 
 /// A file name `2025-09-02-putin-xi-talks` gives the slug `putin-xi-talks`:
@@ -97,9 +126,23 @@ mod tests {
     #[test]
     fn written_slugs_must_be_one_segment() {
         assert!(check_written("putin-xi").is_ok());
-        for bad in ["a/b", "..", "a\\b", "a\0b", "", "a b"] {
+        for bad in [
+            "a/b",
+            "..",
+            "a\\b",
+            "a\0b",
+            "",
+            "a b",
+            ".",
+            ".briefing-new",
+            ".hidden",
+        ] {
             assert!(check_written(bad).is_err(), "{bad:?}");
         }
+        assert!(check_written(&"a".repeat(255)).is_ok());
+        let long = check_written(&"é".repeat(128)).unwrap_err();
+        assert!(long.contains("is 256 bytes long"), "{long}");
+        assert!(check_written(".").unwrap_err().contains("names no folder"));
     }
 
     #[test]

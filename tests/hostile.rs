@@ -607,3 +607,39 @@ fn a_bracket_bomb_is_refused_at_its_place_before_it_is_parsed() {
         "{errors}"
     );
 }
+
+#[test]
+fn names_a_build_cannot_publish_are_errors_at_their_file() {
+    // A hidden slug: `.briefing-new` and `.briefing-output` are the build's own.
+    for slug in [".briefing-new", ".briefing-output"] {
+        let error = error_of(
+            "content/pages/p.md",
+            &format!("---\ntitle: P\nslug: \"{slug}\"\n---\nBody.\n"),
+        );
+        assert_eq!(
+            error,
+            format!("content/pages/p.md:3:7: the slug '{slug}' starts with '.': a hidden name, and those starting with .briefing are the build's own; start it with a letter or digit")
+        );
+    }
+    let error = error_of("content/briefings/dot.md", &briefing("slug: \".\"\n", ""));
+    assert!(error.contains("the slug '.' names no folder"), "{error}");
+    // Longer than a folder name can be.
+    let long = "a".repeat(300);
+    let error = error_of(
+        "content/briefings/long.md",
+        &briefing(&format!("topics: [{long}]\n"), ""),
+    );
+    assert!(
+        error.contains("is 300 bytes long: a folder name holds at most 255"),
+        "{error}"
+    );
+    // An edition's file name is its address.
+    let error = error_of(
+        "content/editions/Dec 1#late.md",
+        "---\ntitle: E\ndate: 2025-09-02\nlead: \"@/briefings/2025-09-01-good.md\"\nbriefings: []\n---\n",
+    );
+    assert!(
+        error.starts_with("content/editions/Dec 1#late.md: the file name is the edition's address"),
+        "{error}"
+    );
+}

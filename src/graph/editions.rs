@@ -102,6 +102,13 @@ fn resolve(
     site: &Site,
 ) -> Result<Edition, Errors> {
     let mut errors = Errors::default();
+    // The file name is the edition's address, as it is written.
+    if let Err(message) = crate::slug::check_written(loaded.stem()) {
+        errors.push(Error::at(
+            &loaded.path,
+            format!("the file name is the edition's address, and {message}; rename the file (2025-09-03.md)"),
+        ));
+    }
     let (title, date) = title_and_date(&loaded, &mut errors);
     let published = loaded.meta.draft != Some(true);
     let mut references = References {

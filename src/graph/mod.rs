@@ -654,6 +654,13 @@ fn briefing_slug(written: Option<&str>, path: &Path, transliterate: bool) -> Res
             "the file name gives an empty slug: rename the file or set 'slug'",
         ));
     }
+    // A written one was checked with the rest (`check_written`).
+    if let Some(message) = crate::slug::too_long(&slug) {
+        return Err(Error::at(
+            path,
+            format!("{message}: rename the file or set 'slug'"),
+        ));
+    }
     Ok(slug)
 }
 

@@ -278,6 +278,17 @@ impl Directory {
                 ));
                 continue;
             }
+            if let Some(message) = crate::slug::too_long(&subject.slug) {
+                errors.push(Error::at(
+                    &subject.defined_in,
+                    format!(
+                        "the {} '{}…': {message}, or set 'slug' in its profile",
+                        self.kind(),
+                        subject.name.chars().take(40).collect::<String>()
+                    ),
+                ));
+                continue;
+            }
             if let Some(&other) = seen.get(subject.slug.as_str()) {
                 let first = &self.subjects[other];
                 errors.push(Error::at(
