@@ -331,22 +331,7 @@ impl Config {
         if self.title.trim().is_empty() {
             return Err(self.error_at("title", "'title' is empty"));
         }
-        let scheme_ok =
-            self.base_url.starts_with("http://") || self.base_url.starts_with("https://");
-        let host = self
-            .base_url
-            .split_once("://")
-            .map(|(_, rest)| rest.split('/').next().unwrap_or(""))
-            .unwrap_or("");
-        if !scheme_ok || host.is_empty() {
-            return Err(self.error_at(
-                "base_url",
-                format!(
-                    "'base_url' must be an absolute http(s) URL such as https://example.org/, not '{}'",
-                    self.base_url
-                ),
-            ));
-        }
+        check_base_url(&self.base_url).map_err(|m| self.error_at("base_url", m))?;
         if let Some(name) = &self.timezone {
             let zone = read_zone(name).map_err(|m| self.error_at("timezone", m))?;
             self.zone = Some(zone);
@@ -459,6 +444,31 @@ fn missing_field_hint(mut e: Error) -> Error {
     e
 }
 
+/// Why `url` cannot be the base of every address of the site, if it cannot:
+/// an absolute http(s) URL, with no query, fragment or space after which
+/// the paths added would be lost.
+pub fn check_base_url(url: &str) -> Result<(), String> {
+    let scheme_ok = url.starts_with("http://") || url.starts_with("https://");
+    let host = url
+        .split_once("://")
+        .map(|(_, rest)| rest.split('/').next().unwrap_or(""))
+        .unwrap_or("");
+    if let Some(c) = url.chars().find(|&c| {
+        matches!(c, '?' | '#' | '"' | '<' | '>' | '\\') || c.is_whitespace() || c.is_control()
+    }) {
+        return Err(format!(
+            "'base_url' holds '{}': every address of the site is made by adding to it, so it is a scheme, a host and a path, with no query, fragment or space (https://example.org/news/)",
+            c.escape_debug()
+        ));
+    }
+    if !scheme_ok || host.is_empty() {
+        return Err(format!(
+            "'base_url' must be an absolute http(s) URL such as https://example.org/, not '{url}'"
+        ));
+    }
+    Ok(())
+}
+
 /// A `timezone:` value, the site's or a briefing's: an IANA name.
 pub fn read_zone(name: &str) -> Result<chrono_tz::Tz, String> {
     name.trim().parse::<chrono_tz::Tz>().map_err(|_| {
@@ -513,6 +523,25 @@ mod tests {
         );
         let every = config("title: T\nbase_url: https://example.org\npaginate: 0\n").unwrap();
         assert_eq!(every.paginate.per_page("topic"), None);
+    }
+
+    #[test]
+    fn a_base_url_with_a_query_fragment_or_space_is_refused() {
+        for url in [
+            "https://example.org/?q=1",
+            "https://example.org/#top",
+            "https://exa mple.org/",
+            "https://example.org/\"x",
+        ] {
+            let yaml = format!("title: T\nbase_url: '{url}'\n");
+            let e = config(&yaml).unwrap_err();
+            assert!(
+                e.message.contains("no query, fragment or space"),
+                "{url}: {}",
+                e.message
+            );
+        }
+        assert!(config("title: T\nbase_url: https://example.org/news/\n").is_ok());
     }
 
     #[test]

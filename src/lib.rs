@@ -91,6 +91,8 @@ pub struct Report {
 pub fn configure(options: &BuildOptions) -> Result<Config, Error> {
     let mut config = Config::load(&options.root)?;
     if let Some(url) = &options.base_url {
+        config::check_base_url(url.trim())
+            .map_err(|m| Error::new(format!("--base-url {url}: {m}")))?;
         config.set_base_url(url);
     }
     Ok(config)

@@ -282,6 +282,29 @@ fn the_cli_builds_with_a_base_url_and_output() {
 }
 
 #[test]
+fn a_base_url_every_address_would_be_lost_after_is_refused_from_the_command_line_too() {
+    let site = fixture("crosslinks");
+    for url in [
+        "https://example.org/?q=1",
+        "example.org",
+        "https://example.org/#top",
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_briefing"))
+            .args(["build", "--base-url", url, "--root"])
+            .arg(&site.root)
+            .output()
+            .expect("run briefing");
+        assert_eq!(out.status.code(), Some(1), "{url}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.starts_with(&format!("error: --base-url {url}: 'base_url' ")),
+            "{stderr}"
+        );
+        assert!(!site.out().exists());
+    }
+}
+
+#[test]
 fn an_output_that_is_a_file_is_refused() {
     let site = fixture("crosslinks");
     site.write("site", "not a folder");
