@@ -311,3 +311,28 @@ fn an_output_that_is_a_file_is_refused() {
     let error = first_error(&site);
     assert!(error.contains("the output path is a file"), "{error}");
 }
+
+#[test]
+fn a_bulk_of_broken_links_is_told_whole_with_hints_for_the_first_hundred() {
+    // Each hint compares the link with every target: a bulk rename's
+    // thousands of broken links would take minutes.
+    let site = fixture("crosslinks");
+    let links: String = (0..150)
+        .map(|i| format!("[link {i}](@/briefings/2025-09-02-talk{i}.md)\n\n"))
+        .collect();
+    site.write(
+        "content/briefings/x.md",
+        &format!("---\ntitle: X\ndate: 2025-09-04\ntopics: [SCO]\n---\n{links}"),
+    );
+    let errors = site.build_err();
+    assert_eq!(errors.0.len(), 150);
+    let hinted = errors
+        .0
+        .iter()
+        .filter(|e| e.message.contains("did you mean"))
+        .count();
+    assert_eq!(hinted, 100);
+    assert!(errors.0[0]
+        .message
+        .ends_with("(did you mean '@/briefings/2025-09-02-talks.md'?)"));
+}

@@ -503,6 +503,7 @@ pub(super) fn render_markdown(
         drafts,
         targets: &addresses.urls,
         anchors,
+        hints_left: std::cell::Cell::new(LINK_HINTS),
     };
     let briefing_texts = site
         .briefings
@@ -672,7 +673,13 @@ struct LinkCheck<'a> {
     targets: &'a Map<String, String>,
     /// Anchors of every target, by key; few per page, so a slice to scan.
     anchors: Map<&'a str, &'a [String]>,
+    /// Broken links still to be given a "did you mean": each is compared
+    /// with every target, so a bulk rename's thousands would take minutes.
+    hints_left: std::cell::Cell<usize>,
 }
+
+/// How many broken links of a site get a "did you mean".
+const LINK_HINTS: usize = 100;
 
 impl LinkCheck<'_> {
     fn check(&self, path: &Path, body: &str, body_line: usize, r: &Rendered, errors: &mut Errors) {
@@ -701,8 +708,12 @@ impl LinkCheck<'_> {
                 } else {
                     format!("broken link: no file content/{}", link.target)
                 };
-                if let Some(hint) =
-                    did_you_mean(&link.target, self.targets.keys().map(String::as_str))
+                let left = self.hints_left.get();
+                self.hints_left.set(left.saturating_sub(1));
+                let targets = self.targets.keys().map(String::as_str);
+                if let Some(hint) = (left > 0)
+                    .then(|| did_you_mean(&link.target, targets))
+                    .flatten()
                 {
                     message.push_str(&format!(" (did you mean '@/{hint}'?)"));
                 }
