@@ -45,7 +45,7 @@ fn the_search_page_finds_briefings_by_title_summary_body_topic_and_person() {
     let url = server.url.clone();
     let (ok, text) = node("search.mjs", &[url.as_ref()]);
     assert!(ok, "{text}");
-    assert!(text.contains("search: 7 passed, 0 failed"), "{text}");
+    assert!(text.contains("search: 8 passed, 0 failed"), "{text}");
 }
 
 #[test]

@@ -63,6 +63,13 @@ try {
     await page.fill("#search-query", "zzzz");
     await page.waitForFunction(() => document.getElementById("search-status").textContent === "0 briefings found");
   });
+  await check("a word that names a property of every object is just a word", async () => {
+    // `term in shard` found "constructor" on Object.prototype and threw.
+    await page.fill("#search-query", "tianjin");
+    await page.waitForFunction(() => document.getElementById("search-status").textContent.startsWith("1 "));
+    await page.fill("#search-query", "constructor toString ");
+    await page.waitForFunction(() => document.getElementById("search-status").textContent === "0 briefings found");
+  });
 } finally {
   await browser.close();
 }
