@@ -205,6 +205,13 @@ impl Date {
     pub fn parse(text: &str) -> Result<Date, String> {
         let text = text.trim();
         if let Ok(instant) = DateTime::parse_from_rfc3339(text) {
+            // RFC 3339 allows a leap second, which chrono keeps as such and
+            // prints back: `10:00:60` is no time HTML or Atom readers take.
+            if chrono::Timelike::nanosecond(&instant) >= 1_000_000_000 {
+                return Err(format!(
+                    "'{text}' has second 60 (a leap second), which pages and feeds cannot show: write :59"
+                ));
+            }
             return Ok(Date {
                 instant,
                 date_only: false,
@@ -264,6 +271,13 @@ mod tests {
         let d = Date::parse("2025-09-02").unwrap();
         assert!(d.date_only);
         assert_eq!(d.instant.to_rfc3339(), "2025-09-02T00:00:00+00:00");
+    }
+
+    #[test]
+    fn a_leap_second_is_refused() {
+        let e = Date::parse("2025-01-01T10:00:60Z").unwrap_err();
+        assert!(e.contains("second 60"), "{e}");
+        assert!(Date::parse("2025-01-01T10:00:59Z").is_ok());
     }
 
     #[test]
