@@ -71,7 +71,7 @@ impl Terminal {
             Level::Error => self.paint("1;31", "error"),
             Level::Warning => self.paint("1;33", "warning"),
         };
-        let mut text = format!("{label}: {error}");
+        let mut text = format!("{label}: {}", visible(&error.to_string(), true));
         if let Some(snippet) = self.snippet(error, root) {
             text.push('\n');
             text.push_str(&snippet);
@@ -114,6 +114,7 @@ impl Terminal {
         if line.chars().count() > 300 {
             return None;
         }
+        let line = visible(line, false);
         let gutter = " ".repeat(line_no.to_string().len());
         let bar = self.paint("1;34", "|");
         let mut out = format!(
@@ -133,6 +134,23 @@ impl Terminal {
         }
         Some(out)
     }
+}
+
+/// `text` with each control character the file or a name holds shown as
+/// its symbol (ESC as ␛), one character for one so the caret stays under
+/// its column: sent as it is, an escape sequence in a title would restyle
+/// or rewrite the editor's terminal. Line breaks are kept if `lines`.
+fn visible(text: &str, lines: bool) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\t' => c,
+            '\n' if lines => c,
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+            '\u{7f}' => '\u{2421}',
+            '\u{80}'..='\u{9f}' => '\u{fffd}',
+            c => c,
+        })
+        .collect()
 }
 
 /// `NO_COLOR` (any non-empty value) always wins, as no-color.org asks;
@@ -155,6 +173,30 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_reach_the_terminal_as_symbols() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("x.md"),
+            "---\ntitle: \u{1b}[2J\u{1b}]0;pwned\u{7}\u{9b}31m: x\n",
+        )
+        .unwrap();
+        let error = Error::at("x.md", "bad title '\u{1b}[2J'")
+            .on_line(2)
+            .on_column(12);
+        let told = Terminal::plain().describe(Level::Error, &error, dir.path());
+        assert!(
+            !told.chars().any(|c| c.is_control() && c != '\n'),
+            "{told:?}"
+        );
+        // The caret under the 12th character, the second ESC, as it was.
+        let caret = format!("  | {}^", " ".repeat(11));
+        assert_eq!(
+            told,
+            format!("error: x.md:2:12: bad title '␛[2J'\n  |\n2 | title: ␛[2J␛]0;pwned␇\u{fffd}31m: x\n{caret}")
+        );
+    }
 
     #[test]
     fn points_at_the_line_and_column() {
