@@ -223,3 +223,32 @@ fn story_mistakes_are_errors_at_their_file_and_line() {
         "{errors}"
     );
 }
+
+#[test]
+fn a_long_story_shows_each_briefing_its_nearest_and_the_story_page_all() {
+    let site = fixture("crosslinks");
+    for d in 1..=30 {
+        site.write(
+            &format!("content/briefings/2025-10-{d:02}-long-{d:02}.md"),
+            &format!("---\ntitle: Day {d}\ndate: 2025-10-{d:02}\ntopics: [SCO]\nstory: Long story\n---\nDay {d}.\n"),
+        );
+    }
+    site.build_ok();
+    let days = |range: std::ops::RangeInclusive<u32>, but: u32| -> Vec<String> {
+        range
+            .filter(|&d| d != but)
+            .map(|d| format!("/briefings/long-{d:02}/"))
+            .collect()
+    };
+    // Eleven in all, the page's own among them, near its place, and
+    // against either end of the story.
+    for (day, shown) in [(15, 10..=20), (1, 1..=11), (2, 1..=11), (30, 20..=30)] {
+        let page = site.page(&format!("briefings/long-{day:02}/index.html"));
+        assert_eq!(timeline_links(&page), [days(shown, day)], "day {day}");
+        assert!(section(&page, "id=\"story-h\"").contains("href=\"/stories/long-story/\""));
+    }
+    let story = links(&site.page("stories/long-story/index.html"));
+    for d in days(1..=30, 0) {
+        assert!(story.contains(&d), "{d}");
+    }
+}

@@ -636,6 +636,20 @@ pub fn templates() -> impl Iterator<Item = &'static str> {
     KINDS.iter().map(|k| k.template)
 }
 
+/// How many of a story's briefings a briefing page's timeline shows: the
+/// ones nearest it, the story's own page listing them all. A story of
+/// thousands would otherwise put thousands of links on each of its
+/// thousands of pages, output growing with the square of its length.
+const TIMELINE_WINDOW: usize = 11;
+
+/// The `n` entries of `list` nearest `i`'s place in it (the first `n` if
+/// it is not there), in their order.
+fn nearest(list: &[usize], i: usize, n: usize) -> &[usize] {
+    let at = list.iter().position(|&x| x == i).unwrap_or(0);
+    let start = at.saturating_sub(n / 2).min(list.len().saturating_sub(n));
+    &list[start..list.len().min(start + n)]
+}
+
 fn briefing_fields<'a>(shared: &Shared<'a>, i: usize, f: &mut Fields<'a>) {
     let site = shared.site;
     let b = &site.briefings[i];
@@ -660,8 +674,7 @@ fn briefing_fields<'a>(shared: &Shared<'a>, i: usize, f: &mut Fields<'a>) {
     let mut timelines = Vec::new();
     for &s in &b.stories {
         let story = &site.stories[s];
-        let list: Vec<usize> = story
-            .briefings
+        let list: Vec<usize> = nearest(&story.briefings, i, TIMELINE_WINDOW)
             .iter()
             .copied()
             .filter(|&x| x == i || !shown.contains(&x))
