@@ -643,3 +643,32 @@ fn names_a_build_cannot_publish_are_errors_at_their_file() {
         "{error}"
     );
 }
+
+#[test]
+fn addresses_that_differ_only_in_case_are_one_file_on_some_disks() {
+    let error = error_of(
+        "content/pages/p.md",
+        "---\ntitle: P\nslug: Search\n---\nBody.\n",
+    );
+    assert_eq!(
+        error,
+        "content/pages/p.md: the site's search page would be written at /search/index.html, and the page of content/pages/p.md at /Search/index.html: on a disk that ignores case (macOS, Windows) they are one file; set another 'slug'"
+    );
+    let site = site();
+    site.write("static/Logo.txt", "a");
+    site.write("static/logo.txt", "b");
+    let errors = site.build_err();
+    assert_eq!(errors.0.len(), 1, "{errors}");
+    assert!(
+        errors.0[0].message.contains("/Logo.txt") && errors.0[0].message.contains("/logo.txt"),
+        "{errors}"
+    );
+    // A capital alone is no collision.
+    let site = self::site();
+    site.write(
+        "content/pages/about.md",
+        "---\ntitle: About\nslug: About\n---\nBody.\n",
+    );
+    site.build_ok();
+    assert!(site.out().join("About/index.html").is_file());
+}

@@ -12,6 +12,7 @@ use crate::graph::Site;
 use crate::output::Output;
 
 /// What would be written at an output path.
+#[derive(Clone)]
 enum Claim {
     Page(PageJob),
     Feed,
@@ -63,6 +64,7 @@ fn check_claims(
     let mut claims = Claims {
         site,
         paths: Map::with_capacity_and_hasher(layout.files.len() * 2, Default::default()),
+        cased: Map::default(),
         errors: Errors::default(),
     };
     claims.pages_in_sections();
@@ -101,6 +103,9 @@ impl Generated {
 struct Claims<'a> {
     site: &'a Site,
     paths: Map<&'a str, Claim>,
+    /// The claimed paths that have capitals, by their lower case: on the
+    /// disks of macOS and Windows, `Search/` and `search/` are one folder.
+    cased: Map<String, (&'a str, Claim)>,
     errors: Errors,
 }
 
@@ -224,21 +229,44 @@ impl<'a> Claims<'a> {
         }
     }
 
-    /// Claim `path` for `what`; a second claim is an error.
+    /// Claim `path` for `what`; a second claim is an error, and so is one
+    /// that differs from an earlier only in case.
     fn claim(&mut self, path: &'a str, what: Claim) {
-        match self.paths.get(path) {
-            Some(first) => {
-                let (a, b) = (describe(self.site, first), describe(self.site, &what));
-                let job = page_of(&what, first);
-                self.error(
-                    job,
-                    format!("{b} would be written at /{path}, where {a} is: set another 'slug'"),
-                );
-            }
-            None => {
-                self.paths.insert(path, what);
-            }
+        if let Some(first) = self.paths.get(path) {
+            let (a, b) = (describe(self.site, first), describe(self.site, &what));
+            let job = page_of(&what, first);
+            self.error(
+                job,
+                format!("{b} would be written at /{path}, where {a} is: set another 'slug'"),
+            );
+            return;
         }
+        let folded = (path.bytes().any(|b| b.is_ascii_uppercase()) || !path.is_ascii())
+            .then(|| path.to_lowercase())
+            .filter(|folded| folded != path);
+        let met = match &folded {
+            Some(folded) => (self.paths.get_key_value(folded.as_str()))
+                .map(|(other, claim)| (*other, claim.clone()))
+                .or_else(|| self.cased.get(folded).cloned()),
+            None => self.cased.get(path).cloned(),
+        };
+        if let Some((other, first)) = met {
+            let (a, b) = (describe(self.site, &first), describe(self.site, &what));
+            // At the file that asked for the address, whichever came first.
+            let job = [&what, &first].into_iter().find_map(|claim| match claim {
+                Claim::Page(job) if job.origin(self.site).is_some() => Some(*job),
+                _ => None,
+            });
+            self.error(
+                job,
+                format!("{b} would be written at /{path}, and {a} at /{other}: on a disk that ignores case (macOS, Windows) they are one file; set another 'slug'"),
+            );
+            return;
+        }
+        if let Some(folded) = folded {
+            self.cased.insert(folded, (path, what.clone()));
+        }
+        self.paths.insert(path, what);
     }
 
     /// An error at the source of `job`'s page, if it has one.
