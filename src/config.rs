@@ -302,6 +302,13 @@ impl Config {
     /// Read `<root>/briefing.yaml`.
     pub fn load(root: &Path) -> Result<Config, Error> {
         let path = root.join(CONFIG_FILE);
+        // A pipe or a device there would be read forever, or not at all.
+        if path.metadata().is_ok_and(|m| !m.is_file()) {
+            return Err(Error::at(
+                &path,
+                "not a file: briefing.yaml must be a plain file of settings",
+            ));
+        }
         let text = std::fs::read_to_string(&path).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
                 Error::at(

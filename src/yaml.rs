@@ -12,28 +12,44 @@ use crate::error::{did_you_mean, Error};
 pub fn top_level_keys(yaml: &str, first_line: usize) -> Vec<(String, usize, usize)> {
     let mut keys = Vec::new();
     for (i, line) in yaml.lines().enumerate() {
-        let starts_key = line
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_alphabetic() || c == '_');
-        if !starts_key {
-            continue;
-        }
-        if let Some((key, rest)) = line.split_once(':') {
-            if key
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
-            {
-                let value_at = key.len() + 1 + (rest.len() - rest.trim_start().len());
-                keys.push((
-                    key.to_string(),
-                    first_line + i,
-                    line[..value_at].chars().count() + 1,
-                ));
-            }
+        if let Some((key, value_at)) = top_level_key(line) {
+            keys.push((
+                key.to_string(),
+                first_line + i,
+                line[..value_at].chars().count() + 1,
+            ));
         }
     }
     keys
+}
+
+/// The key a line of a mapping's top level gives, bare or in quotes
+/// (`"date": …`), and the byte its value starts at.
+fn top_level_key(line: &str) -> Option<(&str, usize)> {
+    let name = |key: &str| {
+        !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+    };
+    let (key, after) = match line.chars().next()? {
+        quote @ ('"' | '\'') => {
+            let inner = &line[1..];
+            let end = inner.find(quote)?;
+            let after = inner[end + 1..].trim_start_matches(' ');
+            (&inner[..end], after.strip_prefix(':')?)
+        }
+        c if c.is_alphabetic() || c == '_' => {
+            let (key, rest) = line.split_once(':')?;
+            (key, rest)
+        }
+        _ => return None,
+    };
+    if !name(key) {
+        return None;
+    }
+    let value_at = line.len() - after.len() + (after.len() - after.trim_start().len());
+    Some((key, value_at))
 }
 
 /// Parse YAML whose first line is file line `first_line` into `T`,
@@ -363,6 +379,17 @@ fn friendly(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::place_of_string;
+
+    #[test]
+    fn keys_are_found_bare_or_quoted() {
+        let keys = super::top_level_keys(
+            "title: T\n\"date\": 2025-13-01\n'x-y' : 1\n  nested: 2\n\"a b\": 3\n",
+            1,
+        );
+        let found: Vec<(&str, usize, usize)> =
+            keys.iter().map(|(k, l, c)| (k.as_str(), *l, *c)).collect();
+        assert_eq!(found, [("title", 1, 8), ("date", 2, 9), ("x-y", 3, 9)]);
+    }
 
     #[test]
     fn brackets_nested_past_the_limit_are_refused_before_parsing() {

@@ -401,3 +401,35 @@ fn a_markdown_file_of_another_extension_is_told_of_not_skipped_silently() {
     );
     assert!(!site.out().join("briefings/unread-talks").exists());
 }
+
+#[test]
+fn a_pipe_where_a_file_should_be_is_told_of_not_read() {
+    let site = fixture("crosslinks");
+    let fifo = |path: &std::path::Path| {
+        let made = std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .expect("mkfifo");
+        assert!(made.success());
+    };
+    fifo(&site.root.join("content/briefings/pipe.md"));
+    let told: Vec<String> = warnings(&site)
+        .into_iter()
+        .filter(|w| w.contains("not read"))
+        .collect();
+    assert_eq!(
+        told,
+        ["content/briefings/pipe.md: not read: not a plain file (a pipe, socket or device)"]
+    );
+    // briefing.yaml as a pipe: refused, not read (which would wait forever).
+    let config = site.root.join("briefing.yaml");
+    fs::remove_file(&config).expect("remove");
+    fifo(&config);
+    let errors = site.build_err();
+    assert!(
+        errors.0[0]
+            .to_string()
+            .ends_with("briefing.yaml: not a file: briefing.yaml must be a plain file of settings"),
+        "{errors}"
+    );
+}

@@ -255,6 +255,13 @@ fn walk(config: &Config, stamps: bool) -> Result<Walk, Errors> {
             continue;
         }
         if !entry.file_type().is_file() {
+            // A pipe, socket or device named as Markdown is no file to read.
+            if !entry.file_type().is_dir() && is_markdown(&name) {
+                walk.warnings.push(Error::at(
+                    &rel,
+                    "not read: not a plain file (a pipe, socket or device)",
+                ));
+            }
             continue;
         }
         if !is_markdown(&name) {
