@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{edit, fixture, TestSite};
+use common::{edit, fixture, links, section, TestSite};
 
 const TALKS: &str = "content/briefings/2025-09-02-talks.md";
 
@@ -119,4 +119,27 @@ fn a_day_only_briefing_shows_its_day_as_written_with_no_time() {
     );
     let home = site.page("index.html");
     assert!(!home.contains("30 August 2025"), "{home}");
+}
+
+#[test]
+fn a_briefing_is_archived_under_the_month_its_page_shows() {
+    // 23:00 in New York on New Year's Eve is 1 January in Tokyo, where the
+    // site shows its times: the page, its breadcrumbs and the archive agree.
+    let site = fixture("crosslinks");
+    with_site_zone(&site, "Asia/Tokyo");
+    site.write(
+        "content/briefings/2025-12-31-eve.md",
+        "---\ntitle: New Year's Eve\ndate: 2025-12-31T23:00:00-05:00\ntopics: [SCO]\n---\nEve.\n",
+    );
+    site.build_ok();
+    let page = site.page("briefings/eve/index.html");
+    let crumbs = section(&page, "class=\"breadcrumbs\"");
+    assert!(
+        crumbs.contains("<a href=\"/archive/2026/01/\">January 2026</a>"),
+        "{crumbs}"
+    );
+    assert!(
+        links(&site.page("archive/2026/01/index.html")).contains(&"/briefings/eve/".to_string())
+    );
+    assert!(!site.out().join("archive/2025/12").exists());
 }

@@ -202,6 +202,15 @@ pub struct Date {
 }
 
 impl Date {
+    /// The day a reader sees where times are shown in `zone`: a day
+    /// written without a time stays that day in any zone.
+    pub fn day_in(&self, zone: Option<chrono_tz::Tz>) -> NaiveDate {
+        match zone {
+            Some(zone) if !self.date_only => self.instant.with_timezone(&zone).date_naive(),
+            _ => self.instant.date_naive(),
+        }
+    }
+
     pub fn parse(text: &str) -> Result<Date, String> {
         let text = text.trim();
         if let Ok(instant) = DateTime::parse_from_rfc3339(text) {

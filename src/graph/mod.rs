@@ -813,7 +813,8 @@ fn build_indexes(config: &Config, site: &mut Site, previous: &RelatedMemo) {
             site.stories[s].briefings.push(i);
         }
         use chrono::Datelike;
-        let day = b.date.instant.date_naive();
+        // The month of the day the briefing's page shows.
+        let day = b.date.day_in(b.zone.or(config.zone));
         months.entry((day.year(), day.month())).or_default().push(i);
     }
     site.months = months

@@ -429,6 +429,8 @@ pub struct BriefingPage<'a, L> {
     pub date: String,
     pub date_time: String,
     pub date_iso: String,
+    /// The day `date` shows, `2025-09-02`: its archive month's.
+    pub day_iso: String,
     pub updated: Option<String>,
     pub updated_iso: Option<String>,
     pub summary: Cow<'a, str>,
@@ -459,6 +461,7 @@ impl<'a, L> BriefingPage<'a, L> {
             date: when::card_day(config, b),
             date_time: when::briefing_time(config, b),
             date_iso: when::machine(&b.date),
+            day_iso: when::card_day_iso(config, b),
             updated: b.updated.as_ref().map(|u| when::briefing_day(config, b, u)),
             updated_iso: b.updated.as_ref().map(when::machine),
             summary: typographic(config, &b.summary),

@@ -55,10 +55,7 @@ pub fn day_iso(date: &Date) -> String {
 
 /// The day a reader sees for `date` where times are shown in `zone`.
 fn shown_day(date: &Date, zone: Option<Tz>) -> NaiveDate {
-    match zone {
-        Some(zone) if !date.date_only => date.instant.with_timezone(&zone).date_naive(),
-        _ => date.instant.date_naive(),
-    }
+    date.day_in(zone)
 }
 
 /// The zone a briefing's times are shown in: its own, else the site's.
