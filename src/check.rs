@@ -175,6 +175,11 @@ fn place(subject: &Subject, message: String) -> Error {
 /// Names one or two edits apart ("Narendra Modhi" beside "Narendra Modi")
 /// are likely one name misspelt. Only names of similar length that start
 /// alike are compared, so this stays cheap on large sites.
+/// Names sharing a first letter that are all compared with each other.
+const CLOSE_NAMES_ALL: usize = 2_000;
+/// Past that, how many neighbours in alphabetical order each is compared with.
+const CLOSE_NAMES_NEAR: usize = 64;
+
 fn close_names(subjects: &[Subject], kind: &str, warnings: &mut Vec<Error>) {
     let mut buckets: HashMap<char, Vec<(usize, String)>> = HashMap::new();
     for (i, s) in subjects.iter().enumerate() {
@@ -184,9 +189,19 @@ fn close_names(subjects: &[Subject], kind: &str, warnings: &mut Vec<Error>) {
         }
     }
     let mut pairs = Vec::new();
-    for bucket in buckets.values() {
+    for bucket in buckets.values_mut() {
+        // Every pair of a bucket is compared, up to a size no real site's
+        // names reach; past it, each name only with its neighbours in
+        // alphabetical order, where a misspelling of it mostly is: 10,000
+        // topics starting with one letter took `check` 33 s.
+        bucket.sort_unstable_by(|a, b| a.1.cmp(&b.1));
+        let reach = if bucket.len() <= CLOSE_NAMES_ALL {
+            bucket.len()
+        } else {
+            CLOSE_NAMES_NEAR
+        };
         for (x, (i, a)) in bucket.iter().enumerate() {
-            for (j, b) in &bucket[x + 1..] {
+            for (j, b) in bucket.iter().skip(x + 1).take(reach) {
                 let (la, lb) = (a.chars().count(), b.chars().count());
                 if la.abs_diff(lb) > 2 || la.min(lb) < 5 {
                     continue;

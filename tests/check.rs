@@ -101,3 +101,39 @@ fn the_example_site_checks_clean() {
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
 }
+
+#[test]
+fn a_misspelt_name_is_found_among_thousands_that_share_its_first_letter() {
+    // Past 2,000 names of one letter, each is compared with its neighbours
+    // in alphabetical order only; a misspelling sorts beside its name.
+    let site = common::fixture("crosslinks");
+    for b in 0..50 {
+        let topics: Vec<String> = (0..50)
+            .map(|t| format!("\"Trade {:05}\"", b * 50 + t))
+            .collect();
+        site.write(
+            &format!("content/briefings/2025-10-01-t{b:02}.md"),
+            &format!(
+                "---\ntitle: T{b}\ndate: 2025-10-01\ntopics: [{}]\n---\nx\n",
+                topics.join(", ")
+            ),
+        );
+    }
+    site.write(
+        "content/briefings/2025-10-02-typo.md",
+        "---\ntitle: Typo\ndate: 2025-10-02\ntopics: [Tianjin summit, Tianjin sumit]\n---\nx\n",
+    );
+    let report = briefing::check::check(&site.options());
+    let close: Vec<String> = report
+        .warnings
+        .iter()
+        .filter(|w| w.message.contains("is close to"))
+        .map(|w| w.message.clone())
+        .filter(|m| m.contains("Tianjin"))
+        .collect();
+    assert_eq!(close.len(), 1, "{close:?}");
+    assert!(
+        close[0].starts_with("the topic 'Tianjin summit' is close to 'Tianjin sumit'"),
+        "{close:?}"
+    );
+}
