@@ -17,7 +17,7 @@ use crate::digest::Map;
 use crate::error::{Error, Errors};
 use crate::graph::{self, BodyCache, LinkOptions, Patched, RelatedMemo, Site};
 use crate::output::Output;
-use crate::render::addresses::check_addresses;
+use crate::render::addresses::{check_addresses, missing_pictures};
 use crate::render::context::BriefingDigests;
 use crate::render::layout::Layout;
 use crate::render::reuse::{feed_digest, InOrder, Reuse};
@@ -300,6 +300,8 @@ impl Driver {
             if let Err(e) = addresses {
                 errors.0.extend(e.0);
             }
+            let pictures = missing_pictures(&self.config, &site, &self.statics);
+            site.warnings.extend(pictures);
         }
         self.timings.link += started.elapsed();
         (site, layout, errors)

@@ -433,3 +433,34 @@ fn a_pipe_where_a_file_should_be_is_told_of_not_read() {
         "{errors}"
     );
 }
+
+#[test]
+fn a_picture_named_by_a_path_no_static_file_is_is_warned_of() {
+    let site = fixture("crosslinks");
+    site.write(
+        "content/briefings/2025-09-06-pictured.md",
+        "---\ntitle: Pictured\ndate: 2025-09-06\ntopics: [SCO]\nimage: /images/card.png\nimage_alt: A card\n---\nBody.\n",
+    );
+    site.write(
+        "content/people/ada.md",
+        "---\nname: Ada Editor\nportrait: images/ada.jpg\n---\nBio.\n",
+    );
+    let told: Vec<String> = warnings(&site)
+        .into_iter()
+        .filter(|w| w.contains("picture"))
+        .collect();
+    assert_eq!(
+        told,
+        [
+            "content/briefings/2025-09-06-pictured.md:5:8: the picture '/images/card.png' is no file of the site: add static/images/card.png, or give its full URL",
+            "content/people/ada.md: the picture 'images/ada.jpg' is no file of the site: add static/images/ada.jpg, or give its full URL",
+        ]
+    );
+    // There, or given as a URL: nothing to say.
+    site.write("static/images/card.png", "png");
+    site.write(
+        "content/people/ada.md",
+        "---\nname: Ada Editor\nportrait: https://example.org/ada.jpg\n---\nBio.\n",
+    );
+    assert!(!warnings(&site).iter().any(|w| w.contains("picture")));
+}

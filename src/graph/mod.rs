@@ -172,6 +172,8 @@ pub struct KeyLines {
     pub sources: usize,
     /// Where a hand-written `slug:` is, if there is one.
     pub slug: Option<(usize, usize)>,
+    /// Where `image:`'s value is, if there is one.
+    pub image: Option<(usize, usize)>,
 }
 
 /// A free page: about, corrections policy.
@@ -608,6 +610,7 @@ fn prepare_matter(
         topics: line_of("topics").unwrap_or(1),
         sources: line_of("sources").unwrap_or(1),
         slug: place("slug"),
+        image: place("image"),
     };
     Ok(Matter {
         key: loaded.key,

@@ -309,3 +309,51 @@ fn describe(site: &Site, claim: &Claim) -> String {
         Claim::Static(path) => format!("the static file /{path}"),
     }
 }
+
+/// Pictures named by a path on the site (`/images/card.png`,
+/// `images/xi.jpg`) that no static file is: the shared link's card or the
+/// profile would show a broken picture. A warning, as another server may
+/// answer for that path.
+pub fn missing_pictures(config: &Config, site: &Site, statics: &[Output]) -> Vec<Error> {
+    let have: Set<&str> = statics.iter().map(|f| f.path.as_str()).collect();
+    let missing = |url: &str| site_path(url).is_some_and(|path| !have.contains(path));
+    let told = |url: &str| {
+        let path = site_path(url).unwrap_or(url);
+        format!(
+            "the picture '{url}' is no file of the site: add static/{path}, or give its full URL"
+        )
+    };
+    let mut warnings = Vec::new();
+    if let Some(image) = config.image.as_deref().filter(|url| missing(url)) {
+        warnings.push(config.error_at("image", told(image)));
+    }
+    for b in &site.briefings {
+        if let Some(image) = b.image.as_ref().filter(|image| missing(&image.url)) {
+            let mut error = Error::at(&b.path, told(&image.url));
+            if let Some((line, column)) = b.lines.image {
+                error = error.on_line(line).on_column(column);
+            }
+            warnings.push(error);
+        }
+    }
+    for subject in site.people.iter().chain(&site.topics) {
+        if let Some(portrait) = subject.portrait.as_deref().filter(|url| missing(url)) {
+            warnings.push(Error::at(&subject.defined_in, told(portrait)));
+        }
+    }
+    warnings
+}
+
+/// The path on the site a picture's URL names, if it names one: not a URL
+/// with a scheme or a host of its own.
+fn site_path(url: &str) -> Option<&str> {
+    let scheme = url.find(':').is_some_and(|i| {
+        url[..i]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    });
+    (!scheme && !url.starts_with("//")).then(|| {
+        let path = url.trim_start_matches('/');
+        path.split(['?', '#']).next().unwrap_or(path)
+    })
+}
