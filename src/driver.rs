@@ -158,7 +158,11 @@ impl Driver {
         let theme = Theme::resolve(&config)?;
         let mut template_warnings = Vec::new();
         let template_files = theme.templates(&mut template_warnings)?;
-        let templates = Templates::load(&template_files, config.limits.render_timeout)?;
+        let templates = Templates::load(
+            &template_files,
+            config.limits.render_timeout,
+            theme.templates_folder().as_deref(),
+        )?;
         let mut static_warnings = Vec::new();
         let statics = static_files(&theme, &mut static_warnings)?;
         Ok(Driver {

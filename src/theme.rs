@@ -70,6 +70,18 @@ impl Theme {
         })
     }
 
+    /// The theme's own `templates/` folder, relative to the site, when the
+    /// theme is a folder of the site rather than the built-in one.
+    pub fn templates_folder(&self) -> Option<PathBuf> {
+        match &self.source {
+            Source::Folder(folder) => {
+                let folder = folder.strip_prefix(&self.root).unwrap_or(folder);
+                Some(folder.join("templates"))
+            }
+            Source::BuiltIn => None,
+        }
+    }
+
     /// Templates by name: the theme's, then the site's `templates/` over
     /// them; a warning for each link out of the site.
     pub fn templates(

@@ -336,3 +336,24 @@ fn a_bulk_of_broken_links_is_told_whole_with_hints_for_the_first_hundred() {
         .message
         .ends_with("(did you mean '@/briefings/2025-09-02-talks.md'?)"));
 }
+
+#[test]
+fn a_template_a_theme_of_the_site_lacks_is_named_in_that_theme() {
+    let site = fixture("crosslinks");
+    site.write(
+        "themes/mine/templates/base.html",
+        "{% block main %}{% endblock main %}",
+    );
+    let config = site.root.join("briefing.yaml");
+    let text = fs::read_to_string(&config).expect("config");
+    fs::write(&config, format!("{text}theme: mine\n")).expect("config");
+    let error = first_error(&site);
+    assert!(
+        error.starts_with("themes/mine/templates/") && error.contains(": the theme has no '"),
+        "{error}"
+    );
+    assert!(
+        error.ends_with("template: add it there, or to the site's templates/ for this site alone"),
+        "{error}"
+    );
+}

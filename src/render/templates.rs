@@ -2,7 +2,7 @@
 //! ours, pointing at the template file and line.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,9 +23,12 @@ pub struct Templates {
 
 impl Templates {
     /// `render_timeout`: how long one page may take.
+    /// `theme`: the theme's own templates folder, if it has one, where a
+    /// missing template belongs.
     pub fn load(
         files: &BTreeMap<String, ThemeFile>,
         render_timeout: Duration,
+        theme: Option<&Path>,
     ) -> Result<Templates, Error> {
         let origins: BTreeMap<String, PathBuf> = files
             .iter()
@@ -52,10 +55,16 @@ impl Templates {
         }
         for name in super::kinds::templates() {
             if !templates.tera.contains_template(name) {
-                return Err(Error::at(
-                    "templates",
-                    format!("the theme has no '{name}' template: add templates/{name}"),
-                ));
+                return Err(match theme {
+                    Some(folder) => Error::at(
+                        folder.join(name),
+                        format!("the theme has no '{name}' template: add it there, or to the site's templates/ for this site alone"),
+                    ),
+                    None => Error::at(
+                        "templates",
+                        format!("the theme has no '{name}' template: add templates/{name}"),
+                    ),
+                });
             }
         }
         Ok(templates)
