@@ -251,7 +251,7 @@ fn yaml_error(e: &serde_yaml::Error, path: &Path, first_line: usize, yaml: &str)
         Some(i) => &raw[..i],
         None => raw.as_str(),
     };
-    let message = friendly(text);
+    let message = all_unknown(text, yaml, first_line).unwrap_or_else(|| friendly(text));
     let mut error = Error::at(path, message);
     // Our own checks inside a value (`model::names`) name the key first, as
     // serde_yaml places them at the top of the mapping, not at the key.
@@ -331,6 +331,33 @@ fn first_alias_line(yaml: &str) -> Option<usize> {
                     .is_some_and(|n| n.is_alphanumeric() || n == '_')
         })
     })
+}
+
+/// Every unknown key of a mapping's top level in one message, when serde
+/// stopped at the first of several ("unknown field `x`, expected one of
+/// …" names the keys known there): a file's misspellings are told at once.
+fn all_unknown(text: &str, yaml: &str, first_line: usize) -> Option<String> {
+    let rest = text.strip_prefix("unknown field `")?;
+    let (key, expected) = rest.split_once('`')?;
+    let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let keys = top_level_keys(yaml, first_line);
+    let unknown: Vec<&(String, usize, usize)> = keys
+        .iter()
+        .filter(|(k, _, _)| !known.contains(&k.as_str()))
+        .collect();
+    if unknown.len() < 2 || !unknown.iter().any(|(k, _, _)| k == key) {
+        return None;
+    }
+    let told: Vec<String> = unknown
+        .iter()
+        .map(
+            |(k, line, _)| match did_you_mean(k, known.iter().copied()) {
+                Some(hint) => format!("'{k}' (line {line}; did you mean '{hint}'?)"),
+                None => format!("'{k}' (line {line})"),
+            },
+        )
+        .collect();
+    Some(format!("unknown keys {}", told.join(", ")))
 }
 
 fn friendly(text: &str) -> String {

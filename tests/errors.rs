@@ -26,6 +26,19 @@ fn unknown_key_names_the_line_and_the_likely_key() {
 }
 
 #[test]
+fn every_unknown_key_of_a_file_is_told_at_once() {
+    let site = fixture("crosslinks");
+    site.write(
+        "content/briefings/x.md",
+        "---\ntitle: X\ndate: 2025-09-01\nsumary: S\npeple: [Xi]\nmood: calm\n---\nBody\n",
+    );
+    assert_eq!(
+        first_error(&site),
+        "content/briefings/x.md:4:1: unknown keys 'sumary' (line 4; did you mean 'summary'?), 'peple' (line 5; did you mean 'people'?), 'mood' (line 6)"
+    );
+}
+
+#[test]
 fn a_key_given_twice_is_named_at_the_second() {
     let site = fixture("crosslinks");
     site.write(
