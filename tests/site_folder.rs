@@ -49,6 +49,11 @@ fn an_output_that_is_a_source_folder_is_refused_and_the_sources_stay() {
         ("themes/plain/static", "is inside", "themes"),
         ("content/briefings", "is inside", "content"),
         (".briefing", "is", ".briefing"),
+        // Through a folder that is not there: `new/..` is where `new`
+        // would be made, not a new folder.
+        ("new/../content", "is", "content"),
+        ("new/deeper/../../static", "is", "static"),
+        ("./new/../content/./briefings", "is inside", "content"),
     ] {
         let target = site.root.join(output);
         let out = briefing(&site, &["build", "--output", &target.display().to_string()]);
@@ -66,28 +71,8 @@ fn an_output_that_is_a_source_folder_is_refused_and_the_sources_stay() {
             "--output {output} changed the sources"
         );
     }
-    // The same through a folder that is not there: `new/..` is where
-    // `new` would be made, not a new folder.
-    for (output, relation, name) in [
-        ("new/../content", "is", "content"),
-        ("new/deeper/../../static", "is", "static"),
-        ("./new/../content/./briefings", "is inside", "content"),
-    ] {
-        let target = site.root.join(output);
-        let out = briefing(&site, &["build", "--output", &target.display().to_string()]);
-        assert!(!out.status.success(), "--output {output} was accepted");
-        let text = stderr(&out);
-        assert!(
-            text.contains(&format!("the output folder {relation} the site's {name}/")),
-            "--output {output}:\n{text}"
-        );
-        assert_eq!(
-            sources(&site.root),
-            before,
-            "--output {output} changed the sources"
-        );
-        assert!(!site.root.join("new").exists());
-    }
+    // None made on the way through one that is not there.
+    assert!(!site.root.join("new").exists());
     // A folder that holds the site root, or the root itself.
     for output in [
         site.root.clone(),
