@@ -194,6 +194,14 @@ fn warnings(site: &TestSite) -> Vec<String> {
         .collect()
 }
 
+/// The warnings of a build that say `words`.
+fn warnings_saying(site: &TestSite, words: &str) -> Vec<String> {
+    warnings(site)
+        .into_iter()
+        .filter(|w| w.contains(words))
+        .collect()
+}
+
 const NOT_FOLLOWED: &str =
     "symbolic link to a place outside the site, not followed: nothing outside the site is read";
 
@@ -376,10 +384,7 @@ fn a_markdown_file_of_another_extension_is_told_of_not_skipped_silently() {
         "---\ntitle: Talks\ndate: 2025-09-04\n---\nBody.\n",
     );
     site.write("content/briefings/notes.txt", "not Markdown at all");
-    let told: Vec<String> = warnings(&site)
-        .into_iter()
-        .filter(|w| w.contains("not read"))
-        .collect();
+    let told = warnings_saying(&site, "not read");
     assert_eq!(
         told,
         ["content/briefings/2025-09-04-unread-talks.markdown: not read: briefing reads Markdown from .md files only; rename it to 2025-09-04-unread-talks.md"]
@@ -398,10 +403,7 @@ fn a_pipe_where_a_file_should_be_is_told_of_not_read() {
         assert!(made.success());
     };
     fifo(&site.root.join("content/briefings/pipe.md"));
-    let told: Vec<String> = warnings(&site)
-        .into_iter()
-        .filter(|w| w.contains("not read"))
-        .collect();
+    let told = warnings_saying(&site, "not read");
     assert_eq!(
         told,
         ["content/briefings/pipe.md: not read: not a plain file (a pipe, socket or device)"]
@@ -430,10 +432,7 @@ fn a_picture_named_by_a_path_no_static_file_is_is_warned_of() {
         "content/people/ada.md",
         "---\nname: Ada Editor\nportrait: images/ada.jpg\n---\nBio.\n",
     );
-    let told: Vec<String> = warnings(&site)
-        .into_iter()
-        .filter(|w| w.contains("picture"))
-        .collect();
+    let told = warnings_saying(&site, "picture");
     assert_eq!(
         told,
         [
