@@ -68,7 +68,7 @@ pub fn check(options: &BuildOptions) -> CheckReport {
         }
     };
     let (site, layout, errors) = driver.link_content(content);
-    report.warnings.extend(site.warnings.iter().cloned());
+    report.warnings.extend(driver.warnings_of(&site));
     report.warnings.extend(warnings(&site, errors.is_empty()));
     if !errors.is_empty() {
         // Rendering a site that failed to link would only repeat its errors.

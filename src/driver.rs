@@ -207,6 +207,15 @@ impl Driver {
         self.site.as_ref()
     }
 
+    /// The warnings of `site` as it is now: those found as it was linked,
+    /// then those of what a save may patch into it without linking again
+    /// (a picture's path), looked at afresh.
+    pub(crate) fn warnings_of(&self, site: &Site) -> Vec<Error> {
+        let mut warnings = site.warnings.clone();
+        warnings.extend(missing_pictures(&self.config, site, &self.statics));
+        warnings
+    }
+
     /// Re-read what `changes` touched: static files, or briefings when
     /// nothing else changed, which are patched into the site held when
     /// their change allows (`graph::patch_briefings`). `Ok(Some(what
@@ -304,8 +313,6 @@ impl Driver {
             if let Err(e) = addresses {
                 errors.0.extend(e.0);
             }
-            let pictures = missing_pictures(&self.config, &site, &self.statics);
-            site.warnings.extend(pictures);
         }
         self.timings.link += started.elapsed();
         (site, layout, errors)

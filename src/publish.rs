@@ -289,7 +289,7 @@ fn finish(mut driver: Driver, written: WriteReport, next: Cache) -> Report {
         .iter()
         .map(|o| o.files(driver.config(), &site).len())
         .sum();
-    warnings.splice(0..0, std::mem::take(&mut site.warnings));
+    warnings.splice(0..0, driver.warnings_of(&site));
     let report = Report {
         briefings: site.briefings.len(),
         topics: site.topics.len(),

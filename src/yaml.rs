@@ -202,25 +202,38 @@ pub fn parse_file<T: DeserializeOwned>(yaml: &str, path: &Path) -> Result<T, Err
 /// grows with the square of their number (300,000 took over a minute).
 const MAX_FLOW_DEPTH: usize = 128;
 
+/// How many `[` and `{` a YAML text may hold at all. The nesting counted
+/// below can be fooled (a `]` in quotes closes nothing for libyaml), but
+/// no nesting goes deeper than the openers there are: this bounds the
+/// scanner's time whatever the quoting (10,000 levels take it 0.15 s).
+const MAX_FLOW_OPENERS: usize = 10_000;
+
 /// Refuse brackets nested past `MAX_FLOW_DEPTH` before the parser reads
-/// them. Counted in the raw text, quotes and comments included: only
-/// a bracket bomb, never real front-matter, opens so many without closing.
+/// them, or more of them than `MAX_FLOW_OPENERS`. Counted in the raw text,
+/// quotes and comments included: only a bracket bomb, never real
+/// front-matter, opens so many without closing, or so many at all.
 fn not_too_deep(yaml: &str, first_line: usize, path: &Path) -> Result<(), Error> {
-    let mut depth = 0usize;
+    let place = |offset: usize, message: String| {
+        let (line, column) = crate::markdown::line_and_column(yaml, offset);
+        Error::at(path, message)
+            .on_line(first_line + line - 1)
+            .on_column(column)
+    };
+    let (mut depth, mut openers) = (0usize, 0usize);
     for (offset, byte) in yaml.bytes().enumerate() {
         match byte {
-            b'[' | b'{' => depth += 1,
+            b'[' | b'{' => {
+                depth += 1;
+                openers += 1;
+            }
             b']' | b'}' => depth = depth.saturating_sub(1),
             _ => continue,
         }
+        if openers > MAX_FLOW_OPENERS {
+            return Err(place(offset, format!("more than {MAX_FLOW_OPENERS} '[' or '{{' in all: write the values out in block style")));
+        }
         if depth > MAX_FLOW_DEPTH {
-            let (line, column) = crate::markdown::line_and_column(yaml, offset);
-            return Err(Error::at(
-                path,
-                format!("more than {MAX_FLOW_DEPTH} '[' or '{{' open at once: the YAML nests too deep; write the values out"),
-            )
-            .on_line(first_line + line - 1)
-            .on_column(column));
+            return Err(place(offset, format!("more than {MAX_FLOW_DEPTH} '[' or '{{' open at once: the YAML nests too deep; write the values out")));
         }
     }
     Ok(())
@@ -430,8 +443,18 @@ mod tests {
         );
         assert!(e.message.contains("nests too deep"), "{}", e.message);
         // Many brackets, each closed, are no nesting.
-        let flat = format!("title: T\nextra: [{}]\n", "[1], ".repeat(10_000));
+        let flat = format!("title: T\nextra: [{}]\n", "[1], ".repeat(5_000));
         assert!(super::parse_at::<serde_yaml::Value>(&flat, 2, path).is_ok());
+        // A ']' in quotes closes nothing for libyaml: the nesting counted
+        // here is fooled, the number of openers is not.
+        let quoted = format!("title: T\nextra: {{x: {}\n", "\"[']', ".repeat(40_000));
+        let e = super::parse_at::<serde_yaml::Value>(&quoted, 2, path).unwrap_err();
+        assert!(
+            e.message.contains("more than 10000 '[' or '{' in all"),
+            "{}",
+            e.message
+        );
+        assert_eq!(e.line, Some(3));
     }
 
     #[test]

@@ -484,3 +484,40 @@ fn a_source_folder_removed_while_polling_is_let_go_quietly_and_watched_again() {
     let told = fs::read_to_string(&log).expect("log");
     assert!(!told.contains("watch error"), "{told}");
 }
+
+#[test]
+fn the_preview_tells_each_warning_once_when_it_appears() {
+    let site = fixture("crosslinks");
+    let pictured = |image: &str| {
+        format!("---\ntitle: Pictured\ndate: 2025-09-06\ntopics: [SCO]\nimage: {image}\nimage_alt: A card\n---\nBody.\n")
+    };
+    site.write(
+        "content/briefings/2025-09-06-pictured.md",
+        &pictured("/images/one.png"),
+    );
+    let log = site.root.join("serve.log");
+    let server = common::serve_to(&site.root, &[], fs::File::create(&log).expect("log").into());
+    let page = "/briefings/pictured/";
+    until(&server.addr, page, 200, "/images/one.png");
+    // A save the preview patches in without linking again, twice the same.
+    for _ in 0..2 {
+        site.write(
+            "content/briefings/2025-09-06-pictured.md",
+            &pictured("/images/two.png"),
+        );
+        until(&server.addr, page, 200, "/images/two.png");
+    }
+    site.write("static/images/two.png", "png");
+    until(&server.addr, "/images/two.png", 200, "png");
+    drop(server);
+    let told: Vec<String> = fs::read_to_string(&log)
+        .expect("log")
+        .lines()
+        .filter(|l| l.starts_with("warning: "))
+        .map(String::from)
+        .collect();
+    let missing = |name: &str| {
+        format!("warning: content/briefings/2025-09-06-pictured.md:5:8: the picture '/images/{name}.png' is no file of the site: add static/images/{name}.png, or give its full URL")
+    };
+    assert_eq!(told, [missing("one"), missing("two")]);
+}

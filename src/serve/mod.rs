@@ -8,7 +8,7 @@ pub mod preview;
 pub mod reload;
 pub mod watch;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -94,10 +94,12 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
         files: RwLock::new(Arc::new(Files::default())),
         hub: Hub::default(),
     });
+    let mut warnings = Warnings::default();
     let mut preview = match Preview::new(build.clone()) {
         Ok(preview) => {
             state.publish(preview.files());
             say(format_args!("Built {} files", preview.files().len()));
+            warnings.tell(&preview, &options.root);
             preview.search_later()
         }
         Err(errors) => {
@@ -161,6 +163,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
             &options.root,
             &mut outcome,
         );
+        warnings.tell(&preview, &options.root);
         // An editor saving by rename, or by delete and re-create, leaves the
         // file missing (or empty) for a moment, and the rebuild may have
         // read it then: giving that to browsers would serve a 404 (or show
@@ -426,6 +429,27 @@ fn say(line: std::fmt::Arguments<'_>) {
 
 /// Errors as `build` prints them (the same text, the source line and a
 /// caret, coloured on a terminal), so a problem reads alike in every command.
+/// The warnings printed so far, as `build` prints them: each when it first
+/// appears, not again at every save while it stays, and again if it comes
+/// back after it went. Told apart by place and message: the line shown
+/// with one is read from the file as it is now.
+#[derive(Default)]
+struct Warnings(HashSet<String>);
+
+impl Warnings {
+    fn tell(&mut self, preview: &Preview, root: &Path) {
+        let term = Terminal::detect(false, false);
+        let now = preview.warnings();
+        for warning in now.iter().filter(|w| !self.0.contains(&w.to_string())) {
+            complain(format_args!(
+                "{}",
+                term.describe(Level::Warning, warning, root)
+            ));
+        }
+        self.0 = now.iter().map(ToString::to_string).collect();
+    }
+}
+
 fn terminal_text(errors: &Errors, root: &Path) -> String {
     Terminal::detect(false, false).describe_all(Level::Error, &errors.0, root)
 }

@@ -101,6 +101,17 @@ impl Preview {
         self.files.clone()
     }
 
+    /// The warnings of the site served.
+    pub fn warnings(&self) -> Vec<crate::error::Error> {
+        let Some(driver) = self.driver.as_ref() else {
+            return Vec::new();
+        };
+        driver
+            .site()
+            .map(|site| driver.warnings_of(site))
+            .unwrap_or_default()
+    }
+
     /// Rebuild after `changes`. On error what is held stays as it was.
     pub fn rebuild(&mut self, changes: &[Change]) -> Result<Rebuilt, Errors> {
         let started = Instant::now();
