@@ -210,7 +210,11 @@ fn written_slug(text: &str) -> Option<String> {
     }
     lines
         .take_while(|line| line.trim_end() != "---")
-        .find_map(|line| line.strip_prefix("slug:"))
+        .find_map(|line| {
+            ["slug:", "\"slug\":", "'slug':"]
+                .iter()
+                .find_map(|key| line.strip_prefix(key))
+        })
         .and_then(|value| serde_yaml::from_str::<String>(value).ok())
         .map(|slug| slug.trim().to_string())
 }
@@ -298,6 +302,21 @@ pub fn now(zone: Option<chrono_tz::Tz>) -> DateTime<FixedOffset> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_written_slug_is_read_bare_or_quoted() {
+        for text in [
+            "---\ntitle: T\nslug: kept\n---\n",
+            "---\ntitle: T\n\"slug\": kept\n---\n",
+            "---\ntitle: T\n'slug': 'kept'\n---\n",
+        ] {
+            assert_eq!(super::written_slug(text).as_deref(), Some("kept"), "{text}");
+        }
+        assert_eq!(
+            super::written_slug("---\ntitle: T\n---\nslug: body\n"),
+            None
+        );
+    }
+
     #[test]
     fn now_is_on_the_site_clock_when_it_has_one() {
         let shanghai = super::now(Some(chrono_tz::Asia::Shanghai));

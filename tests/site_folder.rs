@@ -440,8 +440,14 @@ fn a_picture_named_by_a_path_no_static_file_is_is_warned_of() {
             "content/people/ada.md: the picture 'images/ada.jpg' is no file of the site: add static/images/ada.jpg, or give its full URL",
         ]
     );
-    // There, or given as a URL: nothing to say.
+    // There (its name as a browser asks for it), or given as a URL:
+    // nothing to say.
     site.write("static/images/card.png", "png");
+    site.write("static/images/my card.png", "png");
+    site.write(
+        "content/briefings/2025-09-07-encoded.md",
+        "---\ntitle: Encoded\ndate: 2025-09-07\ntopics: [SCO]\nimage: /images/my%20card.png\nimage_alt: A card\n---\nBody.\n",
+    );
     site.write(
         "content/people/ada.md",
         "---\nname: Ada Editor\nportrait: https://example.org/ada.jpg\n---\nBio.\n",

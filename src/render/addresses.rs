@@ -316,9 +316,9 @@ fn describe(site: &Site, claim: &Claim) -> String {
 /// answer for that path.
 pub fn missing_pictures(config: &Config, site: &Site, statics: &[Output]) -> Vec<Error> {
     let have: Set<&str> = statics.iter().map(|f| f.path.as_str()).collect();
-    let missing = |url: &str| site_path(url).is_some_and(|path| !have.contains(path));
+    let missing = |url: &str| site_path(url).is_some_and(|path| !have.contains(path.as_ref()));
     let told = |url: &str| {
-        let path = site_path(url).unwrap_or(url);
+        let path = site_path(url).unwrap_or(url.into());
         format!(
             "the picture '{url}' is no file of the site: add static/{path}, or give its full URL"
         )
@@ -344,16 +344,21 @@ pub fn missing_pictures(config: &Config, site: &Site, statics: &[Output]) -> Vec
     warnings
 }
 
-/// The path on the site a picture's URL names, if it names one: not a URL
-/// with a scheme or a host of its own.
-fn site_path(url: &str) -> Option<&str> {
+/// The file on the site a picture's URL names, if it names one (not a URL
+/// with a scheme or a host of its own), decoded as a browser asks for it
+/// (`my%20card.png` is `my card.png`); None for one that decodes to no text.
+fn site_path(url: &str) -> Option<std::borrow::Cow<'_, str>> {
     let scheme = url.find(':').is_some_and(|i| {
         url[..i]
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
     });
-    (!scheme && !url.starts_with("//")).then(|| {
-        let path = url.trim_start_matches('/');
-        path.split(['?', '#']).next().unwrap_or(path)
-    })
+    if scheme || url.starts_with("//") {
+        return None;
+    }
+    let path = url.trim_start_matches('/');
+    let path = path.split(['?', '#']).next().unwrap_or(path);
+    percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .ok()
 }

@@ -92,7 +92,7 @@
       const all = new Set(), title = new Set();
       const names = prefix && i === terms.length - 1
         ? Object.keys(shard).filter((t) => t.startsWith(term))
-        : (Object.hasOwn(shard, term) ? [term] : []);
+        : (Object.prototype.hasOwnProperty.call(shard, term) ? [term] : []);
       for (const name of names) {
         const p = shard[name];
         const [a, t] = typeof p === "string" ? [p, ""] : p;
