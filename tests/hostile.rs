@@ -663,6 +663,26 @@ fn addresses_that_differ_only_in_case_are_one_file_on_some_disks() {
         errors.0[0].message.contains("/Logo.txt") && errors.0[0].message.contains("/logo.txt"),
         "{errors}"
     );
+    // Folders too: the theme's css/ and the site's CSS/, each told once.
+    let site = self::site();
+    site.write("static/Images/a.txt", "a");
+    site.write("static/Images/c.txt", "c");
+    site.write("static/images/b.txt", "b");
+    site.write("static/CSS/print.css", "p {}");
+    let errors = site.build_err();
+    let told: Vec<String> = errors.0.iter().map(|e| e.message.clone()).collect();
+    assert_eq!(told.len(), 2, "{told:#?}");
+    assert!(
+        told.iter()
+            .any(|m| m.contains("in the folder /images/") && m.contains("in /Images/")),
+        "{told:#?}"
+    );
+    assert!(
+        told.iter().any(|m| m.contains("/CSS/")
+            && m.contains("/css/")
+            && m.ends_with("they are one folder; rename one")),
+        "{told:#?}"
+    );
     // A capital alone is no collision.
     let site = self::site();
     site.write(

@@ -65,6 +65,9 @@ fn check_claims(
         site,
         paths: Map::with_capacity_and_hasher(layout.files.len() * 2, Default::default()),
         cased: Map::default(),
+        folders: Map::default(),
+        cased_folders: Map::default(),
+        folders_told: Set::default(),
         errors: Errors::default(),
     };
     claims.pages_in_sections();
@@ -106,6 +109,13 @@ struct Claims<'a> {
     /// The claimed paths that have capitals, by their lower case: on the
     /// disks of macOS and Windows, `Search/` and `search/` are one folder.
     cased: Map<String, (&'a str, Claim)>,
+    /// The folders of the claimed paths in lower case, each with the first
+    /// path in it; and those with capitals, by their lower case, spelt as
+    /// they are: `Images/` and `images/` are one folder on those disks too.
+    folders: Map<&'a str, &'a str>,
+    cased_folders: Map<String, (&'a str, &'a str)>,
+    /// Folders already told of, in lower case.
+    folders_told: Set<String>,
     errors: Errors,
 }
 
@@ -261,12 +271,60 @@ impl<'a> Claims<'a> {
                 job,
                 format!("{b} would be written at /{path}, and {a} at /{other}: on a disk that ignores case (macOS, Windows) they are one file; set another 'slug'"),
             );
+            // Their folders meet the same way: told with the files.
+            for (end, _) in path.match_indices('/') {
+                self.folders_told.insert(path[..end].to_lowercase());
+            }
             return;
         }
         if let Some(folded) = folded {
             self.cased.insert(folded, (path, what.clone()));
         }
+        self.folders_of(path, &what);
         self.paths.insert(path, what);
+    }
+
+    /// Note the folders `path` is in; one spelt otherwise than an earlier
+    /// one of the same letters is an error, told once for the two.
+    fn folders_of(&mut self, path: &'a str, what: &Claim) {
+        for (end, _) in path.match_indices('/') {
+            let folder = &path[..end];
+            let met = if folder.bytes().any(|b| b.is_ascii_uppercase()) || !folder.is_ascii() {
+                let folded = folder.to_lowercase();
+                let met = match self.folders.get_key_value(folded.as_str()) {
+                    Some((&spelt, &other)) => Some((spelt, other)),
+                    None => (self.cased_folders.get(&folded).copied())
+                        .filter(|(spelt, _)| *spelt != folder),
+                };
+                self.cased_folders.entry(folded).or_insert((folder, path));
+                met
+            } else {
+                let met = self.cased_folders.get(folder).copied();
+                self.folders.entry(folder).or_insert(path);
+                met
+            };
+            if let Some((spelt, other)) = met {
+                if !self.folders_told.insert(folder.to_lowercase()) {
+                    continue;
+                }
+                let first = self.paths.get(other).cloned();
+                let a = first
+                    .as_ref()
+                    .map_or_else(|| format!("/{other}"), |c| describe(self.site, c));
+                let b = describe(self.site, what);
+                let job = [Some(what), first.as_ref()]
+                    .into_iter()
+                    .flatten()
+                    .find_map(|claim| match claim {
+                        Claim::Page(job) if job.origin(self.site).is_some() => Some(*job),
+                        _ => None,
+                    });
+                self.error(
+                    job,
+                    format!("{b} would be written in the folder /{folder}/, and {a} in /{spelt}/: on a disk that ignores case (macOS, Windows) they are one folder; rename one"),
+                );
+            }
+        }
     }
 
     /// An error at the source of `job`'s page, if it has one.
