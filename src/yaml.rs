@@ -205,7 +205,7 @@ const MAX_FLOW_DEPTH: usize = 128;
 /// How many `[` and `{` a YAML text may hold at all. The nesting counted
 /// below can be fooled (a `]` in quotes closes nothing for libyaml), but
 /// no nesting goes deeper than the openers there are: this bounds the
-/// scanner's time whatever the quoting (10,000 levels take it 0.15 s).
+/// scanner's time whatever the quoting (a check of a file of 9,999 took 0.22 s).
 const MAX_FLOW_OPENERS: usize = 10_000;
 
 /// Refuse brackets nested past `MAX_FLOW_DEPTH` before the parser reads
