@@ -369,7 +369,7 @@ fn template_unknown_filter() {
 fn template_undefined_field() {
     assert_eq!(
         error_in("template-undefined-field", "templates/briefing.html"),
-        "templates/briefing.html:4:12: template error: Field `nosuchfield` is not defined. Available fields: date, date_iso, date_time, draft, extra, image, people, permalink, reading_time, sources, stories, summary, title, topics, updated, updated_iso, url, word_count (while rendering /briefings/good/)"
+        "templates/briefing.html:4:12: template error: Field `nosuchfield` is not defined. Available fields: date, date_iso, date_time, day_iso, draft, extra, image, people, permalink, reading_time, sources, stories, summary, title, topics, updated, updated_iso, url, word_count (while rendering /briefings/good/)"
     );
 }
 
