@@ -11,13 +11,13 @@ fn a_briefing_links_to_its_topics_and_people_and_they_link_back() {
     let site = fixture("crosslinks");
     site.build_ok();
     let page = site.page("briefings/talks/index.html");
-    let topics = section(&page, "id=\"topics-h\"");
+    let topics = section(&page, "id=\"topics_h\"");
     assert!(
         topics.contains(r#"href="/topics/energy/">Energy</a>"#),
         "{topics}"
     );
     assert!(topics.contains(r#"href="/topics/russia-china-relations/">Russia–China relations</a>"#));
-    let people = section(&page, "id=\"people-h\"");
+    let people = section(&page, "id=\"people_h\"");
     assert!(
         people.contains(r#"href="/people/vladimir-putin/">Vladimir Putin</a>"#),
         "{people}"
@@ -97,7 +97,7 @@ fn internal_links_resolve_to_the_target_url_and_anchor() {
     assert!(about.contains(r#"href="/briefings/talks/""#));
     // The summit page shows who links to it.
     let summit = site.page("briefings/summit/index.html");
-    assert!(section(&summit, "id=\"backlinks-h\"").contains("/briefings/talks/"));
+    assert!(section(&summit, "id=\"backlinks_h\"").contains("/briefings/talks/"));
 }
 
 #[test]
@@ -114,8 +114,8 @@ fn previous_and_next_follow_the_dates() {
     assert!(summit.contains(r#"<a rel="next" href="/briefings/talks/">"#));
     // Talks links to the summit and shares Xi with it, but is its next
     // briefing already: not again under "Linked from" or "Related".
-    assert!(!summit.contains("id=\"backlinks-h\""), "{summit}");
-    assert!(!summit.contains("id=\"related-h\""), "{summit}");
+    assert!(!summit.contains("id=\"backlinks_h\""), "{summit}");
+    assert!(!summit.contains("id=\"related_h\""), "{summit}");
 }
 
 #[test]
@@ -129,7 +129,7 @@ fn related_briefings_share_people_or_topics() {
     );
     site.build_ok();
     let talks = site.page("briefings/talks/index.html");
-    assert!(section(&talks, "id=\"related-h\"").contains("/briefings/summit/"));
+    assert!(section(&talks, "id=\"related_h\"").contains("/briefings/summit/"));
 }
 
 #[test]
@@ -329,4 +329,38 @@ fn an_image_needs_words_and_a_safe_url() {
         e.contains("briefing.yaml:3") && e.contains("not allowed"),
         "{e}"
     );
+}
+
+/// Every `id="…"` of a page.
+fn ids(page: &str) -> Vec<&str> {
+    page.split(" id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect()
+}
+
+#[test]
+fn headings_named_like_the_themes_sections_take_no_id_of_the_page() {
+    // A heading's id is made of its words with hyphens, never an
+    // underscore, and the default theme's ids each have one.
+    let site = fixture("crosslinks");
+    site.write(
+        "content/briefings/2025-09-08-sections.md",
+        "---\ntitle: Sections\ndate: 2025-09-08\ntopics: [SCO]\npeople: [Xi]\n---\n## Main\n\n## Main content\n\n## Topics h\n\n## Related h\n\n## Story h\n\nText.\n",
+    );
+    site.build_ok();
+    for page in [
+        "briefings/sections/index.html",
+        "briefings/talks/index.html",
+        "people/xi-jinping/index.html",
+    ] {
+        let html = site.page(page);
+        let mut seen = std::collections::HashSet::new();
+        for id in ids(&html) {
+            assert!(seen.insert(id), "{page}: id '{id}' twice");
+        }
+    }
+    let html = site.page("briefings/sections/index.html");
+    assert!(html.contains("<main id=\"main_content\">") && html.contains("href=\"#main_content\""));
+    assert!(html.contains("<h2 id=\"main\">Main</h2>"), "{html}");
 }

@@ -95,7 +95,7 @@ fn a_person_page_lists_briefings_that_only_mention_them() {
     let site = fixture("mentions");
     site.build_ok();
     let xi = site.page("people/xi-jinping/index.html");
-    let also = section(&xi, "id=\"mentioned-h\"");
+    let also = section(&xi, "id=\"mentioned_h\"");
     assert!(
         links(also).contains(&"/briefings/links/".to_string()),
         "{also}"
@@ -121,11 +121,11 @@ fn backlinks_go_both_ways() {
     );
     site.build_ok();
     let code = site.page("briefings/code/index.html");
-    assert!(links(section(&code, "id=\"backlinks-h\"")).contains(&"/briefings/later/".to_string()));
+    assert!(links(section(&code, "id=\"backlinks_h\"")).contains(&"/briefings/later/".to_string()));
     let linking = site.page("briefings/links/index.html");
     assert!(links(body(&linking)).contains(&"/briefings/code/".to_string()));
     assert!(
-        !linking.contains("id=\"backlinks-h\""),
+        !linking.contains("id=\"backlinks_h\""),
         "nothing links to it"
     );
 }
@@ -141,7 +141,7 @@ fn a_story_has_a_timeline_in_date_order_that_links_each_of_its_briefings_once() 
     assert!(code < links_at && links_at < off, "oldest first");
     let middle = site.page("briefings/links/index.html");
     assert!(middle.contains(r#"<li><a href="/stories/">Stories</a></li><li><a href="/stories/putin-in-china/">Putin in China</a></li></ol></nav>"#), "breadcrumbs: {middle}");
-    let rail = section(&middle, "id=\"story-h\"");
+    let rail = section(&middle, "id=\"story_h\"");
     assert!(
         rail.contains(r#"<a href="/briefings/code/">Code and headings</a>"#),
         "{rail}"

@@ -66,8 +66,8 @@ fn a_briefing_in_two_stories_is_on_both_timelines_and_shows_both() {
         "{crumbs}"
     );
     // Both stories' timelines, each with its own heading and link.
-    assert!(section(&talks, "id=\"story-h\"").contains("href=\"/stories/putin-in-china/\""));
-    assert!(section(&talks, "id=\"story-h-2\"").contains("href=\"/stories/gas-for-china/\""));
+    assert!(section(&talks, "id=\"story_h\"").contains("href=\"/stories/putin-in-china/\""));
+    assert!(section(&talks, "id=\"story_h_2\"").contains("href=\"/stories/gas-for-china/\""));
     assert_eq!(
         timeline_links(&talks),
         [
@@ -245,7 +245,7 @@ fn a_long_story_shows_each_briefing_its_nearest_and_the_story_page_all() {
     for (day, shown) in [(15, 10..=20), (1, 1..=11), (2, 1..=11), (30, 20..=30)] {
         let page = site.page(&format!("briefings/long-{day:02}/index.html"));
         assert_eq!(timeline_links(&page), [days(shown, day)], "day {day}");
-        assert!(section(&page, "id=\"story-h\"").contains("href=\"/stories/long-story/\""));
+        assert!(section(&page, "id=\"story_h\"").contains("href=\"/stories/long-story/\""));
     }
     let story = links(&site.page("stories/long-story/index.html"));
     for d in days(1..=30, 0) {
