@@ -8,26 +8,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use std::path::Path;
 
-use briefing::terminal::{count, Level, Terminal};
+use briefing::terminal::{complain, count, say, Level, Terminal};
 use briefing::BuildOptions;
-
-/// A line to stdout. A reader that stops reading (`briefing check | head`)
-/// ends nothing: what the command did, and its exit code, stay as they
-/// were; `println!` would panic on the closed pipe.
-macro_rules! say {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
-    }};
-}
-
-/// A line to stderr, as `say!` to stdout.
-macro_rules! say_err {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
-    }};
-}
 
 // Building a site allocates many small strings; mimalloc does that faster
 // than the system allocator (allocation was a third of a rebuild's samples).
@@ -168,7 +150,7 @@ fn main() -> ExitCode {
     // A panic is a bug in briefing, never the editor's fault: say so plainly,
     // without a backtrace, and exit with a code of its own.
     std::panic::set_hook(Box::new(|info| {
-        say_err!("error: internal error in briefing ({info}); this is a bug, please report it with the command you ran");
+        complain(format_args!("error: internal error in briefing ({info}); this is a bug, please report it with the command you ran"));
     }));
     std::panic::catch_unwind(move || run(cli)).unwrap_or(ExitCode::from(101))
 }
@@ -218,11 +200,11 @@ fn run(cli: Cli) -> ExitCode {
             match briefing::scaffold::init(&dir, briefing::scaffold::now(None)) {
                 Ok(files) => {
                     if !term.quiet {
-                        say!("Created a site in {}:", dir.display());
+                        say(format_args!("Created a site in {}:", dir.display()));
                         for file in files {
-                            say!("  {}", file.display());
+                            say(format_args!("  {}", file.display()));
                         }
-                        say!("Next: cd {} && briefing serve", dir.display());
+                        say(format_args!("Next: cd {} && briefing serve", dir.display()));
                     }
                     ExitCode::SUCCESS
                 }
@@ -257,7 +239,7 @@ fn run(cli: Cli) -> ExitCode {
             ) {
                 Ok(path) => {
                     if !term.quiet {
-                        say!("Created {}", path.display());
+                        say(format_args!("Created {}", path.display()));
                     }
                     ExitCode::SUCCESS
                 }
@@ -294,7 +276,7 @@ fn new_edition(root: &Path, day: &str, term: Terminal) -> ExitCode {
     match briefing::scaffold::new_edition(&BuildOptions::new(root), day, now) {
         Ok(path) => {
             if !term.quiet {
-                say!("Created {}", path.display());
+                say(format_args!("Created {}", path.display()));
             }
             ExitCode::SUCCESS
         }
@@ -342,7 +324,7 @@ fn build(options: BuildOptions, force: bool, timings: bool, term: Terminal) -> E
             if term.quiet {
                 return ExitCode::SUCCESS;
             }
-            say!(
+            say(format_args!(
                 "Built {}, {}, {}, {}, {}: {} ({} changed) in {} ms → {}",
                 count(report.briefings, "briefing", "briefings"),
                 count(report.topics, "topic", "topics"),
@@ -353,21 +335,21 @@ fn build(options: BuildOptions, force: bool, timings: bool, term: Terminal) -> E
                 report.changed,
                 started.elapsed().as_millis(),
                 options.output_dir().display()
-            );
+            ));
             if timings && report.unchanged {
-                say!(
+                say(format_args!(
                     "  nothing to do: the sources and the output are the last build's ({:.1} ms to tell)",
                     report.timings.load.as_secs_f64() * 1e3
-                );
+                ));
             } else if timings {
                 let t = &report.timings;
-                say!(
+                say(format_args!(
                     "  load {:.1} ms · link {:.1} ms · render {:.1} ms · write {:.1} ms",
                     t.load.as_secs_f64() * 1e3,
                     t.link.as_secs_f64() * 1e3,
                     t.render.as_secs_f64() * 1e3,
                     t.write.as_secs_f64() * 1e3
-                );
+                ));
             }
             ExitCode::SUCCESS
         }
@@ -375,11 +357,11 @@ fn build(options: BuildOptions, force: bool, timings: bool, term: Terminal) -> E
             for error in &failure.errors.0 {
                 term.print(Level::Error, error, &options.root);
             }
-            say_err!(
+            complain(format_args!(
                 "build failed: {}; {}",
                 count(failure.errors.0.len(), "error", "errors"),
                 left(&failure.output, &options.output_dir())
-            );
+            ));
             ExitCode::FAILURE
         }
     }
@@ -412,24 +394,30 @@ fn left(state: &briefing::OutputLeft, output_path: &Path) -> String {
 fn check(options: &BuildOptions, format: Format, term: Terminal) -> ExitCode {
     let report = briefing::check::check(options);
     match format {
-        Format::Json => say!("{}", report.to_json()),
+        Format::Json => say(format_args!("{}", report.to_json())),
         Format::Text => {
             // The report goes to stdout, so colour follows stdout, not stderr.
             let out = Terminal::detect_stdout(term.quiet, term.verbose);
             for error in &report.errors {
-                say!("{}", out.describe(Level::Error, error, &options.root));
+                say(format_args!(
+                    "{}",
+                    out.describe(Level::Error, error, &options.root)
+                ));
             }
             if !term.quiet {
                 for warning in &report.warnings {
-                    say!("{}", out.describe(Level::Warning, warning, &options.root));
+                    say(format_args!(
+                        "{}",
+                        out.describe(Level::Warning, warning, &options.root)
+                    ));
                 }
             }
             if !term.quiet {
-                say!(
+                say(format_args!(
                     "{}, {}",
                     count(report.errors.len(), "error", "errors"),
                     count(report.warnings.len(), "warning", "warnings")
-                );
+                ));
             }
         }
     }

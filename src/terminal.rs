@@ -165,6 +165,22 @@ fn wants_colour(is_terminal: bool) -> bool {
     is_terminal || forced
 }
 
+/// A line to stdout. A reader that stops reading (`briefing check | head`)
+/// or a preview that outlives its terminal ends nothing: the line is
+/// dropped, where `println!` would panic on the closed pipe.
+pub fn say(line: std::fmt::Arguments<'_>) {
+    let mut out = std::io::stdout().lock();
+    let _ = out
+        .write_fmt(line)
+        .and_then(|_| out.write_all(b"\n"))
+        .and_then(|_| out.flush());
+}
+
+/// A line to stderr, as `say` to stdout.
+pub fn complain(line: std::fmt::Arguments<'_>) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
 /// "1 briefing", "2 briefings": a count with its noun agreeing.
 pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })

@@ -3,7 +3,7 @@
 //! write it at a time. Under that lock, what a killed build left is removed.
 
 use std::fs::{self, File};
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use super::mark::Mark;
@@ -138,12 +138,10 @@ fn lock(folder: &File, parent: &Path, output: &Path) -> Result<(), Error> {
         // builds did before there was a lock.
         return Ok(());
     }
-    // A closed stderr is no reason not to wait.
-    let _ = writeln!(
-        io::stderr().lock(),
+    crate::terminal::complain(format_args!(
         "waiting for another build writing into {} to finish",
         output.display()
-    );
+    ));
     // SAFETY: as above, blocking this time.
     if unsafe { libc::flock(fd, libc::LOCK_EX) } == 0 {
         Ok(())

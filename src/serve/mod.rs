@@ -17,7 +17,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 use crate::error::{Error, Errors};
-use crate::terminal::{Level, Terminal};
+use crate::terminal::{complain, say, Level, Terminal};
 use crate::BuildOptions;
 use http::Files;
 use notify_debouncer_full::DebounceEventResult;
@@ -163,7 +163,6 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
             &options.root,
             &mut outcome,
         );
-        warnings.tell(&preview, &options.root);
         // An editor saving by rename, or by delete and re-create, leaves the
         // file missing (or empty) for a moment, and the rebuild may have
         // read it then: giving that to browsers would serve a 404 (or show
@@ -173,6 +172,8 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
             held = Some(outcome);
         } else {
             outcome.release(&state, preview.files());
+            // After the reload is sent: a save's warnings never delay it.
+            warnings.tell(&preview, &options.root);
         }
     }
 }
@@ -416,17 +417,6 @@ fn panic_text(panic: &(dyn std::any::Any + Send)) -> &str {
         .unwrap_or("a panic")
 }
 
-/// A line for the terminal. A preview must outlive its terminal: when
-/// stdout is gone (a closed pipe), the line is dropped instead of panicking.
-fn say(line: std::fmt::Arguments<'_>) {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    let _ = out
-        .write_fmt(line)
-        .and_then(|_| out.write_all(b"\n"))
-        .and_then(|_| out.flush());
-}
-
 /// Errors as `build` prints them (the same text, the source line and a
 /// caret, coloured on a terminal), so a problem reads alike in every command.
 /// The warnings printed so far, as `build` prints them: each when it first
@@ -452,11 +442,6 @@ impl Warnings {
 
 fn terminal_text(errors: &Errors, root: &Path) -> String {
     Terminal::detect(false, false).describe_all(Level::Error, &errors.0, root)
-}
-
-fn complain(line: std::fmt::Arguments<'_>) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 fn describe(paths: &BTreeSet<String>) -> String {
