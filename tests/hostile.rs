@@ -652,7 +652,7 @@ fn addresses_that_differ_only_in_case_are_one_file_on_some_disks() {
     );
     assert_eq!(
         error,
-        "content/pages/p.md: the site's search page would be written at /search/index.html, and the page of content/pages/p.md at /Search/index.html: on a disk that ignores case (macOS, Windows) they are one file; set another 'slug'"
+        "content/pages/p.md: the site's search page would be written at /search/index.html, and the page of content/pages/p.md at /Search/index.html: /search/ and /Search/ differ only in case, and on a disk that ignores case (macOS, Windows) they are one folder; rename one"
     );
     let site = site();
     site.write("static/Logo.txt", "a");
@@ -674,7 +674,7 @@ fn addresses_that_differ_only_in_case_are_one_file_on_some_disks() {
     assert_eq!(told.len(), 2, "{told:#?}");
     assert!(
         told.iter()
-            .any(|m| m.contains("in the folder /images/") && m.contains("in /Images/")),
+            .any(|m| m.contains(": /images/ and /Images/ differ only in case")),
         "{told:#?}"
     );
     assert!(

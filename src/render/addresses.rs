@@ -64,10 +64,9 @@ fn check_claims(
     let mut claims = Claims {
         site,
         paths: Map::with_capacity_and_hasher(layout.files.len() * 2, Default::default()),
+        spelt: Map::default(),
         cased: Map::default(),
-        folders: Map::default(),
-        cased_folders: Map::default(),
-        folders_told: Set::default(),
+        told: Set::default(),
         errors: Errors::default(),
     };
     claims.pages_in_sections();
@@ -106,16 +105,14 @@ impl Generated {
 struct Claims<'a> {
     site: &'a Site,
     paths: Map<&'a str, Claim>,
-    /// The claimed paths that have capitals, by their lower case: on the
-    /// disks of macOS and Windows, `Search/` and `search/` are one folder.
-    cased: Map<String, (&'a str, Claim)>,
-    /// The folders of the claimed paths in lower case, each with the first
-    /// path in it; and those with capitals, by their lower case, spelt as
-    /// they are: `Images/` and `images/` are one folder on those disks too.
-    folders: Map<&'a str, &'a str>,
-    cased_folders: Map<String, (&'a str, &'a str)>,
-    /// Folders already told of, in lower case.
-    folders_told: Set<String>,
+    /// The claimed paths and their folders, each with the first path
+    /// claimed under it: those in lower case as they are, the others by
+    /// their lower case with their spelling. On the disks of macOS and
+    /// Windows, `Search/` and `search/` are one folder.
+    spelt: Map<&'a str, &'a str>,
+    cased: Map<String, (&'a str, &'a str)>,
+    /// Paths and folders already told of, in lower case.
+    told: Set<String>,
     errors: Errors,
 }
 
@@ -222,7 +219,7 @@ impl<'a> Claims<'a> {
                     _ => "set another 'slug'",
                 };
                 found.push((
-                    page_of(what, file),
+                    page_of(self.site, what, file),
                     format!(
                         "{} would be written at /{path}, inside /{folder}, where {} is: {fix}",
                         describe(self.site, what),
@@ -244,86 +241,60 @@ impl<'a> Claims<'a> {
     fn claim(&mut self, path: &'a str, what: Claim) {
         if let Some(first) = self.paths.get(path) {
             let (a, b) = (describe(self.site, first), describe(self.site, &what));
-            let job = page_of(&what, first);
+            let job = page_of(self.site, &what, first);
             self.error(
                 job,
                 format!("{b} would be written at /{path}, where {a} is: set another 'slug'"),
             );
             return;
         }
-        let folded = (path.bytes().any(|b| b.is_ascii_uppercase()) || !path.is_ascii())
-            .then(|| path.to_lowercase())
-            .filter(|folded| folded != path);
-        let met = match &folded {
-            Some(folded) => (self.paths.get_key_value(folded.as_str()))
-                .map(|(other, claim)| (*other, claim.clone()))
-                .or_else(|| self.cased.get(folded).cloned()),
-            None => self.cased.get(path).cloned(),
-        };
-        if let Some((other, first)) = met {
-            let (a, b) = (describe(self.site, &first), describe(self.site, &what));
-            // At the file that asked for the address, whichever came first.
-            let job = [&what, &first].into_iter().find_map(|claim| match claim {
-                Claim::Page(job) if job.origin(self.site).is_some() => Some(*job),
-                _ => None,
-            });
-            self.error(
-                job,
-                format!("{b} would be written at /{path}, and {a} at /{other}: on a disk that ignores case (macOS, Windows) they are one file; set another 'slug'"),
-            );
-            // Their folders meet the same way: told with the files.
-            for (end, _) in path.match_indices('/') {
-                self.folders_told.insert(path[..end].to_lowercase());
-            }
-            return;
-        }
-        if let Some(folded) = folded {
-            self.cased.insert(folded, (path, what.clone()));
-        }
-        self.folders_of(path, &what);
+        self.same_but_case(path, &what);
         self.paths.insert(path, what);
     }
 
-    /// Note the folders `path` is in; one spelt otherwise than an earlier
-    /// one of the same letters is an error, told once for the two.
-    fn folders_of(&mut self, path: &'a str, what: &Claim) {
-        for (end, _) in path.match_indices('/') {
-            let folder = &path[..end];
-            let met = if folder.bytes().any(|b| b.is_ascii_uppercase()) || !folder.is_ascii() {
-                let folded = folder.to_lowercase();
-                let met = match self.folders.get_key_value(folded.as_str()) {
-                    Some((&spelt, &other)) => Some((spelt, other)),
-                    None => (self.cased_folders.get(&folded).copied())
-                        .filter(|(spelt, _)| *spelt != folder),
-                };
-                self.cased_folders.entry(folded).or_insert((folder, path));
-                met
+    /// Each folder of `path`, then `path` itself, against those of the
+    /// paths claimed before: the first spelt otherwise than an earlier one
+    /// of the same letters is an error, told once for the two.
+    fn same_but_case(&mut self, path: &'a str, what: &Claim) {
+        let ends = (path.match_indices('/').map(|(end, _)| end)).chain([path.len()]);
+        for end in ends {
+            let part = &path[..end];
+            let (folded, met) = if part.is_ascii() && !part.bytes().any(|b| b.is_ascii_uppercase())
+            {
+                self.spelt.entry(part).or_insert(path);
+                (None, self.cased.get(part).copied())
             } else {
-                let met = self.cased_folders.get(folder).copied();
-                self.folders.entry(folder).or_insert(path);
-                met
+                let folded = part.to_lowercase();
+                let met = match self.spelt.get_key_value(folded.as_str()) {
+                    Some((&spelt, &other)) => Some((spelt, other)),
+                    None => (self.cased.get(&folded).copied()).filter(|(spelt, _)| *spelt != part),
+                };
+                self.cased.entry(folded.clone()).or_insert((part, path));
+                (Some(folded), met)
             };
-            if let Some((spelt, other)) = met {
-                if !self.folders_told.insert(folder.to_lowercase()) {
-                    continue;
-                }
-                let first = self.paths.get(other).cloned();
-                let a = first
-                    .as_ref()
-                    .map_or_else(|| format!("/{other}"), |c| describe(self.site, c));
-                let b = describe(self.site, what);
-                let job = [Some(what), first.as_ref()]
-                    .into_iter()
-                    .flatten()
-                    .find_map(|claim| match claim {
-                        Claim::Page(job) if job.origin(self.site).is_some() => Some(*job),
-                        _ => None,
-                    });
-                self.error(
-                    job,
-                    format!("{b} would be written in the folder /{folder}/, and {a} in /{spelt}/: on a disk that ignores case (macOS, Windows) they are one folder; rename one"),
-                );
+            let Some((spelt, other)) = met else {
+                continue;
+            };
+            if !self.told.insert(folded.unwrap_or_else(|| part.to_string())) {
+                return;
             }
+            let first = self.paths.get(other).cloned();
+            let a =
+                (first.as_ref()).map_or_else(|| format!("/{other}"), |c| describe(self.site, c));
+            let b = describe(self.site, what);
+            let job = first
+                .as_ref()
+                .and_then(|first| page_of(self.site, what, first));
+            let (slash, one) = if end == path.len() {
+                ("", "file")
+            } else {
+                ("/", "folder")
+            };
+            self.error(
+                job,
+                format!("{b} would be written at /{path}, and {a} at /{other}: /{part}{slash} and /{spelt}{slash} differ only in case, and on a disk that ignores case (macOS, Windows) they are one {one}; rename one"),
+            );
+            return;
         }
     }
 
@@ -343,13 +314,19 @@ impl<'a> Claims<'a> {
     }
 }
 
-/// The page of two claims that meet, if one is a page: its source is where
-/// the error goes.
-fn page_of(a: &Claim, b: &Claim) -> Option<PageJob> {
-    match (a, b) {
-        (Claim::Page(job), _) | (_, Claim::Page(job)) => Some(*job),
+/// The page of two claims that meet whose source is where the error goes:
+/// the first that has a source file, else the first page.
+fn page_of(site: &Site, a: &Claim, b: &Claim) -> Option<PageJob> {
+    let page = |claim: &Claim| match claim {
+        Claim::Page(job) => Some(*job),
         _ => None,
-    }
+    };
+    let pages = [page(a), page(b)];
+    let sourced = pages
+        .into_iter()
+        .flatten()
+        .find(|job| job.origin(site).is_some());
+    sourced.or(pages.into_iter().flatten().next())
 }
 
 fn describe(site: &Site, claim: &Claim) -> String {
