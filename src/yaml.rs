@@ -350,9 +350,7 @@ fn first_alias_line(yaml: &str) -> Option<usize> {
 /// stopped at the first of several ("unknown field `x`, expected one of
 /// …" names the keys known there): a file's misspellings are told at once.
 fn all_unknown(text: &str, yaml: &str, first_line: usize) -> Option<String> {
-    let rest = text.strip_prefix("unknown field `")?;
-    let (key, expected) = rest.split_once('`')?;
-    let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let (key, known) = unknown_field(text)?;
     let keys = top_level_keys(yaml, first_line);
     let unknown: Vec<&(String, usize, usize)> = keys
         .iter()
@@ -373,6 +371,14 @@ fn all_unknown(text: &str, yaml: &str, first_line: usize) -> Option<String> {
     Some(format!("unknown keys {}", told.join(", ")))
 }
 
+/// The key serde's "unknown field `x`, expected one of `a`, `b`" names,
+/// and the keys it says are known there.
+fn unknown_field(text: &str) -> Option<(&str, Vec<&str>)> {
+    let rest = text.strip_prefix("unknown field `")?;
+    let (key, expected) = rest.split_once('`').unwrap_or((rest, ""));
+    Some((key, expected.split('`').skip(1).step_by(2).collect()))
+}
+
 fn friendly(text: &str) -> String {
     // serde_yaml names the enclosing key of a nested error: "feeds: unknown field …".
     if let Some((parent, rest)) = text.split_once(": ") {
@@ -382,14 +388,7 @@ fn friendly(text: &str) -> String {
             return format!("{} (in '{parent}')", friendly(rest));
         }
     }
-    if let Some(rest) = text.strip_prefix("unknown field `") {
-        let (key, expected) = rest.split_once('`').unwrap_or((rest, ""));
-        let known: Vec<&str> = expected
-            .split('`')
-            .enumerate()
-            .filter(|(i, _)| i % 2 == 1)
-            .map(|(_, s)| s)
-            .collect();
+    if let Some((key, known)) = unknown_field(text) {
         let mut message = format!("unknown key '{key}'");
         match did_you_mean(key, known.iter().copied()) {
             Some(hint) => message.push_str(&format!(" (did you mean '{hint}'?)")),

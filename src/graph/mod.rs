@@ -516,6 +516,11 @@ impl Prepared {
 }
 
 impl Briefing {
+    /// The zone its times are shown in: its own, else the site's.
+    pub fn shown_zone(&self, config: &Config) -> Option<chrono_tz::Tz> {
+        self.zone.or(config.zone)
+    }
+
     /// `loaded`'s briefing, its front-matter read as `matter`; its names
     /// not resolved yet, its body not rendered.
     fn new(matter: Arc<Matter>, (revision, body, body_line): (u64, Arc<str>, usize)) -> Briefing {
@@ -817,7 +822,7 @@ fn build_indexes(config: &Config, site: &mut Site, previous: &RelatedMemo) {
         }
         use chrono::Datelike;
         // The month of the day the briefing's page shows.
-        let day = b.date.day_in(b.zone.or(config.zone));
+        let day = b.date.day_in(b.shown_zone(config));
         months.entry((day.year(), day.month())).or_default().push(i);
     }
     site.months = months

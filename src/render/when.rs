@@ -53,29 +53,19 @@ pub fn day_iso(date: &Date) -> String {
     iso_text(date.instant.date_naive())
 }
 
-/// The day a reader sees for `date` where times are shown in `zone`.
-fn shown_day(date: &Date, zone: Option<Tz>) -> NaiveDate {
-    date.day_in(zone)
-}
-
-/// The zone a briefing's times are shown in: its own, else the site's.
-fn zone_of(config: &Config, b: &Briefing) -> Option<Tz> {
-    b.zone.or(config.zone)
-}
-
 /// A briefing's day on cards and lists: the day its page shows.
 pub fn card_day(config: &Config, b: &Briefing) -> String {
-    day_text(shown_day(&b.date, zone_of(config, b)))
+    day_text(b.date.day_in(b.shown_zone(config)))
 }
 
 /// The same day, `2025-09-02`.
 pub fn card_day_iso(config: &Config, b: &Briefing) -> String {
-    iso_text(shown_day(&b.date, zone_of(config, b)))
+    iso_text(b.date.day_in(b.shown_zone(config)))
 }
 
 /// A date of a briefing other than its own (`updated`), as its page shows it.
 pub fn briefing_day(config: &Config, b: &Briefing, date: &Date) -> String {
-    day_text(shown_day(date, zone_of(config, b)))
+    day_text(date.day_in(b.shown_zone(config)))
 }
 
 /// For `<time datetime>`, meta tags and JSON-LD: the instant with its
@@ -233,13 +223,13 @@ mod tests {
         let day_only = Date::parse("2025-09-02").expect("a date");
         // West of UTC, midnight UTC is the evening before: the day stays.
         assert_eq!(
-            shown_day(&day_only, Some(zone("America/Los_Angeles"))),
+            day_only.day_in(Some(zone("America/Los_Angeles"))),
             NaiveDate::from_ymd_opt(2025, 9, 2).expect("a day")
         );
         assert_eq!(machine(&day_only), "2025-09-02");
         let timed = Date::parse("2025-09-02T21:00:00-04:00").expect("a date");
         assert_eq!(
-            shown_day(&timed, Some(zone("Asia/Shanghai"))),
+            timed.day_in(Some(zone("Asia/Shanghai"))),
             NaiveDate::from_ymd_opt(2025, 9, 3).expect("a day")
         );
         assert_eq!(machine(&timed), "2025-09-02T21:00:00-04:00");
