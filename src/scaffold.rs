@@ -9,8 +9,10 @@ use chrono::{DateTime, FixedOffset, Local, NaiveDate};
 use serde::Serialize;
 
 use crate::config::CONFIG_FILE;
+use crate::content::{is_markdown, parse_loaded, FrontMatter};
 use crate::error::{Error, Errors};
-use crate::slug::{slugify, strip_date_prefix};
+use crate::graph::briefing_slug;
+use crate::slug::slugify;
 
 /// Create a new site in `dir`: config, one briefing, one topic, one person,
 /// an about page, and a `.gitignore` for what builds make. Refuses a folder
@@ -181,42 +183,22 @@ fn free_slug(slug: &str, day: &str, taken: &HashSet<String>) -> Option<String> {
 
 /// The slugs the site's briefings take, in lower case (two that differ
 /// only in case collide, see `unique_slugs`): each file's own `slug:`, or
-/// the one its name gives.
+/// the one its name gives, as the link stage makes them.
 fn slugs_taken(root: &Path, transliterate: bool) -> HashSet<String> {
     walkdir::WalkDir::new(root.join("content/briefings"))
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter(|e| (e.path().extension()).is_some_and(|x| x.eq_ignore_ascii_case("md")))
-        .map(|e| {
+        .filter(|e| e.file_type().is_file() && is_markdown(&e.file_name().to_string_lossy()))
+        .filter_map(|e| {
+            // A file that does not parse gives the slug of its name.
             let written = fs::read_to_string(e.path())
                 .ok()
-                .and_then(|text| written_slug(&text));
-            let slug = written.unwrap_or_else(|| {
-                let stem = e.path().file_stem().and_then(|s| s.to_str());
-                slugify(strip_date_prefix(stem.unwrap_or_default()), transliterate)
-            });
-            slug.to_lowercase()
+                .and_then(|text| parse_loaded::<FrontMatter>(&text, e.path(), "").ok())
+                .and_then(|loaded| loaded.meta.slug);
+            briefing_slug(written.as_deref(), e.path(), transliterate).ok()
         })
+        .map(|slug| slug.to_lowercase())
         .collect()
-}
-
-/// The `slug:` of a front-matter, read from its lines rather than by
-/// parsing all of it: a top-level key, its value a YAML string.
-fn written_slug(text: &str) -> Option<String> {
-    let mut lines = text.strip_prefix('\u{feff}').unwrap_or(text).lines();
-    if lines.next()?.trim_end() != "---" {
-        return None;
-    }
-    lines
-        .take_while(|line| line.trim_end() != "---")
-        .find_map(|line| {
-            ["slug:", "\"slug\":", "'slug':"]
-                .iter()
-                .find_map(|key| line.strip_prefix(key))
-        })
-        .and_then(|value| serde_yaml::from_str::<String>(value).ok())
-        .map(|slug| slug.trim().to_string())
 }
 
 /// Write `content/editions/YYYY-MM-DD.md` in the site of `options`: an
@@ -303,18 +285,21 @@ pub fn now(zone: Option<chrono_tz::Tz>) -> DateTime<FixedOffset> {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn a_written_slug_is_read_bare_or_quoted() {
-        for text in [
-            "---\ntitle: T\nslug: kept\n---\n",
-            "---\ntitle: T\n\"slug\": kept\n---\n",
-            "---\ntitle: T\n'slug': 'kept'\n---\n",
+    fn a_written_slug_is_taken_bare_or_quoted_and_a_name_gives_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let briefings = dir.path().join("content/briefings");
+        std::fs::create_dir_all(&briefings).unwrap();
+        for (name, text) in [
+            ("a.md", "---\ntitle: T\nslug: Kept\n---\n"),
+            ("b.md", "---\ntitle: T\n\"slug\": quoted\n---\n"),
+            ("2025-09-02-named.md", "---\ntitle: T\n---\nslug: body\n"),
+            ("2025-09-03-broken.md", "---\ntitle: [\n---\n"),
         ] {
-            assert_eq!(super::written_slug(text).as_deref(), Some("kept"), "{text}");
+            std::fs::write(briefings.join(name), text).unwrap();
         }
-        assert_eq!(
-            super::written_slug("---\ntitle: T\n---\nslug: body\n"),
-            None
-        );
+        let mut taken: Vec<String> = super::slugs_taken(dir.path(), true).into_iter().collect();
+        taken.sort();
+        assert_eq!(taken, ["broken", "kept", "named", "quoted"]);
     }
 
     #[test]

@@ -447,8 +447,8 @@ fn parse_briefing(
     })
 }
 
-#[cfg(test)]
-fn parse_loaded<M: DeserializeOwned>(
+/// The file `rel` holding `text`, read; `key` as `@/` links name it.
+pub(crate) fn parse_loaded<M: DeserializeOwned>(
     text: &str,
     rel: &Path,
     key: &str,

@@ -647,7 +647,11 @@ fn prepare_matter(
 }
 
 /// A briefing's slug: as written, else from its file name without the date.
-fn briefing_slug(written: Option<&str>, path: &Path, transliterate: bool) -> Result<String, Error> {
+pub(crate) fn briefing_slug(
+    written: Option<&str>,
+    path: &Path,
+    transliterate: bool,
+) -> Result<String, Error> {
     let stem = path
         .file_stem()
         .and_then(|s| s.to_str())
