@@ -622,7 +622,7 @@ fn names_a_build_cannot_publish_are_errors_at_their_file() {
         );
     }
     let error = error_of("content/briefings/dot.md", &briefing("slug: \".\"\n", ""));
-    assert!(error.contains("the slug '.' names no folder"), "{error}");
+    assert!(error.contains("the slug '.' starts with '.'"), "{error}");
     // Longer than a folder name can be.
     let long = "a".repeat(300);
     let error = error_of(
