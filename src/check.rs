@@ -69,7 +69,9 @@ pub fn check(options: &BuildOptions) -> CheckReport {
     };
     let (site, layout, errors) = driver.link_content(content);
     report.warnings.extend(driver.warnings_of(&site));
-    report.warnings.extend(warnings(&site, errors.is_empty()));
+    report
+        .warnings
+        .extend(warnings(&site, driver.config(), errors.is_empty()));
     if !errors.is_empty() {
         // Rendering a site that failed to link would only repeat its errors.
         report.errors = errors.sorted();
@@ -85,7 +87,7 @@ pub fn check(options: &BuildOptions) -> CheckReport {
 
 /// What is not wrong enough to stop a build but likely a mistake, in a
 /// site that linked `whole` or as far as it went.
-pub fn warnings(site: &Site, whole: bool) -> Vec<Error> {
+pub fn warnings(site: &Site, config: &crate::config::Config, whole: bool) -> Vec<Error> {
     let mut warnings = Vec::new();
     close_names(&site.people, "person", &mut warnings);
     close_names(&site.topics, "topic", &mut warnings);
@@ -101,7 +103,9 @@ pub fn warnings(site: &Site, whole: bool) -> Vec<Error> {
         }
     }
     // A day with an edition whose briefings the editions left out; told
-    // only of a whole site: an edition that failed carries nothing.
+    // only of a whole site: an edition that failed carries nothing. An
+    // edition's day is the one it shows, as written; a briefing's is the
+    // day its page and the archive show.
     let edition_days: HashMap<chrono::NaiveDate, &crate::graph::Edition> = site
         .editions
         .iter()
@@ -110,7 +114,7 @@ pub fn warnings(site: &Site, whole: bool) -> Vec<Error> {
         .map(|e| (e.date.instant.date_naive(), e))
         .collect();
     for b in site.briefings.iter().rev() {
-        if let Some(edition) = edition_days.get(&b.date.instant.date_naive()) {
+        if let Some(edition) = edition_days.get(&b.date.day_in(b.shown_zone(config))) {
             if b.editions.is_empty() && !b.draft {
                 warnings.push(
                     Error::at(

@@ -221,11 +221,13 @@ pub fn new_edition(
     let mut driver = crate::driver::Driver::open(options)?;
     driver.link(&crate::driver::Changes::everything(), None)?;
     let site = driver.site().ok_or_else(Errors::default)?;
-    // Newest first in the site; the day as its briefings' own clocks say.
+    // Newest first in the site; a briefing's day is the one its page and
+    // the archive show.
+    let config = driver.config();
     let mut briefings: Vec<&crate::graph::Briefing> = site
         .briefings
         .iter()
-        .filter(|b| !b.draft && b.date.instant.date_naive() == day)
+        .filter(|b| !b.draft && b.date.day_in(b.shown_zone(config)) == day)
         .collect();
     let Some(lead) = briefings.first().copied() else {
         return Err(Error::new(format!(
@@ -235,10 +237,11 @@ pub fn new_edition(
     };
     briefings.remove(0);
     briefings.reverse();
-    let date = if now.date_naive() == day {
-        now
-    } else {
-        lead.date.instant
+    // Written in the site's zone, so the edition shows the day it is of.
+    let date = match lead.shown_zone(config) {
+        _ if now.date_naive() == day => now,
+        Some(zone) if !lead.date.date_only => lead.date.instant.with_timezone(&zone).fixed_offset(),
+        _ => lead.date.instant,
     };
     let reference = |b: &crate::graph::Briefing| format!("\"@/{}\"", b.key);
     let mut text = format!(

@@ -296,3 +296,81 @@ fn a_briefing_that_fails_is_reported_once_not_again_by_its_edition() {
         );
     }
 }
+
+/// A briefing belongs to the day its page and the archive show: in the
+/// site's zone, not the offset it was written with.
+#[test]
+fn an_editions_day_is_the_day_its_briefings_pages_show() {
+    let site = fixture("editions");
+    let config = site.root.join("briefing.yaml");
+    let text = std::fs::read_to_string(&config).expect("read");
+    std::fs::write(&config, format!("{text}timezone: UTC\n")).expect("write");
+    let briefings = site.root.join("content/briefings");
+    // Written on the 2nd in New York, the 3rd in UTC.
+    std::fs::write(
+        briefings.join("late.md"),
+        "---\ntitle: Late news\ndate: 2025-09-02T22:00:00-04:00\ntopics: [Talks]\n---\nLate.\n",
+    )
+    .expect("write");
+    // Written on the 4th in Beijing, still the 3rd in UTC.
+    std::fs::write(
+        briefings.join("early.md"),
+        "---\ntitle: Early news\ndate: 2025-09-04T01:00:00+08:00\ntopics: [Talks]\n---\nEarly.\n",
+    )
+    .expect("write");
+
+    let report = briefing::check::check(&site.options());
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let mut uncarried: Vec<String> = report
+        .warnings
+        .iter()
+        .filter(|w| w.message.contains("no edition carries"))
+        .map(|w| {
+            let file = w.path.as_ref().and_then(|p| p.file_name()).expect("a file");
+            format!("{} {}", file.to_string_lossy(), w.message)
+        })
+        .collect();
+    uncarried.sort();
+    assert_eq!(uncarried.len(), 2, "{uncarried:?}");
+    for (warning, file) in uncarried.iter().zip(["early.md", "late.md"]) {
+        assert!(warning.starts_with(file), "{warning}");
+        assert!(
+            warning.contains("2025-09-03.md is the edition"),
+            "{warning}"
+        );
+    }
+
+    std::fs::remove_file(site.root.join("content/editions/2025-09-03.md")).expect("remove");
+    std::fs::remove_file(site.root.join("content/editions/2025-09-02.md")).expect("remove");
+    let new = |day: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_briefing"))
+            .args(["new", "--edition", day, "--root"])
+            .arg(&site.root)
+            .output()
+            .expect("run briefing");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::read_to_string(site.root.join(format!("content/editions/{day}.md")))
+            .expect("the new edition")
+    };
+    let third = new("2025-09-03");
+    assert!(
+        third.contains("date: 2025-09-03T17:00:00Z\nlead: \"@/briefings/early.md\"\nbriefings:\n  - \"@/briefings/2025-09-03-parade.md\"\n  - \"@/briefings/late.md\"\n  - \"@/briefings/2025-09-03-kim.md\"\n"),
+        "{third}"
+    );
+    let second = new("2025-09-02");
+    assert!(
+        second.contains("lead: \"@/briefings/2025-09-02-memorandum.md\"\nbriefings:\n  - \"@/briefings/2025-09-02-talks.md\"\n"),
+        "{second}"
+    );
+    assert!(!second.contains("late.md"), "{second}");
+    site.build_ok();
+    let page = site.page("editions/2025-09-03/index.html");
+    assert!(
+        page.contains("3 September 2025"),
+        "the edition shows its day"
+    );
+}
