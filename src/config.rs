@@ -146,6 +146,11 @@ pub struct Feeds {
     pub items: usize,
     /// Whole briefing in each item, or only its summary.
     pub full_content: bool,
+    /// Bytes of HTML an item carries whole (`256KB`, `1MB`, or a number of
+    /// bytes); a longer one carries its summary and link. A briefing is
+    /// in the feeds of each of its topics and people: up to 303 copies.
+    #[serde(deserialize_with = "size")]
+    pub full_content_max: usize,
     pub rss: bool,
     pub atom: bool,
     pub json: bool,
@@ -156,6 +161,7 @@ impl Default for Feeds {
         Feeds {
             items: 20,
             full_content: true,
+            full_content_max: 256 << 10,
             rss: true,
             atom: true,
             json: true,
@@ -209,6 +215,16 @@ pub struct Limits {
     pub people_per_briefing: usize,
     /// Columns of a Markdown table.
     pub table_columns: usize,
+    /// Characters of a `title`, and of a written `summary`: each page
+    /// that lists a briefing shows its title (related lists, up to
+    /// thousands of pages), each list its summary.
+    pub title_chars: usize,
+    pub summary_chars: usize,
+    /// How many times its Markdown's size a body's HTML may be (any body
+    /// may render to `HTML_FLOOR`): padding, repeated references and
+    /// mentions can make HTML a hundred times the Markdown, and a
+    /// briefing's HTML is copied into the feeds of its topics and people.
+    pub html_per_markdown: usize,
     /// How long one page's template may take to render (`30s`, `500ms`,
     /// `2m`, or a number of seconds), as Hugo's `timeout`: a template that
     /// loops without end must not hang a build.
@@ -252,12 +268,62 @@ fn duration<'de, D: serde::Deserializer<'de>>(d: D) -> Result<std::time::Duratio
     Ok(duration)
 }
 
+/// `1MB`, `512KB` (of 1,024 bytes), or a number of bytes.
+fn size<'de, D: serde::Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Written {
+        Bytes(usize),
+        Text(String),
+    }
+    let bad = |text: &str| {
+        serde::de::Error::custom(format!(
+            "'{text}' is not a size: write it as 1MB, 512KB or a number of bytes"
+        ))
+    };
+    let text = match Written::deserialize(d)? {
+        Written::Bytes(n) => return Ok(n),
+        Written::Text(text) => text,
+    };
+    let digits = text
+        .trim()
+        .trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let number: usize = digits.trim().parse().map_err(|_| bad(&text))?;
+    let unit = match text.trim()[digits.len()..]
+        .trim()
+        .to_ascii_uppercase()
+        .as_str()
+    {
+        "B" | "" => 1,
+        "KB" => 1 << 10,
+        "MB" => 1 << 20,
+        _ => return Err(bad(&text)),
+    };
+    number.checked_mul(unit).ok_or_else(|| bad(&text))
+}
+
+/// What any body may render to, however short its Markdown: a mention
+/// or a link makes a few bytes many.
+pub const HTML_FLOOR: usize = 64 << 10;
+
+impl Limits {
+    /// The bytes of HTML a body of `markdown` bytes may render to.
+    pub fn html_allowed(&self, markdown: usize) -> usize {
+        markdown
+            .saturating_mul(self.html_per_markdown)
+            .max(HTML_FLOOR)
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             topics_per_briefing: 50,
             people_per_briefing: 50,
             table_columns: 64,
+            html_per_markdown: 16,
+            title_chars: 300,
+            summary_chars: 1500,
             render_timeout: std::time::Duration::from_secs(30),
         }
     }

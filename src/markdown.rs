@@ -252,7 +252,7 @@ pub fn render(
         }
     }
 
-    rendered.first_paragraph = collapse_spaces(&rendered.first_paragraph);
+    rendered.first_paragraph = summary_of(&rendered.first_paragraph);
     pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
     rendered
 }
@@ -532,8 +532,38 @@ fn is_script_url(url: &str) -> bool {
         || lowered.starts_with("data:")
 }
 
-fn collapse_spaces(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+/// Words of a summary made from a first paragraph: Hugo's default
+/// `summaryLength`. Lists and feeds copy a summary wherever the briefing
+/// is listed, so a paragraph of thousands of words is not one.
+pub const SUMMARY_WORDS: usize = 70;
+
+/// A first paragraph as a summary, its spaces collapsed: whole up to
+/// `SUMMARY_WORDS` words; past that, up to the last sentence that ends
+/// within them (if that keeps a third of them), else cut with "…".
+fn summary_of(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().take(SUMMARY_WORDS + 1).collect();
+    if words.len() <= SUMMARY_WORDS {
+        return words.join(" ");
+    }
+    let last_end = (SUMMARY_WORDS / 3..=SUMMARY_WORDS)
+        .rev()
+        .find(|&i| ends_sentence(words[i - 1], words[i]));
+    match last_end {
+        Some(end) => words[..end].join(" "),
+        None => words[..SUMMARY_WORDS].join(" ") + "…",
+    }
+}
+
+/// Whether a sentence ends with `word`: it ends in a full stop, question
+/// or exclamation mark (a closing quote or bracket after it), and `next`
+/// opens with a capital, a digit or a quote ("the U.S. imposed" goes on).
+fn ends_sentence(word: &str, next: &str) -> bool {
+    let closed = word.trim_end_matches(['"', '\'', '”', '’', ')']);
+    closed.ends_with(['.', '!', '?', '…'])
+        && next
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "\"'“‘(".contains(c))
 }
 
 /// 1-based line and column of a byte offset in `text`.
@@ -652,6 +682,35 @@ mod tests {
         let many = md(&"## Update\n\n".repeat(20_000));
         assert_eq!(many.anchors.len(), 20_000);
         assert_eq!(many.anchors[19_999], "update-19999");
+    }
+
+    #[test]
+    fn a_long_first_paragraph_is_cut_at_a_sentence_or_with_an_ellipsis() {
+        let sentence = |n: usize| "word ".repeat(n - 1) + "end.";
+        // 50 words, then a sentence running past 70: cut after the first.
+        let text = format!(
+            "{} {} Then the U.S. said {}",
+            sentence(30),
+            sentence(20),
+            "more ".repeat(40)
+        );
+        let cut = md(&format!("{text}\n\nSecond.")).first_paragraph;
+        assert_eq!(cut, format!("{} {}", sentence(30), sentence(20)));
+        // "U.S." before a lowercase word ends no sentence.
+        let text = format!(
+            "{} the U.S. imposed {}",
+            "word ".repeat(30),
+            "more ".repeat(60)
+        );
+        let cut = md(&text).first_paragraph;
+        assert!(cut.ends_with("more…"), "{cut}");
+        assert_eq!(cut.split_whitespace().count(), SUMMARY_WORDS);
+        // 70 words stay whole, however they end.
+        let text = "word ".repeat(69) + "last";
+        assert_eq!(md(&text).first_paragraph, text);
+        // A sentence ending in the first third is too short a summary.
+        let text = format!("Short. {}", "more ".repeat(80));
+        assert!(md(&text).first_paragraph.ends_with('…'));
     }
 
     #[test]

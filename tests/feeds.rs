@@ -128,6 +128,68 @@ fn feed_settings_limit_items_and_formats() {
     assert!(!site.page("index.html").contains("feed.json"));
 }
 
+/// What each entry of `path` carries: its content's length, or none.
+fn contents(site: &common::TestSite, path: &str) -> Vec<Option<usize>> {
+    parse(site, path)
+        .entries
+        .iter()
+        .map(|e| {
+            e.content
+                .as_ref()
+                .and_then(|c| c.body.as_ref())
+                .map(String::len)
+        })
+        .collect()
+}
+
+#[test]
+fn a_long_briefing_is_carried_by_its_summary_past_full_content_max() {
+    let site = fixture("crosslinks");
+    // 300 KB of HTML, newest, in the site's feeds and its topic's.
+    let paragraph = "Talks went on through the night in Tianjin. ".repeat(25);
+    let body = format!("{paragraph}\n\n").repeat(270);
+    site.write(
+        "content/briefings/2025-09-03-long.md",
+        &format!("---\ntitle: A long night\ndate: 2025-09-03\nsummary: Talks ran late.\ntopics: [Energy]\n---\n{body}"),
+    );
+    site.build_ok();
+    let html = site.page("briefings/long/index.html");
+    assert!(html.len() > 280_000);
+    for path in ["rss.xml", "atom.xml", "feed.json", "topics/energy/rss.xml"] {
+        let carried = contents(&site, path);
+        // feed-rs reads a JSON Feed's content_text as content.
+        assert!(carried[0].is_none_or(|n| n < 100), "{path}: {carried:?}");
+        assert!(carried[1].is_some_and(|n| n > 0), "{path}: {carried:?}");
+        let summary = parse(&site, path).entries[0]
+            .summary
+            .as_ref()
+            .map(|s| s.content.clone());
+        assert_eq!(summary.as_deref(), Some("Talks ran late."), "{path}");
+    }
+    // The JSON Feed still gives the item a text, as its format requires.
+    assert!(site
+        .page("feed.json")
+        .contains("\"content_text\": \"Talks ran late.\""));
+
+    site.write(
+        "briefing.yaml",
+        "title: T\nbase_url: https://example.org/\nfeeds: {full_content_max: 1MB}\n",
+    );
+    site.build_ok();
+    let carried = contents(&site, "rss.xml");
+    assert!(carried[0].is_some_and(|n| n > 280_000), "{carried:?}");
+    site.write(
+        "briefing.yaml",
+        "title: T\nbase_url: https://example.org/\nfeeds: {full_content_max: 2GB}\n",
+    );
+    let errors = site.build_err().to_string();
+    assert!(
+        errors.contains("briefing.yaml:3:")
+            && errors.contains("'2GB' is not a size: write it as 1MB, 512KB or a number of bytes"),
+        "{errors}"
+    );
+}
+
 #[test]
 fn briefing_pages_carry_news_article_json_ld_and_open_graph() {
     let site = fixture("crosslinks");

@@ -433,6 +433,95 @@ fn tables_are_at_most_64_columns_wide() {
     );
 }
 
+/// A table of `rows` rows of one cell under a header `columns` wide: each
+/// row is padded to the full width.
+fn padded_table(columns: usize, rows: usize) -> String {
+    let mut text = "| a ".repeat(columns) + "|\n" + &"|---".repeat(columns) + "|\n";
+    text.push_str(&"| x |\n".repeat(rows));
+    text
+}
+
+#[test]
+fn a_body_renders_to_at_most_16_times_its_markdown() {
+    // 32 KB of Markdown padded to 3 MB of HTML, which each of the 303
+    // feeds a briefing can be in would carry.
+    let body = padded_table(64, 5_000);
+    assert!(body.len() < 40_000);
+    let error = error_of(BAD, &briefing("", &body));
+    let (markdown, html) = (body.len().div_ceil(1024), "KB of HTML from ");
+    assert!(
+        error.starts_with("content/briefings/bad.md:5: the body renders to ")
+            && error.contains(&format!(" {html}{markdown} KB of Markdown; a body may render to 16 times its Markdown, or 64 KB if more (limits: {{html_per_markdown: …}} in briefing.yaml)")),
+        "{error}"
+    );
+    let size: usize = error
+        .split("renders to ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("a size");
+    assert!(size > 2_000, "{error}");
+
+    // A short body may always render to 64 KB: 100 rows of 1 KB of
+    // Markdown pad to about 58 KB.
+    let site = site();
+    site.write(BAD, &briefing("", &padded_table(64, 100)));
+    site.build_ok();
+    let page = site.page("briefings/bad/index.html");
+    assert!(page.matches("<td></td>").count() >= 6_300);
+    // Raised, the long one builds.
+    site.write(BAD, &briefing("", &body));
+    site.write(
+        "briefing.yaml",
+        "title: Bad input\nbase_url: https://example.org/\nlimits: {html_per_markdown: 128}\n",
+    );
+    site.build_ok();
+    assert!(site.page("briefings/bad/index.html").len() > 2_000_000);
+}
+
+#[test]
+fn titles_and_summaries_other_pages_copy_are_bounded() {
+    // Characters, not bytes: 300 two-byte letters are a title.
+    let site = site();
+    let title = "é".repeat(300);
+    site.write(
+        BAD,
+        &format!(
+            "---\ntitle: {title}\ndate: 2025-09-02\nsummary: {}\n---\nBody.\n",
+            "s".repeat(1500)
+        ),
+    );
+    site.build_ok();
+    assert!(site.page("briefings/bad/index.html").contains(&title));
+    assert_eq!(
+        error_of(BAD, &format!("---\ntitle: {title}é\ndate: 2025-09-02\n---\nBody.\n")),
+        "content/briefings/bad.md:2:8: 'title' is 301 characters long; at most 300 are allowed, as every page that lists it copies it (limits: {title_chars: …} in briefing.yaml)"
+    );
+    assert_eq!(
+        error_of(BAD, &briefing(&format!("summary: {}\n", "s".repeat(1501)), "Body.\n")),
+        "content/briefings/bad.md:4:10: 'summary' is 1501 characters long; at most 1500 are allowed, as every page that lists it copies it (limits: {summary_chars: …} in briefing.yaml)"
+    );
+    // An edition's title is on each briefing page it carries.
+    assert_eq!(
+        error_of(
+            "content/editions/2025-09-02.md",
+            &format!("---\ntitle: {}\ndate: 2025-09-02\nlead: \"@/briefings/ok.md\"\n---\n", "t".repeat(301))
+        ),
+        "content/editions/2025-09-02.md:2:8: 'title' is 301 characters long; at most 300 are allowed, as every page that lists it copies it (limits: {title_chars: …} in briefing.yaml)"
+    );
+    // A summary made from a first paragraph of thousands of words.
+    site.write(BAD, &briefing("", &format!("{}\n", "word ".repeat(5_000))));
+    site.build_ok();
+    let feed = site.page("rss.xml");
+    let description = feed
+        .split("<description>")
+        .filter_map(|d| d.split("</description>").next())
+        .find(|d| d.contains("word word"))
+        .expect("the briefing's item");
+    assert!(description.len() < 600, "{description}");
+    assert!(description.contains("word…"), "{description}");
+}
+
 /// Peak memory of the finished child processes, in MB.
 fn children_peak_mb() -> i64 {
     // SAFETY: getrusage only writes the struct it is given.

@@ -549,3 +549,50 @@ fn a_briefing_whose_front_matter_did_not_change_gets_its_slug_again_under_a_new_
     assert!(!files.contains_key("briefings/vstrecha/index.html"));
     assert_eq!(files, fresh(&site).expect("fresh build"));
 }
+
+/// What the full link stage refuses in a body, a save patched in must be
+/// refused too: the preview shows the error a build would give.
+#[test]
+fn a_body_save_the_link_stage_would_refuse_is_not_patched_in() {
+    let site = fixture("crosslinks");
+    let mut preview = Preview::new(options(&site)).unwrap_or_else(|e| panic!("{e}"));
+    edit(
+        &site,
+        TALKS,
+        "on a pipeline.",
+        "on a pipeline.\n\n| | Cost |\n|---|---|\n| Gas | High |\n",
+    );
+    let errors = preview
+        .rebuild(&[Change::Content(PathBuf::from(TALKS))])
+        .expect_err("an empty header cell is an error");
+    let built = fresh(&site).expect_err("a build fails too");
+    assert!(
+        errors.to_string().contains("a table header cell is empty"),
+        "{errors}"
+    );
+    assert_eq!(errors.to_string(), built);
+
+    // Fixed, then a table padded past what a body may render to.
+    edit(&site, TALKS, "| | Cost |", "| Fuel | Cost |");
+    saved(&mut preview, TALKS);
+    let padded = format!(
+        "\n{}|\n{}|\n{}",
+        "| a ".repeat(64),
+        "|---".repeat(64),
+        "| x |\n".repeat(5_000)
+    );
+    edit(&site, TALKS, "| Gas | High |\n", &padded);
+    let errors = preview
+        .rebuild(&[Change::Content(PathBuf::from(TALKS))])
+        .expect_err("too much HTML is an error");
+    assert!(
+        errors
+            .to_string()
+            .contains("a body may render to 16 times its Markdown"),
+        "{errors}"
+    );
+    assert_eq!(
+        errors.to_string(),
+        fresh(&site).expect_err("a build fails too")
+    );
+}

@@ -256,6 +256,27 @@ pub fn check_briefing(loaded: &Loaded<FrontMatter>, limits: &Limits) -> Result<(
     Ok(())
 }
 
+/// A title and a written summary are at most `limits.title_chars` and
+/// `limits.summary_chars` long: other pages copy them.
+pub fn check_lengths<M: FrontMatterText>(loaded: &Loaded<M>, limits: &Limits) -> Result<(), Error> {
+    for (key, text) in loaded.meta.texts() {
+        let (limit, setting) = match key {
+            "title" => (limits.title_chars, "title_chars"),
+            "summary" => (limits.summary_chars, "summary_chars"),
+            _ => continue,
+        };
+        // Counted only past the limit's bytes: most texts are far shorter.
+        if text.len() > limit && text.chars().count() > limit {
+            let count = text.chars().count();
+            return Err(loaded.error_at(
+                key,
+                format!("'{key}' is {count} characters long; at most {limit} are allowed, as every page that lists it copies it (limits: {{{setting}: …}} in briefing.yaml)"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// A body's tables are at most `limits.table_columns` wide.
 pub fn check_body<M>(loaded: &Loaded<M>, limits: &Limits) -> Result<(), Error> {
     let limit = limits.table_columns;

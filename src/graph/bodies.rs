@@ -15,7 +15,7 @@ use super::mentions::{
     has_character_reference, BriefingMentions, ChangedNames, Kind, NameTable, Names,
 };
 use super::{Briefing, Site};
-use crate::config::Config;
+use crate::config::{Config, Limits};
 use crate::digest::{digest_of, hash_of, Map, Set};
 use crate::error::{did_you_mean, Error, Errors};
 use crate::markdown::{self, LinkResolver, MarkdownOptions, NoMentions, Rendered};
@@ -513,7 +513,16 @@ pub(super) fn render_markdown(
         .iter()
         .map(|(note, path, _)| (*path, &*note.body, note.body_line));
     let rendered_all = briefings.iter().copied().chain(&notes);
-    for ((path, body, line), r) in briefing_texts.chain(note_texts).zip(rendered_all) {
+    // A briefing's HTML is kept apart from the rest of what it rendered.
+    let sizes = (rendered.iter().map(|r| r.html.len())).chain(notes.iter().map(|r| r.html.len()));
+    for (((path, body, line), r), size) in briefing_texts
+        .chain(note_texts)
+        .zip(rendered_all)
+        .zip(sizes)
+    {
+        if let Some(error) = too_large(path, line, body, size, &config.limits) {
+            errors.push(error);
+        }
         links.check(path, body, line, r, errors);
     }
     drop(links);
@@ -676,6 +685,35 @@ struct LinkCheck<'a> {
     /// Broken links still to be given a "did you mean": each is compared
     /// with every target, so a bulk rename's thousands would take minutes.
     hints_left: std::cell::Cell<usize>,
+}
+
+/// Whether the link stage refuses `body`, rendered from `markdown`, for
+/// what it is on its own, links aside: what a save may be patched in with
+/// must pass it too.
+pub(super) fn refused_alone(body: &CachedBody, markdown: &str, limits: &Limits) -> bool {
+    !body.rendered.empty_headers.is_empty() || body.html.len() > limits.html_allowed(markdown.len())
+}
+
+/// The error of a body of `markdown` whose HTML is `size` bytes, when
+/// that is more than `limits` allow.
+fn too_large(
+    path: &Path,
+    body_line: usize,
+    markdown: &str,
+    size: usize,
+    limits: &Limits,
+) -> Option<Error> {
+    if size <= limits.html_allowed(markdown.len()) {
+        return None;
+    }
+    let message = format!(
+        "the body renders to {} KB of HTML from {} KB of Markdown; a body may render to {} times its Markdown, or {} KB if more (limits: {{html_per_markdown: …}} in briefing.yaml)",
+        size.div_ceil(1024),
+        markdown.len().div_ceil(1024),
+        limits.html_per_markdown,
+        crate::config::HTML_FLOOR / 1024
+    );
+    Some(Error::at(path, message).on_line(body_line))
 }
 
 /// How many broken links of a site get a "did you mean".

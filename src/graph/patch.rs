@@ -69,8 +69,11 @@ pub fn patch_briefings(
             continue;
         }
         let new = renderer.render(b, &loaded.body, loaded.revision, old.inputs);
-        // Links elsewhere may point at these headings: the full check decides.
-        if new.rendered.anchors != old.rendered.anchors {
+        // Links elsewhere may point at these headings, and what the link
+        // stage refuses it must say: the full check decides.
+        if new.rendered.anchors != old.rendered.anchors
+            || super::bodies::refused_alone(&new, &loaded.body, &config.limits)
+        {
             return None;
         }
         for link in &new.rendered.links {

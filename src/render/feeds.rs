@@ -179,6 +179,7 @@ struct Feed<'a> {
     language: &'a str,
     author: &'a str,
     full_content: bool,
+    full_content_max: usize,
     formats: Formats,
     items: Vec<Item<'a>>,
 }
@@ -330,6 +331,7 @@ impl<'a> Feed<'a> {
             },
             // An edition's feed exists to carry whole editions.
             full_content: config.feeds.full_content || owner == FeedOwner::Editions,
+            full_content_max: config.feeds.full_content_max,
             formats: Formats {
                 rss: config.feeds.rss,
                 atom: config.feeds.atom,
@@ -357,8 +359,14 @@ impl<'a> Feed<'a> {
             .unwrap_or_else(|| DateTime::UNIX_EPOCH.fixed_offset())
     }
 
+    /// Whether `item` is carried whole: a long one is carried by its
+    /// summary, as each feed of its topics and people would copy it.
+    fn whole(&self, item: &Item) -> bool {
+        self.full_content && item.body.html.len() <= self.full_content_max
+    }
+
     fn content(&self, item: &Item) -> Option<String> {
-        self.full_content
+        self.whole(item)
             .then(|| absolute_urls(&item.body.html, &item.url, self.origin))
     }
 
@@ -534,7 +542,7 @@ impl<'a> Feed<'a> {
                         url,
                         title: &b.title,
                         content_html: self.content(b),
-                        content_text: (!self.full_content).then_some(&*b.summary),
+                        content_text: (!self.whole(b)).then_some(&*b.summary),
                         summary: (!b.summary.is_empty()).then_some(&*b.summary),
                         date_published: b.date.to_rfc3339(),
                         date_modified: b.modified.to_rfc3339(),
