@@ -232,33 +232,53 @@ pub struct Limits {
     pub render_timeout: std::time::Duration,
 }
 
-/// `30s`, `500ms`, `2m`, or a number of seconds.
-fn duration<'de, D: serde::Deserializer<'de>>(d: D) -> Result<std::time::Duration, D::Error> {
-    use std::time::Duration;
+/// A setting written as a number and a unit (`30s`, `512KB`) or a bare
+/// number: the number, the unit as written (empty for none) and the text.
+fn number_and_unit<'de, D: serde::Deserializer<'de>>(
+    d: D,
+    shape: &str,
+) -> Result<(u64, String, String), D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Written {
-        Seconds(u64),
+        Number(u64),
+        Negative(i64),
+        Fraction(f64),
         Text(String),
+        Other(serde::de::IgnoredAny),
     }
-    let bad = |text: &str| {
-        serde::de::Error::custom(format!(
-            "'{text}' is not a duration: write it as 30s, 500ms or 2m"
-        ))
-    };
     let text = match Written::deserialize(d)? {
-        Written::Seconds(n) => return Ok(Duration::from_secs(n)),
+        Written::Number(n) => return Ok((n, String::new(), n.to_string())),
+        Written::Negative(n) => return Err(not_a(&n.to_string(), shape)),
+        Written::Fraction(n) => return Err(not_a(&n.to_string(), shape)),
         Written::Text(text) => text,
+        Written::Other(_) => return Err(serde::de::Error::custom(format!("not {shape}"))),
     };
-    let digits = text
-        .trim()
-        .trim_end_matches(|c: char| c.is_ascii_alphabetic());
-    let number: u64 = digits.trim().parse().map_err(|_| bad(&text))?;
-    let duration = match text.trim()[digits.len()..].trim() {
+    let written = text.trim();
+    let digits = written.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    match digits.trim().parse() {
+        Ok(number) => {
+            let unit = written[digits.len()..].trim().to_string();
+            Ok((number, unit, text))
+        }
+        Err(_) => Err(not_a(&text, shape)),
+    }
+}
+
+fn not_a<E: serde::de::Error>(text: &str, shape: &str) -> E {
+    E::custom(format!("'{text}' is not {shape}"))
+}
+
+/// `30s`, `500ms`, `2m`, or a number of seconds.
+fn duration<'de, D: serde::Deserializer<'de>>(d: D) -> Result<std::time::Duration, D::Error> {
+    use std::time::Duration;
+    const SHAPE: &str = "a duration: write it as 30s, 500ms or 2m";
+    let (number, unit, text) = number_and_unit(d, SHAPE)?;
+    let duration = match unit.as_str() {
         "ms" => Duration::from_millis(number),
         "s" | "" => Duration::from_secs(number),
         "m" => Duration::from_secs(number.saturating_mul(60)),
-        _ => return Err(bad(&text)),
+        _ => return Err(not_a(&text, SHAPE)),
     };
     if duration.is_zero() {
         return Err(serde::de::Error::custom(
@@ -270,36 +290,18 @@ fn duration<'de, D: serde::Deserializer<'de>>(d: D) -> Result<std::time::Duratio
 
 /// `1MB`, `512KB` (of 1,024 bytes), or a number of bytes.
 fn size<'de, D: serde::Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Written {
-        Bytes(usize),
-        Text(String),
-    }
-    let bad = |text: &str| {
-        serde::de::Error::custom(format!(
-            "'{text}' is not a size: write it as 1MB, 512KB or a number of bytes"
-        ))
-    };
-    let text = match Written::deserialize(d)? {
-        Written::Bytes(n) => return Ok(n),
-        Written::Text(text) => text,
-    };
-    let digits = text
-        .trim()
-        .trim_end_matches(|c: char| c.is_ascii_alphabetic());
-    let number: usize = digits.trim().parse().map_err(|_| bad(&text))?;
-    let unit = match text.trim()[digits.len()..]
-        .trim()
-        .to_ascii_uppercase()
-        .as_str()
-    {
+    const SHAPE: &str = "a size: write it as 1MB, 512KB or a number of bytes";
+    let (number, unit, text) = number_and_unit(d, SHAPE)?;
+    let times: u64 = match unit.to_ascii_uppercase().as_str() {
         "B" | "" => 1,
         "KB" => 1 << 10,
         "MB" => 1 << 20,
-        _ => return Err(bad(&text)),
+        _ => return Err(not_a(&text, SHAPE)),
     };
-    number.checked_mul(unit).ok_or_else(|| bad(&text))
+    (number
+        .checked_mul(times)
+        .and_then(|n| usize::try_from(n).ok()))
+    .ok_or_else(|| not_a(&text, SHAPE))
 }
 
 /// What any body may render to, however short its Markdown: a mention
@@ -710,6 +712,29 @@ mod tests {
                 "{e}"
             );
         }
+    }
+
+    #[test]
+    fn sizes_are_bytes_or_kb_or_mb() {
+        let max = |written: &str| {
+            config(&format!(
+                "title: T\nbase_url: https://e.org\nfeeds: {{full_content_max: {written}}}\n"
+            ))
+            .map(|c| c.feeds.full_content_max)
+        };
+        assert_eq!(max("1000").unwrap(), 1000);
+        assert_eq!(max("512KB").unwrap(), 512 * 1024);
+        assert_eq!(max("2 mb").unwrap(), 2 << 20);
+        assert_eq!(max("3b").unwrap(), 3);
+        for bad in ["2GB", "much", "99999999999999999999MB", "-1", "1.5"] {
+            let e = max(bad).unwrap_err();
+            assert!(
+                e.message.contains(&format!("'{bad}' is not a size")),
+                "{bad}: {e}"
+            );
+        }
+        let e = max("[1]").unwrap_err();
+        assert!(e.message.contains("not a size: write it as 1MB"), "{e}");
     }
 
     #[test]
