@@ -542,17 +542,26 @@ pub const SUMMARY_WORDS: usize = 70;
 /// within them (if that keeps a third of them), else cut with "…".
 fn summary_of(text: &str) -> String {
     let words: Vec<&str> = text.split_whitespace().take(SUMMARY_WORDS + 1).collect();
-    if words.len() <= SUMMARY_WORDS {
-        return words.join(" ");
-    }
-    let last_end = (SUMMARY_WORDS / 3..=SUMMARY_WORDS)
-        .rev()
-        .find(|&i| ends_sentence(words[i - 1], words[i]));
-    match last_end {
-        Some(end) => words[..end].join(" "),
-        None => words[..SUMMARY_WORDS].join(" ") + "…",
+    let summary = if words.len() <= SUMMARY_WORDS {
+        words.join(" ")
+    } else {
+        let last_end = (SUMMARY_WORDS / 3..=SUMMARY_WORDS)
+            .rev()
+            .find(|&i| ends_sentence(words[i - 1], words[i]));
+        match last_end {
+            Some(end) => words[..end].join(" "),
+            None => words[..SUMMARY_WORDS].join(" ") + "…",
+        }
+    };
+    // Words need no spaces between them: a "word" may be a whole page.
+    match summary.char_indices().nth(SUMMARY_CHARS) {
+        Some((cut, _)) => summary[..cut].to_string() + "…",
+        None => summary,
     }
 }
+
+/// Characters of a summary made from a first paragraph, whatever its words.
+const SUMMARY_CHARS: usize = 1000;
 
 /// Whether a sentence ends with `word`: it ends in a full stop, question
 /// or exclamation mark (a closing quote or bracket after it), and `next`
@@ -711,6 +720,9 @@ mod tests {
         // A sentence ending in the first third is too short a summary.
         let text = format!("Short. {}", "more ".repeat(80));
         assert!(md(&text).first_paragraph.ends_with('…'));
+        // Nor is one word of a hundred thousand letters.
+        let cut = md(&"é".repeat(100_000)).first_paragraph;
+        assert_eq!(cut, "é".repeat(SUMMARY_CHARS) + "…");
     }
 
     #[test]
