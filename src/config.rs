@@ -208,7 +208,7 @@ impl Default for Slugs {
 /// Caps on what one file may ask for, so the output stays proportional to
 /// the input: every topic and person a briefing lists gets a page and feeds
 /// listing it, and every row of a table is padded to the table's width.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Limits {
     pub topics_per_briefing: usize,

@@ -88,6 +88,9 @@ pub(crate) struct Memory {
 pub struct Changes {
     /// Config or templates: everything is read and rendered again.
     pub everything: bool,
+    /// The last rebuild failed: the site is linked again, so that every
+    /// error it had is looked for, not only those of the files saved.
+    pub relink: bool,
     pub statics: bool,
     /// Content files (relative to the site root) an event named.
     pub content: HashSet<PathBuf>,
@@ -190,7 +193,12 @@ impl Driver {
     /// changed), so that what did not change is not read or rendered again.
     pub fn reusing(mut self, earlier: Option<Driver>) -> Driver {
         // The site comes with where its pages go, so the two never disagree.
-        let earlier = earlier.map(|d| (d.contents, d.site, d.layout));
+        // Files are checked against the limits as they are read: under new
+        // limits each is read again.
+        let earlier = earlier.map(|d| {
+            let same_limits = d.config.limits == self.config.limits;
+            (d.contents.filter(|_| same_limits), d.site, d.layout)
+        });
         let (contents, site, layout) = earlier.unwrap_or_default();
         self.contents = Some(contents.unwrap_or_default());
         self.site = site;
@@ -229,8 +237,10 @@ impl Driver {
         let (Some(site), Some(contents)) = (&mut self.site, &mut self.contents) else {
             return Ok(None);
         };
-        // A site linked under other config or templates is linked again.
-        if changes.everything {
+        // A site linked under other config or templates is linked again;
+        // so is one after a failed rebuild, and one beside a static file
+        // that may now take a page's address.
+        if changes.everything || changes.relink || changes.statics {
             return Ok(None);
         }
         let started = Instant::now();

@@ -129,8 +129,23 @@ pub fn did_you_mean<'a>(
         .into_iter()
         .map(|c| (strsim::damerau_levenshtein(word, c), c))
         .filter(|(d, c)| *d <= 2.max(c.len() / 3))
-        .min_by_key(|(d, _)| *d)
+        // Ties go to the first in order, so that candidates gathered from
+        // a hash map give the same hint in every run.
+        .min_by_key(|&(d, c)| (d, c))
         .map(|(_, c)| c)
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_hint_is_the_closest_and_of_equals_the_first_in_order() {
+        let hint =
+            |candidates: &[&'static str]| super::did_you_mean("cat", candidates.iter().copied());
+        assert_eq!(hint(&["dog", "cart", "bat"]), Some("bat"));
+        assert_eq!(hint(&["hat", "bat", "cut"]), Some("bat"));
+        assert_eq!(hint(&["cut", "hat", "bat"]), Some("bat"));
+        assert_eq!(hint(&["elephant"]), None);
+    }
+}

@@ -596,3 +596,81 @@ fn a_body_save_the_link_stage_would_refuse_is_not_patched_in() {
         fresh(&site).expect_err("a build fails too")
     );
 }
+
+/// The error a rebuild gives, and a fresh build's, as text.
+fn both_fail(preview: &mut Preview, site: &TestSite, changes: &[Change]) -> String {
+    let errors = preview
+        .rebuild(changes)
+        .expect_err("the preview fails")
+        .to_string();
+    assert_eq!(errors, fresh(site).expect_err("a build fails too"));
+    errors
+}
+
+#[test]
+fn an_error_stays_until_its_file_is_fixed_whatever_else_is_saved() {
+    let site = fixture("crosslinks");
+    let mut preview = Preview::new(options(&site)).unwrap_or_else(|e| panic!("{e}"));
+    const SUMMIT: &str = "content/briefings/2025-08-31-summit.md";
+    edit(
+        &site,
+        TALKS,
+        "on a pipeline.",
+        "on a pipeline. See [the summit](@/briefings/2025-08-31-summit.md#nope).",
+    );
+    let broken = both_fail(
+        &mut preview,
+        &site,
+        &[Change::Content(PathBuf::from(TALKS))],
+    );
+    assert!(
+        broken.contains("has no heading with the id '#nope'"),
+        "{broken}"
+    );
+    // Another briefing saved, as a patch would take it: the error stays.
+    edit(&site, SUMMIT, "title: SCO summit", "title: The SCO summit");
+    let still = both_fail(
+        &mut preview,
+        &site,
+        &[Change::Content(PathBuf::from(SUMMIT))],
+    );
+    assert_eq!(still, broken);
+    edit(&site, TALKS, "#nope", "#the-opening");
+    saved(&mut preview, TALKS);
+    assert_eq!(held(&preview), fresh(&site).expect("fresh build"));
+}
+
+#[test]
+fn new_limits_apply_to_every_file_read_before() {
+    let site = fixture("crosslinks");
+    let mut preview = Preview::new(options(&site)).unwrap_or_else(|e| panic!("{e}"));
+    let config = fs::read_to_string(site.root.join("briefing.yaml")).expect("config");
+    site.write(
+        "briefing.yaml",
+        &format!("{config}limits: {{title_chars: 20}}\n"),
+    );
+    let errors = both_fail(&mut preview, &site, &[Change::Config]);
+    assert!(errors.contains("at most 20 are allowed"), "{errors}");
+    site.write("briefing.yaml", &config);
+    preview
+        .rebuild(&[Change::Config])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(held(&preview), fresh(&site).expect("fresh build"));
+}
+
+#[test]
+fn a_static_file_saved_with_a_briefing_is_checked_against_the_pages() {
+    let site = fixture("crosslinks");
+    let mut preview = Preview::new(options(&site)).unwrap_or_else(|e| panic!("{e}"));
+    site.write("static/about", "x\n");
+    edit(&site, TALKS, "on a pipeline.", "on a gas pipeline.");
+    let errors = both_fail(
+        &mut preview,
+        &site,
+        &[Change::Static, Change::Content(PathBuf::from(TALKS))],
+    );
+    assert!(
+        errors.contains("where the static file /about is"),
+        "{errors}"
+    );
+}

@@ -4,17 +4,29 @@
 //! for an older one is dropped, so the index served never goes back to an
 //! older state of the site than one already served.
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use crate::render::search::Source;
+use crate::render::search::{is_index_file, Source};
 
+use super::http::Files;
 use super::preview::Preview;
 use super::State;
 
 /// A file made, shared by what is served and what the preview holds.
 pub type Shared = (Arc<str>, Arc<Vec<u8>>);
+
+/// `files` with `index` as their search index: an index of fewer
+/// briefings has fewer files, and those it no longer has go.
+pub fn with_index(files: &Files, index: &[Shared]) -> Files {
+    let paths: HashSet<&str> = index.iter().map(|(path, _)| &**path).collect();
+    let mut files = files.clone();
+    files.retain(|path, _| !is_index_file(path) || paths.contains(&**path));
+    files.extend(index.iter().cloned());
+    files
+}
 
 /// The loop's side: asks for an index, and hands a finished one to the
 /// preview before it rebuilds.
@@ -146,4 +158,47 @@ fn lower_priority() {
 /// is replaced whole, never left half made.
 fn lock<T>(slot: &Mutex<T>) -> MutexGuard<'_, T> {
     slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::{with_index, Files, Shared};
+
+    #[test]
+    fn an_index_of_fewer_files_takes_the_others_away() {
+        let file = |path: &str| -> Shared { (Arc::from(path), Arc::new(path.as_bytes().to_vec())) };
+        let files: Files = [
+            "search/index.json",
+            "search/b/0.json",
+            "search/b/1.json",
+            "search/t/3.json",
+            "search/index.html",
+            "css/site.css",
+        ]
+        .into_iter()
+        .map(file)
+        .collect();
+        let index = [
+            file("search/index.json"),
+            file("search/b/0.json"),
+            file("search/t/0.json"),
+        ];
+        let mut kept: Vec<String> = with_index(&files, &index)
+            .keys()
+            .map(|p| p.to_string())
+            .collect();
+        kept.sort();
+        assert_eq!(
+            kept,
+            [
+                "css/site.css",
+                "search/b/0.json",
+                "search/index.html",
+                "search/index.json",
+                "search/t/0.json"
+            ]
+        );
+    }
 }

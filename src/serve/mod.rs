@@ -69,9 +69,7 @@ impl State {
     /// them. No reload for it: the next query reads it.
     fn add(&self, added: &[indexing::Shared]) {
         if let Ok(mut held) = self.files.write() {
-            let mut files = (**held).clone();
-            files.extend(added.iter().cloned());
-            *held = Arc::new(files);
+            *held = Arc::new(indexing::with_index(&held, added));
         }
     }
 

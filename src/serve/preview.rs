@@ -42,6 +42,9 @@ pub struct Preview {
     files: Arc<Files>,
     /// Whether a save leaves the search index to another thread.
     search_later: bool,
+    /// Whether the last rebuild failed: the site the driver holds may be
+    /// the failed one patched, and other files may still be wrong.
+    failed: bool,
 }
 
 impl Preview {
@@ -60,6 +63,7 @@ impl Preview {
             driver: None,
             files: Arc::new(Files::default()),
             search_later: false,
+            failed: false,
         }
     }
 
@@ -75,6 +79,9 @@ impl Preview {
     /// What the search index is made of, when a rebuild left it behind
     /// the site held: to be indexed on another thread (see `indexing`).
     pub(crate) fn search_source(&self) -> Option<Source> {
+        if self.failed {
+            return None;
+        }
         self.driver.as_ref()?.search_source()
     }
 
@@ -85,9 +92,7 @@ impl Preview {
             return;
         };
         driver.search_held(source);
-        let mut files = (*self.files).clone();
-        files.extend(outputs);
-        self.files = Arc::new(files);
+        self.files = Arc::new(super::indexing::with_index(&self.files, &outputs));
     }
 
     /// Free what the last rebuild replaced, once it is served.
@@ -115,7 +120,10 @@ impl Preview {
     /// Rebuild after `changes`. On error what is held stays as it was.
     pub fn rebuild(&mut self, changes: &[Change]) -> Result<Rebuilt, Errors> {
         let started = Instant::now();
-        let mut asked = Changes::default();
+        let mut asked = Changes {
+            relink: std::mem::replace(&mut self.failed, true),
+            ..Changes::default()
+        };
         for change in changes {
             match change {
                 Change::Config | Change::Template => asked.everything = true,
@@ -161,6 +169,7 @@ impl Preview {
         let rendered = driver.render(plan, &mut sink, &mut |_, _| {})?;
         let changed = sink.changed();
         self.files = Arc::new(sink.files);
+        self.failed = false;
         Ok(Rebuilt {
             changed,
             rendered,
@@ -238,5 +247,58 @@ pub fn url_path(file: &str) -> String {
     match file.strip_suffix("index.html") {
         Some(dir) => format!("/{dir}"),
         None => format!("/{file}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::{Change, Preview};
+
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for entry in std::fs::read_dir(from).expect("read").flatten() {
+            let target = to.join(entry.file_name());
+            if entry.path().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).expect("copy");
+            }
+        }
+    }
+
+    #[test]
+    fn no_index_is_made_of_a_site_whose_rebuild_failed() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        copy(&repo.join("tests/fixtures/crosslinks"), dir.path());
+        // A template that fails for one briefing's content only.
+        let theirs = std::fs::read_to_string(repo.join("themes/default/templates/briefing.html"))
+            .expect("template");
+        std::fs::create_dir_all(dir.path().join("templates")).expect("mkdir");
+        std::fs::write(
+            dir.path().join("templates/briefing.html"),
+            theirs.replacen(
+                "{% block main %}",
+                "{% block main %}{% if page.extra.boom %}{{ page.extra.boom.nope.deeper }}{% endif %}",
+                1,
+            ),
+        )
+        .expect("write");
+        let mut preview = Preview::new(crate::BuildOptions::new(dir.path()))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .search_later();
+        let talks = PathBuf::from("content/briefings/2025-09-02-talks.md");
+        let path = dir.path().join(&talks);
+        let text = std::fs::read_to_string(&path).expect("read");
+        // A new title, which a patch takes in, and what the template fails on.
+        let text = text.replacen("title: ", "extra: {boom: 1}\ntitle: BOOM ", 1);
+        std::fs::write(&path, text).expect("write");
+        assert!(preview.rebuild(&[Change::Content(talks)]).is_err());
+        assert!(
+            preview.search_source().is_none(),
+            "the index would hold the title the pages failed on"
+        );
     }
 }
