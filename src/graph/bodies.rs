@@ -691,7 +691,9 @@ struct LinkCheck<'a> {
 /// what it is on its own, links aside: what a save may be patched in with
 /// must pass it too.
 pub(super) fn refused_alone(body: &CachedBody, markdown: &str, limits: &Limits) -> bool {
-    !body.rendered.empty_headers.is_empty() || body.html.len() > limits.html_allowed(markdown.len())
+    !body.rendered.empty_headers.is_empty()
+        || body.rendered.too_deep.is_some()
+        || body.html.len() > limits.html_allowed(markdown.len())
 }
 
 /// The error of a body of `markdown` whose HTML is `size` bytes, when
@@ -722,6 +724,14 @@ const LINK_HINTS: usize = 100;
 impl LinkCheck<'_> {
     fn check(&self, path: &Path, body: &str, body_line: usize, r: &Rendered, errors: &mut Errors) {
         let (unchecked, drafts, anchors) = (self.unchecked, self.drafts, &self.anchors);
+        if let Some(offset) = r.too_deep {
+            let (line, column) = markdown::line_and_column(body, offset);
+            errors.push(
+                Error::at(path, format!("the Markdown nests more than {} levels deep here (quotes, lists, emphasis): write it flatter", markdown::MAX_NESTING))
+                    .on_line(body_line + line - 1)
+                    .on_column(column),
+            );
+        }
         for &offset in &r.empty_headers {
             let (line, column) = markdown::line_and_column(body, offset);
             errors.push(
