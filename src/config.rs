@@ -219,7 +219,14 @@ pub struct Limits {
     /// that lists a briefing shows its title (related lists, up to
     /// thousands of pages), each list its summary.
     pub title_chars: usize,
+    /// A written summary's characters, and a profile's description or role.
     pub summary_chars: usize,
+    /// Characters of a topic's, person's or story's name or alias: a name
+    /// is shown on each card of a briefing that names it.
+    pub name_chars: usize,
+    /// Stories one briefing may belong to: each gets a page and a timeline
+    /// on the briefing's page.
+    pub stories_per_briefing: usize,
     /// How many times its Markdown's size a body's HTML may be (any body
     /// may render to `HTML_FLOOR`): padding, repeated references and
     /// mentions can make HTML a hundred times the Markdown, and a
@@ -305,8 +312,9 @@ fn size<'de, D: serde::Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
 }
 
 /// What any body may render to, however short its Markdown: a mention
-/// or a link makes a few bytes many.
-pub const HTML_FLOOR: usize = 64 << 10;
+/// or a link makes a few bytes many. Small, since each of the up to 303
+/// feeds a briefing is in may carry it.
+pub const HTML_FLOOR: usize = 4 << 10;
 
 impl Limits {
     /// The bytes of HTML a body of `markdown` bytes may render to.
@@ -326,6 +334,8 @@ impl Default for Limits {
             html_per_markdown: 16,
             title_chars: 300,
             summary_chars: 1500,
+            name_chars: 100,
+            stories_per_briefing: 10,
             render_timeout: std::time::Duration::from_secs(30),
         }
     }

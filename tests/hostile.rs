@@ -451,7 +451,7 @@ fn a_body_renders_to_at_most_16_times_its_markdown() {
     let (markdown, html) = (body.len().div_ceil(1024), "KB of HTML from ");
     assert!(
         error.starts_with("content/briefings/bad.md:5: the body renders to ")
-            && error.contains(&format!(" {html}{markdown} KB of Markdown; a body may render to 16 times its Markdown, or 64 KB if more (limits: {{html_per_markdown: …}} in briefing.yaml)")),
+            && error.contains(&format!(" {html}{markdown} KB of Markdown; a body may render to 16 times its Markdown, or 4 KB if more (limits: {{html_per_markdown: …}} in briefing.yaml)")),
         "{error}"
     );
     let size: usize = error
@@ -462,13 +462,20 @@ fn a_body_renders_to_at_most_16_times_its_markdown() {
         .expect("a size");
     assert!(size > 2_000, "{error}");
 
-    // A short body may always render to 64 KB: 100 rows of 1 KB of
-    // Markdown pad to about 58 KB.
+    // A short body may always render to 4 KB: "Xi." is 3 bytes of
+    // Markdown, its mention's link over 50 of HTML.
     let site = site();
-    site.write(BAD, &briefing("", &padded_table(64, 100)));
+    site.write(
+        "content/people/xi-jinping.md",
+        "---\nname: Xi Jinping\naliases: [Xi]\n---\nThe President of China.\n",
+    );
+    site.write(BAD, &briefing("people: [Xi Jinping]\n", "Xi.\n"));
     site.build_ok();
     let page = site.page("briefings/bad/index.html");
-    assert!(page.matches("<td></td>").count() >= 6_300);
+    assert!(
+        page.contains("/people/xi-jinping/\">Xi</a>."),
+        "the mention is linked"
+    );
     // Raised, the long one builds.
     site.write(BAD, &briefing("", &body));
     site.write(
@@ -634,6 +641,48 @@ fn text_split_at_every_quote_is_joined_in_linear_time() {
     let page = site.page("briefings/bad/index.html");
     // The body's, and the summary's copies (70 words each).
     assert!(page.matches("\u{201c}a\u{201d}").count() >= 100_000);
+}
+
+#[test]
+fn names_roles_and_stories_other_pages_copy_are_bounded() {
+    let long = "n".repeat(101);
+    assert_eq!(
+        error_of(BAD, &briefing(&format!("topics: [Trade, {long}]\n"), "Body.\n")),
+        "content/briefings/bad.md:4:9: a name in 'topics' is 101 characters long; at most 100 are allowed, as every page that lists it copies it (limits: {name_chars: …} in briefing.yaml)"
+    );
+    assert_eq!(
+        error_of(
+            "content/topics/trade.md",
+            &format!("---\nname: Trade\nslug: trade\naliases: [Commerce, {long}]\n---\nAbout trade.\n")
+        ),
+        "content/topics/trade.md:4:10: a name in 'aliases' is 101 characters long; at most 100 are allowed, as every page that lists it copies it (limits: {name_chars: …} in briefing.yaml)"
+    );
+    assert_eq!(
+        error_of(
+            "content/people/xi-jinping.md",
+            &format!("---\nname: Xi Jinping\nrole: {}\n---\nThe President of China.\n", "r".repeat(1501))
+        ),
+        "content/people/xi-jinping.md:3:7: 'role' is 1501 characters long; at most 1500 are allowed, as every page that lists it copies it (limits: {summary_chars: …} in briefing.yaml)"
+    );
+    let stories: Vec<String> = (0..11).map(|i| format!("Story {i}")).collect();
+    assert_eq!(
+        error_of(BAD, &briefing(&format!("story: [{}]\n", stories.join(", ")), "Body.\n")),
+        "content/briefings/bad.md:4:8: 'story' lists 11 names; a briefing may list at most 10 (limits: {stories_per_briefing: …} in briefing.yaml)"
+    );
+    // At the limits, it builds.
+    let site = site();
+    site.write(
+        BAD,
+        &briefing(
+            &format!(
+                "topics: [{}]\nstory: [{}]\n",
+                "n".repeat(100),
+                stories[..10].join(", ")
+            ),
+            "Body.\n",
+        ),
+    );
+    site.build_ok();
 }
 
 /// Peak memory of the finished child processes, in MB.
@@ -830,7 +879,7 @@ fn names_a_build_cannot_publish_are_errors_at_their_file() {
     let long = "a".repeat(300);
     let error = error_of(
         "content/briefings/long.md",
-        &briefing(&format!("topics: [{long}]\n"), ""),
+        &briefing(&format!("slug: {long}\n"), ""),
     );
     assert!(
         error.contains("is 300 bytes long: a folder name holds at most 255"),

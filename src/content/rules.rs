@@ -242,6 +242,12 @@ pub fn check_briefing(loaded: &Loaded<FrontMatter>, limits: &Limits) -> Result<(
             limits.people_per_briefing,
             "people_per_briefing",
         ),
+        (
+            "story",
+            &loaded.meta.story,
+            limits.stories_per_briefing,
+            "stories_per_briefing",
+        ),
     ] {
         let count = names.as_ref().map_or(0, Vec::len);
         if count > limit {
@@ -256,21 +262,27 @@ pub fn check_briefing(loaded: &Loaded<FrontMatter>, limits: &Limits) -> Result<(
     Ok(())
 }
 
-/// A title and a written summary are at most `limits.title_chars` and
-/// `limits.summary_chars` long: other pages copy them.
+/// Titles, summaries and names are at most `limits.title_chars`,
+/// `limits.summary_chars` and `limits.name_chars` long: other pages copy
+/// them, some into every page that lists a briefing.
 pub fn check_lengths<M: FrontMatterText>(loaded: &Loaded<M>, limits: &Limits) -> Result<(), Error> {
     for (key, text) in loaded.meta.texts() {
         let (limit, setting) = match key {
             "title" => (limits.title_chars, "title_chars"),
-            "summary" => (limits.summary_chars, "summary_chars"),
+            "summary" | "description" | "role" => (limits.summary_chars, "summary_chars"),
+            "name" | "aliases" | "topics" | "people" | "story" => (limits.name_chars, "name_chars"),
             _ => continue,
         };
         // Counted only past the limit's bytes: most texts are far shorter.
         if text.len() > limit && text.chars().count() > limit {
             let count = text.chars().count();
+            let what = match key {
+                "aliases" | "topics" | "people" | "story" => format!("a name in '{key}'"),
+                _ => format!("'{key}'"),
+            };
             return Err(loaded.error_at(
                 key,
-                format!("'{key}' is {count} characters long; at most {limit} are allowed, as every page that lists it copies it (limits: {{{setting}: …}} in briefing.yaml)"),
+                format!("{what} is {count} characters long; at most {limit} are allowed, as every page that lists it copies it (limits: {{{setting}: …}} in briefing.yaml)"),
             ));
         }
     }
