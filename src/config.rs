@@ -227,6 +227,8 @@ pub struct Limits {
     /// Stories one briefing may belong to: each gets a page and a timeline
     /// on the briefing's page.
     pub stories_per_briefing: usize,
+    /// Free pages in the menu, which every page of the site shows.
+    pub menu_pages: usize,
     /// How many times its Markdown's size a body's HTML may be (any body
     /// may render to `HTML_FLOOR`): padding, repeated references and
     /// mentions can make HTML a hundred times the Markdown, and a
@@ -336,6 +338,7 @@ impl Default for Limits {
             summary_chars: 1500,
             name_chars: 100,
             stories_per_briefing: 10,
+            menu_pages: 12,
             render_timeout: std::time::Duration::from_secs(30),
         }
     }

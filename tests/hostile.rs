@@ -685,6 +685,32 @@ fn names_roles_and_stories_other_pages_copy_are_bounded() {
     site.build_ok();
 }
 
+#[test]
+fn the_menu_every_page_shows_holds_at_most_12_pages() {
+    let site = site();
+    for i in 0..13 {
+        site.write(
+            &format!("content/pages/p{i:02}.md"),
+            &format!("---\ntitle: Page {i}\n---\nText.\n"),
+        );
+    }
+    let errors = site.build_err();
+    assert_eq!(
+        errors.to_string().lines().next(),
+        Some("error: content/pages/p12.md:1: 13 pages are in the menu, which every page shows; at most 12 are allowed: give the others `menu: false` (limits: {menu_pages: …} in briefing.yaml)")
+    );
+    // Left out of the menu, a page is still published.
+    site.write(
+        "content/pages/p12.md",
+        "---\ntitle: Page 12\nmenu: false\n---\nText.\n",
+    );
+    site.build_ok();
+    let home = site.page("index.html");
+    assert!(home.contains(">Page 11</a>"));
+    assert!(!home.contains(">Page 12</a>"));
+    assert!(site.page("p12/index.html").contains("<h1>Page 12</h1>"));
+}
+
 /// Peak memory of the finished child processes, in MB.
 fn children_peak_mb() -> i64 {
     // SAFETY: getrusage only writes the struct it is given.

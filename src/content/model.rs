@@ -93,6 +93,8 @@ pub struct PageMatter {
     pub title: Option<String>,
     pub slug: Option<String>,
     pub draft: Option<bool>,
+    /// In the site's menu, which every page shows (the default), or not.
+    pub menu: Option<bool>,
     pub extra: Option<BTreeMap<String, serde_yaml::Value>>,
 }
 

@@ -186,6 +186,8 @@ pub struct Page {
     pub url_path: String,
     pub note: Note,
     pub extra: BTreeMap<String, serde_yaml::Value>,
+    /// Listed in the menu every page shows.
+    pub in_menu: bool,
 }
 
 /// One month of the archive.
@@ -285,6 +287,7 @@ pub fn link_all(config: &Config, mut content: Content, options: &LinkOptions) ->
         &mut drafts_left_out,
         &mut errors,
     );
+    check_menu(&pages, config.limits.menu_pages, &mut errors);
     let mut site = Site {
         briefings,
         topics: directories.topics.subjects,
@@ -472,6 +475,21 @@ fn link_pages(
     }
     check_unique_pages(&pages, errors);
     pages
+}
+
+/// At most `limit` pages in the menu: every page of the site lists them.
+fn check_menu(pages: &[Page], limit: usize, errors: &mut Errors) {
+    let in_menu = pages.iter().filter(|p| p.in_menu);
+    if let Some(first_over) = in_menu.clone().nth(limit) {
+        let count = in_menu.count();
+        errors.push(
+            Error::at(
+                &first_over.path,
+                format!("{count} pages are in the menu, which every page shows; at most {limit} are allowed: give the others `menu: false` (limits: {{menu_pages: …}} in briefing.yaml)"),
+            )
+            .on_line(1),
+        );
+    }
 }
 
 /// A briefing file, checked on its own, before its names are resolved
@@ -728,6 +746,7 @@ fn resolve_page(
         slug,
         note: Note::new(loaded.body, loaded.body_line),
         extra: loaded.meta.extra.unwrap_or_default(),
+        in_menu: loaded.meta.menu.unwrap_or(true),
         path,
     })
 }

@@ -398,6 +398,7 @@ pub fn site_values<'a>(config: &'a Config, site: &Site) -> SiteValues<'a> {
         pages: site
             .pages
             .iter()
+            .filter(|p| p.in_menu)
             .map(|p| NavLink {
                 title: p.title.clone(),
                 url: config.url(&p.url_path),
