@@ -20,6 +20,8 @@ pub fn html(place: &Place, html: String) -> Result<String, String> {
 pub fn text(place: &Place, text: String) -> Result<String, String> {
     let mut body = String::with_capacity(text.len());
     let mut links: Vec<String> = Vec::new();
+    // Each link's number, by URL: a note may hold thousands of links.
+    let mut numbers: std::collections::HashMap<String, usize> = Default::default();
     let mut rest = text.as_str();
     while let Some(start) = rest.find('<') {
         let Some(len) = rest[start..].find('>') else {
@@ -35,13 +37,10 @@ pub fn text(place: &Place, text: String) -> Result<String, String> {
             } else {
                 url.to_string()
             };
-            let n = match links.iter().position(|l| *l == url) {
-                Some(at) => at + 1,
-                None => {
-                    links.push(url);
-                    links.len()
-                }
-            };
+            let n = *numbers.entry(url).or_insert_with_key(|url| {
+                links.push(url.clone());
+                links.len()
+            });
             body.push_str(&format!("[{n}]"));
         }
         rest = &rest[start + len + 1..];
