@@ -91,13 +91,17 @@ pub fn warnings(site: &Site, config: &crate::config::Config, whole: bool) -> Vec
     let mut warnings = Vec::new();
     close_names(&site.people, "person", &mut warnings);
     close_names(&site.topics, "topic", &mut warnings);
+    let people = config.content_dir().join("people");
     for person in &site.people {
-        if !person.has_profile {
+        // A profile file that is there but failed has its own error: adding
+        // it is no advice.
+        let file = format!("{}.md", person.slug);
+        if !person.has_profile && !people.join(&file).exists() {
             warnings.push(place(
                 person,
                 format!(
-                    "'{}' has no profile: add content/people/{}.md to give a role and aliases",
-                    person.name, person.slug
+                    "'{}' has no profile: add content/people/{file} to give a role and aliases",
+                    person.name
                 ),
             ));
         }

@@ -299,12 +299,13 @@ fn duration<'de, D: serde::Deserializer<'de>>(d: D) -> Result<std::time::Duratio
 
 /// `1MB`, `512KB` (of 1,024 bytes), or a number of bytes.
 fn size<'de, D: serde::Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
-    const SHAPE: &str = "a size: write it as 1MB, 512KB or a number of bytes";
+    const SHAPE: &str = "a size: write it as 1MB, 512KB, 1GB or a number of bytes";
     let (number, unit, text) = number_and_unit(d, SHAPE)?;
     let times: u64 = match unit.to_ascii_uppercase().as_str() {
         "B" | "" => 1,
         "KB" => 1 << 10,
         "MB" => 1 << 20,
+        "GB" => 1 << 30,
         _ => return Err(not_a(&text, SHAPE)),
     };
     (number
@@ -739,7 +740,8 @@ mod tests {
         assert_eq!(max("512KB").unwrap(), 512 * 1024);
         assert_eq!(max("2 mb").unwrap(), 2 << 20);
         assert_eq!(max("3b").unwrap(), 3);
-        for bad in ["2GB", "much", "99999999999999999999MB", "-1", "1.5"] {
+        assert_eq!(max("1GB").unwrap(), 1 << 30);
+        for bad in ["2TB", "much", "99999999999999999999MB", "-1", "1.5"] {
             let e = max(bad).unwrap_err();
             assert!(
                 e.message.contains(&format!("'{bad}' is not a size")),

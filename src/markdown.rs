@@ -298,10 +298,42 @@ struct Position {
     depth: usize,
 }
 
-/// How deep a body's elements may nest. The e-mail's CSS inliner walks
-/// them recursively: 2,400 nested quotes in an edition's note overflowed
-/// its stack and killed the build with no file named.
+/// How deep a body's quotes, lists, emphasis and links may nest. The
+/// e-mail's CSS inliner walks elements recursively: 2,400 nested quotes in
+/// an edition's note overflowed its stack and killed the build with no
+/// file named.
 pub const MAX_NESTING: usize = 100;
+
+/// Whether `tag` is a level of nesting as an editor counts them: a quote,
+/// a list (not its items), emphasis, a link.
+fn nests(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::BlockQuote(_)
+            | Tag::List(_)
+            | Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+            | Tag::FootnoteDefinition(_)
+    )
+}
+
+/// The end of a level `nests` counts.
+fn nests_end(tag: TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::BlockQuote(_)
+            | TagEnd::List(_)
+            | TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Link
+            | TagEnd::Image
+            | TagEnd::FootnoteDefinition
+    )
+}
 
 impl Position {
     /// Follow `event` (starting at byte `start`): what it opens and closes,
@@ -309,13 +341,13 @@ impl Position {
     /// of empty header cells.
     fn note(&mut self, event: &Event<'_>, start: usize, rendered: &mut Rendered) {
         match event {
-            Event::Start(_) => {
+            Event::Start(tag) if nests(tag) => {
                 self.depth += 1;
                 if self.depth > MAX_NESTING && rendered.too_deep.is_none() {
                     rendered.too_deep = Some(start);
                 }
             }
-            Event::End(_) => self.depth = self.depth.saturating_sub(1),
+            Event::End(tag) if nests_end(*tag) => self.depth = self.depth.saturating_sub(1),
             _ => {}
         }
         match event {

@@ -197,10 +197,11 @@ pub fn parse_file<T: DeserializeOwned>(yaml: &str, path: &Path) -> Result<T, Err
     serde_yaml::from_str(yaml).map_err(|e| yaml_error(&e, path, 1, yaml))
 }
 
-/// How deep `[` and `{` may nest: serde_yaml refuses more than this anyway,
-/// but only after libyaml's scanner has read the brackets, in time that
-/// grows with the square of their number (300,000 took over a minute).
-const MAX_FLOW_DEPTH: usize = 128;
+/// How deep `[` and `{` may nest: serde_yaml refuses 128 anyway, but only
+/// after libyaml's scanner has read the brackets, in time that grows with
+/// the square of their number (300,000 took over a minute), and with a
+/// message about aliases.
+const MAX_FLOW_DEPTH: usize = 100;
 
 /// How many `[` and `{` a YAML text may hold at all. The nesting counted
 /// below can be fooled (a `]` in quotes closes nothing for libyaml), but

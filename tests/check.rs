@@ -137,3 +137,23 @@ fn a_misspelt_name_is_found_among_thousands_that_share_its_first_letter() {
         "{close:?}"
     );
 }
+
+#[test]
+fn a_profile_that_fails_is_not_told_to_be_added() {
+    let site = fixture("check");
+    site.write(
+        "content/people/narendra-modhi.md",
+        &format!(
+            "---\nname: Narendra Modhi\nrole: {}\n---\nA misspelling.\n",
+            "r".repeat(1501)
+        ),
+    );
+    let (_, text) = run_check(&site, "text");
+    assert!(
+        text.contains(
+            "error: content/people/narendra-modhi.md:3:7: 'role' is 1501 characters long"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("'Narendra Modhi' has no profile"), "{text}");
+}

@@ -180,12 +180,13 @@ fn a_long_briefing_is_carried_by_its_summary_past_full_content_max() {
     assert!(carried[0].is_some_and(|n| n > 280_000), "{carried:?}");
     site.write(
         "briefing.yaml",
-        "title: T\nbase_url: https://example.org/\nfeeds: {full_content_max: 2GB}\n",
+        "title: T\nbase_url: https://example.org/\nfeeds: {full_content_max: 2TB}\n",
     );
     let errors = site.build_err().to_string();
     assert!(
         errors.contains("briefing.yaml:3:")
-            && errors.contains("'2GB' is not a size: write it as 1MB, 512KB or a number of bytes"),
+            && errors
+                .contains("'2TB' is not a size: write it as 1MB, 512KB, 1GB or a number of bytes"),
         "{errors}"
     );
 }

@@ -588,7 +588,7 @@ fn a_body_save_the_link_stage_would_refuse_is_not_patched_in() {
     assert!(
         errors
             .to_string()
-            .contains("a body may render to 16 times its Markdown"),
+            .contains("16 times the Markdown, or 4096 if more"),
         "{errors}"
     );
     assert_eq!(

@@ -51,10 +51,13 @@ pub fn check_free_text(text: &str) -> Result<(), String> {
     if !reads_as_url(text) {
         return Ok(());
     }
-    check(text).map_err(|message| {
-        format!(
+    check(text).map_err(|message| match leading_scheme(text) {
+        Some((scheme, _)) if RUNS_SCRIPT.contains(&scheme.as_str()) => format!(
+            "{message} (under 'extra', a text that begins with '{scheme}:' is refused whatever follows it: a browser runs it as a link)"
+        ),
+        _ => format!(
             "{message} (under 'extra', a text that begins with a word and a colon is read as a link; if this one is not, put a space after the colon)"
-        )
+        ),
     })
 }
 
@@ -64,6 +67,15 @@ pub fn check_free_text(text: &str) -> Result<(), String> {
 /// ("Update: talks ended"), except where the word is a scheme that runs
 /// whatever follows (`javascript: alert(1)` runs).
 pub fn reads_as_url(text: &str) -> bool {
+    match leading_scheme(text) {
+        Some((scheme, prose)) => !prose || RUNS_SCRIPT.contains(&scheme.as_str()),
+        None => false,
+    }
+}
+
+/// The scheme a browser would find at the start of `text`, lowercased, and
+/// whether a space (or nothing) follows its colon, as in prose.
+fn leading_scheme(text: &str) -> Option<(String, bool)> {
     let mut chars = text
         .trim_start_matches(|c: char| c <= ' ')
         .chars()
@@ -74,11 +86,11 @@ pub fn reads_as_url(text: &str) -> bool {
             Some(':') if !scheme.is_empty() => break,
             Some(c) if c.is_ascii_alphabetic() => scheme.push(c.to_ascii_lowercase()),
             Some(c @ ('0'..='9' | '+' | '-' | '.')) if !scheme.is_empty() => scheme.push(c),
-            _ => return false,
+            _ => return None,
         }
     }
     let prose = chars.next().is_none_or(char::is_whitespace);
-    !prose || RUNS_SCRIPT.contains(&scheme.as_str())
+    Some((scheme, prose))
 }
 
 /// `U+0009 (a tab)`: control characters are invisible in an editor, so an

@@ -705,15 +705,16 @@ fn too_large(
     size: usize,
     limits: &Limits,
 ) -> Option<Error> {
-    if size <= limits.html_allowed(markdown.len()) {
+    let allowed = limits.html_allowed(markdown.len());
+    if size <= allowed {
         return None;
     }
+    // In bytes: sizes rounded to KB could read as within the limit.
     let message = format!(
-        "the body renders to {} KB of HTML from {} KB of Markdown; a body may render to {} times its Markdown, or {} KB if more (limits: {{html_per_markdown: …}} in briefing.yaml)",
-        size.div_ceil(1024),
-        markdown.len().div_ceil(1024),
+        "the body renders to {size} bytes of HTML from {} bytes of Markdown, more than the {allowed} allowed: {} times the Markdown, or {} if more (limits: {{html_per_markdown: …}} in briefing.yaml)",
+        markdown.len(),
         limits.html_per_markdown,
-        crate::config::HTML_FLOOR / 1024
+        crate::config::HTML_FLOOR
     );
     Some(Error::at(path, message).on_line(body_line))
 }

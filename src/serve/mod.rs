@@ -17,7 +17,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 use crate::error::{Error, Errors};
-use crate::terminal::{complain, say, Level, Terminal};
+use crate::terminal::{complain, count, say, Level, Terminal};
 use crate::BuildOptions;
 use http::Files;
 use notify_debouncer_full::DebounceEventResult;
@@ -267,9 +267,9 @@ fn rebuild(
         Ok(rebuilt) => {
             let t = &rebuilt.timings;
             say(format_args!(
-                "{what} changed · {} pages rendered, {} files changed · {} ms (load {} · link {} · render {} · swap {})",
-                rebuilt.rendered,
-                rebuilt.changed.len(),
+                "{what} changed · {} rendered, {} changed · {} ms (load {} · link {} · render {} · swap {})",
+                count(rebuilt.rendered, "page", "pages"),
+                count(rebuilt.changed.len(), "file", "files"),
                 rebuilt.elapsed.as_millis(),
                 t.load.as_millis(),
                 t.link.as_millis(),
