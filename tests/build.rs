@@ -209,7 +209,23 @@ fn names_that_slug_alike_are_an_error_naming_both_files() {
         "---\ntitle: B\ndate: 2025-09-06\npeople: [Kim Jong Un]\n---\n",
     );
     let errors = site.build_err().to_string();
-    assert!(errors.contains("content/briefings/2025-09-06-b.md: the person 'Kim Jong Un' and the person 'Kim Jong-un' (content/briefings/2025-09-05-a.md) would both be published at /people/kim-jong-un/"), "{errors}");
+    assert!(errors.contains("content/briefings/2025-09-06-b.md:4: the person 'Kim Jong Un' and the person 'Kim Jong-un' (content/briefings/2025-09-05-a.md) would both be published at /people/kim-jong-un/"), "{errors}");
+    // From profiles, at the line of each one's name.
+    site.remove("content/briefings/2025-09-05-a.md")
+        .remove("content/briefings/2025-09-06-b.md");
+    site.write("content/people/a.md", "---\nname: Kim Jong-un\n---\nA.\n");
+    site.write(
+        "content/people/b.md",
+        "---\nrole: Leader\nname: Kim Jong Un\n---\nB.\n",
+    );
+    let errors = site.build_err().to_string();
+    assert!(errors.contains("content/people/b.md:3: the person 'Kim Jong Un' and the person 'Kim Jong-un' (content/people/a.md) would both be published at"), "{errors}");
+    site.write(
+        "content/people/b.md",
+        "---\nname: Kim\naliases: [Kim Jong-un]\n---\nB.\n",
+    );
+    let errors = site.build_err().to_string();
+    assert!(errors.contains("content/people/b.md:3:10: the name 'Kim Jong-un' is already used by Kim Jong-un (content/people/a.md)"), "{errors}");
 }
 
 #[test]

@@ -162,10 +162,11 @@ impl Directory {
             let mut claimed = vec![name.to_string()];
             claimed.extend(fields.aliases.iter().map(|a| a.trim().to_string()));
             let mut clash = false;
-            for alias in &claimed {
+            for (nth, alias) in claimed.iter().enumerate() {
                 if let Some(&other) = self.by_name.get(&normalize(alias)) {
-                    errors.push(Error::at(
-                        &profile.path,
+                    let key = if nth == 0 { self.name_key() } else { "aliases" };
+                    errors.push(profile.error_at(
+                        key,
                         format!(
                             "the name '{alias}' is already used by {} ({})",
                             self.subjects[other].name,
@@ -193,6 +194,9 @@ impl Directory {
                 description: fields.description.map(str::to_string),
                 portrait: fields.portrait.map(str::to_string),
                 defined_in: profile.path.clone(),
+                defined_line: (profile.keys.iter())
+                    .find(|(key, _, _)| key == self.name_key())
+                    .map(|&(_, line, _)| line),
                 has_profile: true,
                 no_mention_links: fields.link_mentions == Some(false),
                 extra: fields.extra.cloned().unwrap_or_default(),
@@ -271,28 +275,31 @@ impl Directory {
     pub fn check_slugs(&self, errors: &mut Errors) {
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (index, subject) in self.subjects.iter().enumerate() {
+            // At the line its name is written on.
+            let at = |message: String| {
+                let error = Error::at(&subject.defined_in, message);
+                match subject.defined_line {
+                    Some(line) => error.on_line(line),
+                    None => error,
+                }
+            };
             if subject.slug.is_empty() {
-                errors.push(Error::at(
-                    &subject.defined_in,
+                errors.push(at(
                     format!("the {} name '{}' gives an empty slug: add letters or digits, or set 'slug' in its profile", self.kind(), subject.name),
                 ));
                 continue;
             }
             if let Some(message) = crate::slug::too_long(&subject.slug) {
-                errors.push(Error::at(
-                    &subject.defined_in,
-                    format!(
-                        "the {} '{}…': {message}, or set 'slug' in its profile",
-                        self.kind(),
-                        subject.name.chars().take(40).collect::<String>()
-                    ),
-                ));
+                errors.push(at(format!(
+                    "the {} '{}…': {message}, or set 'slug' in its profile",
+                    self.kind(),
+                    subject.name.chars().take(40).collect::<String>()
+                )));
                 continue;
             }
             if let Some(&other) = seen.get(subject.slug.as_str()) {
                 let first = &self.subjects[other];
-                errors.push(Error::at(
-                    &subject.defined_in,
+                errors.push(at(
                     format!(
                         "the {kind} '{}' and the {kind} '{}' ({}) would both be published at /{}/{}/: rename one, or make one an alias of the other in a profile",
                         subject.name,
