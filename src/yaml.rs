@@ -283,6 +283,12 @@ fn yaml_error(e: &serde_yaml::Error, path: &Path, first_line: usize, yaml: &str)
         // serde_yaml places it at the mapping's start; the editor needs
         // the second one, which is the one to remove.
         error = error.on_line(line).on_column(1);
+    } else if let Some((line, column)) = context_place(&raw, ", while scanning a quoted scalar") {
+        // libyaml reads a quote left open to the end of the front-matter.
+        error.message = format!(
+            "this quote is never closed: add the closing quote where the text ends ({text})"
+        );
+        error = error.on_line(first_line + line - 1).on_column(column);
     } else if let Some((line, column, open, close)) = unclosed(&raw) {
         // libyaml notices a missing ']' only where the next key is read,
         // lines later; the editor needs the line where the list opened.
@@ -313,12 +319,24 @@ fn unclosed(raw: &str) -> Option<(usize, usize, char, char)> {
     } else {
         return None;
     };
-    let (_, context) = raw.split_once(", while parsing a flow ")?;
-    let (_, place) = context.split_once(" at line ")?;
+    let (line, column) = context_place(raw, ", while parsing a flow ")?;
+    Some((line, column, open, close))
+}
+
+/// The place libyaml gives for the context of its error (`…, while
+/// parsing a flow sequence at line 3 column 9`), when it is `context`.
+fn context_place(raw: &str, context: &str) -> Option<(usize, usize)> {
+    let (_, rest) = raw.split_once(context)?;
+    let (_, place) = rest.split_once(" at line ")?;
     let (line, column) = place.split_once(" column ")?;
     let line = line.trim().parse().ok().filter(|&l| l > 0)?;
-    let column = column.trim().parse().ok()?;
-    Some((line, column, open, close))
+    let column = column
+        .trim()
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()?;
+    Some((line, column))
 }
 
 /// The line of the second top-level `key:` a "duplicate field" error
@@ -419,6 +437,23 @@ fn friendly(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::place_of_string;
+
+    #[test]
+    fn a_quote_left_open_is_placed_where_it_opens() {
+        let path = std::path::Path::new("x.md");
+        for (yaml, place) in [
+            ("title: \"unclosed\ndate: 2025-09-01\n", (2, 8)),
+            ("title: T\nsummary: 'open\n", (3, 10)),
+        ] {
+            let e = super::parse_at::<serde_yaml::Value>(yaml, 2, path).unwrap_err();
+            assert_eq!((e.line, e.column), (Some(place.0), Some(place.1)), "{yaml}");
+            assert!(
+                e.message.starts_with("this quote is never closed"),
+                "{}",
+                e.message
+            );
+        }
+    }
 
     #[test]
     fn keys_are_found_bare_or_quoted() {
