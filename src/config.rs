@@ -729,6 +729,17 @@ mod tests {
     }
 
     #[test]
+    fn a_count_below_zero_is_told_as_such() {
+        let e =
+            config("title: T\nbase_url: https://e.org\nlimits: {title_chars: -1}\n").unwrap_err();
+        assert!(
+            e.message.contains("expected a whole number, 0 or more"),
+            "{e}"
+        );
+        assert!(!e.message.contains("usize"), "{e}");
+    }
+
+    #[test]
     fn sizes_are_bytes_or_kb_or_mb() {
         let max = |written: &str| {
             config(&format!(

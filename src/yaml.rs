@@ -431,7 +431,15 @@ fn friendly(text: &str) -> String {
             "{text}: a value containing ': ' must be in quotes, for example summary: \"Talks: a gas deal\""
         );
     }
-    text.replacen("invalid type: ", "wrong type: ", 1)
+    // Rust's names for numbers mean nothing to an editor.
+    let mut text = text.replacen("invalid type: ", "wrong type: ", 1);
+    for rust in ["usize", "u64", "u32", "u16", "u8"] {
+        text = text.replace(
+            &format!("expected {rust}"),
+            "expected a whole number, 0 or more",
+        );
+    }
+    text
 }
 
 #[cfg(test)]
