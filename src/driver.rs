@@ -527,6 +527,11 @@ impl Driver {
             self.memory.prints = plan.prints;
         }
         self.memory.prints.extend(index_prints);
+        // A static file stands where a page or feed would be: what is there
+        // is not the page, so the next render must not keep it as the page.
+        for file in &self.statics {
+            self.memory.prints.remove(&file.path);
+        }
         self.memory.in_order = plan.in_order;
         Ok(rendered)
     }

@@ -591,3 +591,20 @@ fn related_lists_computed_again_only_near_a_change_equal_a_fresh_build() {
         .contains("/briefings/b"));
     assert_eq!(tree(&site.out()), fresh(&site));
 }
+
+#[test]
+fn a_static_file_that_stood_for_a_page_gives_the_page_back_when_removed() {
+    let site = fixture("crosslinks");
+    site.build_ok();
+    let front = site.page("index.html");
+    for (file, generated) in [("index.html", &front), ("rss.xml", &site.page("rss.xml"))] {
+        site.write(&format!("static/{file}"), "STATIC\n");
+        site.build_ok();
+        assert_eq!(site.page(file), "STATIC\n");
+        site.remove(&format!("static/{file}"));
+        site.build_ok();
+        assert_eq!(&site.page(file), generated, "{file}");
+        assert_eq!(tree(&site.out()), fresh(&site));
+    }
+    assert!(front.contains("<html"), "the front page is the site's");
+}

@@ -674,3 +674,19 @@ fn a_static_file_saved_with_a_briefing_is_checked_against_the_pages() {
         "{errors}"
     );
 }
+
+#[test]
+fn a_static_file_that_stood_for_a_page_gives_the_page_back_in_the_preview() {
+    let site = fixture("crosslinks");
+    let mut preview = Preview::new(options(&site)).unwrap_or_else(|e| panic!("{e}"));
+    site.write("static/index.html", "STATIC\n");
+    preview
+        .rebuild(&[Change::Static])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(held(&preview)["index.html"], b"STATIC\n");
+    site.remove("static/index.html");
+    preview
+        .rebuild(&[Change::Static])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(held(&preview), fresh(&site).expect("fresh build"));
+}
