@@ -521,3 +521,72 @@ fn the_preview_tells_each_warning_once_when_it_appears() {
     };
     assert_eq!(told, [missing("one"), missing("two")]);
 }
+
+#[test]
+fn a_warning_of_a_save_that_leaves_a_file_missing_is_told_when_it_is_served() {
+    // A rename leaves the old name missing: the result is held for it to
+    // come back, then served; its warnings were never told then.
+    let site = fixture("crosslinks");
+    site.write(
+        "content/briefings/2025-09-06-lone.md",
+        "---\ntitle: A lone briefing\ndate: 2025-09-06\ntopics: [SCO]\n---\nBody.\n",
+    );
+    let log = site.root.join("serve.log");
+    let server = common::serve_to(&site.root, &[], fs::File::create(&log).expect("log").into());
+    let page = "/briefings/lone/";
+    until(&server.addr, page, 200, "A lone briefing");
+    fs::rename(
+        site.root.join("content/briefings/2025-09-06-lone.md"),
+        site.root.join("content/briefings/2025-09-06-lone.markdown"),
+    )
+    .expect("rename");
+    until(&server.addr, page, 404, "");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let told = loop {
+        let text = fs::read_to_string(&log).expect("log");
+        if text.contains("warning: ") || Instant::now() > deadline {
+            break text;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    drop(server);
+    assert!(
+        told.contains("warning: content/briefings/2025-09-06-lone.markdown: not read: briefing reads Markdown from .md files only; rename it to 2025-09-06-lone.md"),
+        "{told}"
+    );
+}
+
+#[test]
+fn a_warning_is_not_told_again_after_a_broken_config_is_fixed() {
+    let site = fixture("crosslinks");
+    site.write(
+        "content/briefings/2025-09-06-pictured.md",
+        "---\ntitle: Pictured\ndate: 2025-09-06\ntopics: [SCO]\nimage: /images/one.png\nimage_alt: A card\n---\nBody.\n",
+    );
+    let log = site.root.join("serve.log");
+    let server = common::serve_to(&site.root, &[], fs::File::create(&log).expect("log").into());
+    until(&server.addr, "/briefings/pictured/", 200, "/images/one.png");
+    let config = fs::read_to_string(site.root.join("briefing.yaml")).expect("config");
+    let wait_for = |text: &str, times: usize| {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while fs::read_to_string(&log).expect("log").matches(text).count() < times {
+            assert!(
+                Instant::now() < deadline,
+                "no {text:?} in the log: {}",
+                fs::read_to_string(&log).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    site.write("briefing.yaml", &format!("{config}title: [\n"));
+    wait_for("build failed", 1);
+    // Fixed, with a new title to tell when it is served.
+    site.write(
+        "briefing.yaml",
+        &config.replacen("title: ", "title: Fixed ", 1),
+    );
+    until(&server.addr, "/", 200, "Fixed ");
+    drop(server);
+    let told = fs::read_to_string(&log).expect("log");
+    assert_eq!(told.matches("is no file of the site").count(), 1, "{told}");
+}

@@ -131,17 +131,14 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
             preview.tidy();
             indexing.ask(&preview);
         }
-        let Some(batch) = next_batch(
-            &rx,
-            &mut held,
-            &root,
-            &output,
-            &mut watcher,
-            &state,
-            &preview,
-        ) else {
+        let Some(batch) = next_batch(&rx, &mut held, &root, &output, &mut watcher) else {
             return Ok(());
         };
+        if batch.release_held {
+            if let Some(outcome) = held.take() {
+                release(outcome, &state, &preview, &mut warnings, &options.root);
+            }
+        }
         if batch.changes.is_empty() {
             continue;
         }
@@ -169,10 +166,19 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
         {
             held = Some(outcome);
         } else {
-            outcome.release(&state, preview.files());
-            // After the reload is sent: a save's warnings never delay it.
-            warnings.tell(&preview, &options.root);
+            release(outcome, &state, &preview, &mut warnings, &options.root);
         }
+    }
+}
+
+/// Give browsers what rebuilds made, then tell the warnings new since the
+/// last site served: after the reload, which they never delay; and not
+/// after a failure, which left no site to tell them of.
+fn release(outcome: Held, state: &State, preview: &Preview, warnings: &mut Warnings, root: &Path) {
+    let succeeded = outcome.error.is_none();
+    outcome.release(state, preview.files());
+    if succeeded {
+        warnings.tell(preview, root);
     }
 }
 
@@ -185,8 +191,6 @@ fn next_batch(
     root: &Path,
     output: &Path,
     watcher: &mut SourceWatcher,
-    state: &State,
-    preview: &Preview,
 ) -> Option<Batch> {
     let mut batch = Batch::default();
     match held {
@@ -212,9 +216,7 @@ fn next_batch(
                 if waiting.quiet.elapsed() >= watch::GRACE
                     || waiting.since.elapsed() >= watch::MAX_HOLD =>
             {
-                if let Some(held) = held.take() {
-                    held.release(state, preview.files());
-                }
+                batch.release_held = true;
             }
             Err(RecvTimeoutError::Timeout) => {}
         },
@@ -357,6 +359,9 @@ struct Batch {
     changes: BTreeSet<Change>,
     /// Source paths, relative to the root, for the terminal.
     paths: BTreeSet<String>,
+    /// The result held has waited long enough for its missing file: give
+    /// it to browsers as it is.
+    release_held: bool,
 }
 
 impl Batch {
