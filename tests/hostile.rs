@@ -41,6 +41,24 @@ fn within<T: Send + 'static>(limit: Duration, f: impl FnOnce() -> T + Send + 'st
         .unwrap_or_else(|e| panic!("no result after {:?}: {e}", started.elapsed()))
 }
 
+/// `briefing build` of `site`, which must succeed before `limit`: a hang
+/// guard for input that once took minutes, not a timing.
+fn builds_within(site: &TestSite, limit: Duration) {
+    let root = site.root.clone();
+    let out = within(limit, move || {
+        Command::new(env!("CARGO_BIN_EXE_briefing"))
+            .args(["build", "-q", "--root"])
+            .arg(&root)
+            .output()
+            .expect("run briefing build")
+    });
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 // ---- URLs from front-matter ----
 
 #[test]
@@ -553,19 +571,7 @@ fn thousands_of_aliases_each_mentioned_build_in_linear_time() {
     );
     let body: Vec<String> = aliases.iter().map(|a| format!("President {a}.")).collect();
     site.write(BAD, &briefing("people: [Xi Jinping]\n", &body.join(" ")));
-    let root = site.root.clone();
-    let out = within(Duration::from_secs(60), move || {
-        Command::new(env!("CARGO_BIN_EXE_briefing"))
-            .args(["build", "-q", "--root"])
-            .arg(&root)
-            .output()
-            .expect("run briefing build")
-    });
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    builds_within(&site, Duration::from_secs(60));
     // "President Xi" ran on into each "Xi Jinping N" as one mention.
     let page = site.page("briefings/bad/index.html");
     assert!(
@@ -634,19 +640,7 @@ fn text_split_at_every_quote_is_joined_in_linear_time() {
         "title: Bad input\nbase_url: https://example.org/\nmarkdown: {smart_punctuation: true}\n",
     );
     site.write(BAD, &briefing("", &"\"a\" ".repeat(100_000)));
-    let root = site.root.clone();
-    let out = within(Duration::from_secs(30), move || {
-        Command::new(env!("CARGO_BIN_EXE_briefing"))
-            .args(["build", "-q", "--root"])
-            .arg(&root)
-            .output()
-            .expect("run briefing build")
-    });
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    builds_within(&site, Duration::from_secs(30));
     let page = site.page("briefings/bad/index.html");
     // The body's, and the summary's copies (70 words each).
     assert!(page.matches("\u{201c}a\u{201d}").count() >= 100_000);
