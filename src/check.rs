@@ -1,7 +1,7 @@
 //! `briefing check`: everything a build would find wrong, plus warnings an
 //! editor wants to see, without writing anything.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -67,11 +67,16 @@ pub fn check(options: &BuildOptions) -> CheckReport {
             return report;
         }
     };
+    let failed = content.failed.clone();
     let (site, layout, errors) = driver.link_content(content);
     report.warnings.extend(driver.warnings_of(&site));
-    report
-        .warnings
-        .extend(warnings(&site, driver.config(), errors.is_empty()));
+    let linked = Linked {
+        site: &site,
+        config: driver.config(),
+        whole: errors.is_empty(),
+        failed: &failed,
+    };
+    report.warnings.extend(warnings(&linked));
     if !errors.is_empty() {
         // Rendering a site that failed to link would only repeat its errors.
         report.errors = errors.sorted();
@@ -85,18 +90,32 @@ pub fn check(options: &BuildOptions) -> CheckReport {
     report
 }
 
-/// What is not wrong enough to stop a build but likely a mistake, in a
-/// site that linked `whole` or as far as it went.
-pub fn warnings(site: &Site, config: &crate::config::Config, whole: bool) -> Vec<Error> {
+/// A site as linked, for the warnings about it.
+pub struct Linked<'a> {
+    pub site: &'a Site,
+    pub config: &'a crate::config::Config,
+    /// Whether it linked without error (else as far as it went).
+    pub whole: bool,
+    /// The `@/` keys of the files that failed to load.
+    pub failed: &'a HashSet<String>,
+}
+
+/// What is not wrong enough to stop a build but likely a mistake.
+pub fn warnings(linked: &Linked) -> Vec<Error> {
+    let Linked {
+        site,
+        config,
+        whole,
+        failed,
+    } = *linked;
     let mut warnings = Vec::new();
     close_names(&site.people, "person", &mut warnings);
     close_names(&site.topics, "topic", &mut warnings);
-    let people = config.content_dir().join("people");
     for person in &site.people {
-        // A profile file that is there but failed has its own error: adding
-        // it is no advice.
+        // A profile file of that name that failed has its own error:
+        // adding it is no advice.
         let file = format!("{}.md", person.slug);
-        if !person.has_profile && !people.join(&file).exists() {
+        if !person.has_profile && !failed.contains(&format!("people/{file}")) {
             warnings.push(place(
                 person,
                 format!(

@@ -259,7 +259,8 @@ fn number_and_unit<'de, D: serde::Deserializer<'de>>(
     let text = match Written::deserialize(d)? {
         Written::Number(n) => return Ok((n, String::new(), n.to_string())),
         Written::Negative(n) => return Err(not_a(&n.to_string(), shape)),
-        Written::Fraction(n) => return Err(not_a(&n.to_string(), shape)),
+        // As a fraction: `30.0` shown as `30` would read as a good value.
+        Written::Fraction(n) => return Err(not_a(&format!("{n:?}"), shape)),
         Written::Text(text) => text,
         Written::Other(_) => return Err(serde::de::Error::custom(format!("not {shape}"))),
     };
@@ -759,6 +760,8 @@ mod tests {
                 "{bad}: {e}"
             );
         }
+        let e = max("30.0").unwrap_err();
+        assert!(e.message.contains("'30.0' is not a size"), "{e}");
         let e = max("[1]").unwrap_err();
         assert!(e.message.contains("not a size: write it as 1MB"), "{e}");
     }

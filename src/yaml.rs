@@ -283,7 +283,11 @@ fn yaml_error(e: &serde_yaml::Error, path: &Path, first_line: usize, yaml: &str)
         // serde_yaml places it at the mapping's start; the editor needs
         // the second one, which is the one to remove.
         error = error.on_line(line).on_column(1);
-    } else if let Some((line, column)) = context_place(&raw, ", while scanning a quoted scalar") {
+    } else if let Some((line, column)) = raw
+        .starts_with("found unexpected end of stream")
+        .then(|| context_place(&raw, ", while scanning a quoted scalar"))
+        .flatten()
+    {
         // libyaml reads a quote left open to the end of the front-matter.
         error.message = format!(
             "this quote is never closed: add the closing quote where the text ends ({text})"

@@ -156,4 +156,12 @@ fn a_profile_that_fails_is_not_told_to_be_added() {
         "{text}"
     );
     assert!(!text.contains("'Narendra Modhi' has no profile"), "{text}");
+
+    // A file of that name that is another person's profile: told.
+    site.write(
+        "content/people/narendra-modhi.md",
+        "---\nname: Someone Else\n---\nAnother person.\n",
+    );
+    let (_, text) = run_check(&site, "text");
+    assert!(text.contains("'Narendra Modhi' has no profile"), "{text}");
 }

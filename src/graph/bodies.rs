@@ -477,27 +477,7 @@ pub(super) fn render_markdown(
         .map(|(n, _, _)| render(&n.body))
         .collect();
 
-    // Anchors of every target, by key; few per page, so a slice to scan.
-    // Only the targets some link names a heading of.
-    let linked: Set<&str> = briefings
-        .iter()
-        .copied()
-        .chain(&notes)
-        .flat_map(|r| &r.links)
-        .filter(|link| link.anchor.is_some())
-        .map(|link| link.target.as_str())
-        .collect();
-    let mut anchors: Map<&str, &[String]> = Map::default();
-    for (b, r) in site.briefings.iter().zip(&briefings) {
-        if linked.contains(b.key.as_str()) {
-            anchors.insert(&b.key, &r.anchors);
-        }
-    }
-    for ((_, _, key), r) in all_notes.iter().zip(&notes) {
-        if let Some(key) = key.filter(|key| linked.contains(key)) {
-            anchors.insert(key, &r.anchors);
-        }
-    }
+    let anchors = linked_anchors(site, &briefings, &all_notes, &notes);
     let links = LinkCheck {
         unchecked,
         drafts,
@@ -544,6 +524,36 @@ pub(super) fn render_markdown(
         note.body = Arc::from("");
     }
     next_cache
+}
+
+/// Anchors of every target some link names a heading of, by key; few per
+/// page, so a slice to scan.
+fn linked_anchors<'a>(
+    site: &'a Site,
+    briefings: &[&'a Rendered],
+    all_notes: &[(&'a Note, &'a Path, Option<&'a str>)],
+    notes: &'a [Rendered],
+) -> Map<&'a str, &'a [String]> {
+    let linked: Set<&str> = briefings
+        .iter()
+        .copied()
+        .chain(notes)
+        .flat_map(|r| &r.links)
+        .filter(|link| link.anchor.is_some())
+        .map(|link| link.target.as_str())
+        .collect();
+    let mut anchors: Map<&str, &[String]> = Map::default();
+    for (b, r) in site.briefings.iter().zip(briefings) {
+        if linked.contains(b.key.as_str()) {
+            anchors.insert(&b.key, &r.anchors);
+        }
+    }
+    for ((_, _, key), r) in all_notes.iter().zip(notes) {
+        if let Some(key) = key.filter(|key| linked.contains(key)) {
+            anchors.insert(key, &r.anchors);
+        }
+    }
+    anchors
 }
 
 /// Every `@/` key a link may name, with the URL it becomes.

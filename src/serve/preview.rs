@@ -42,9 +42,12 @@ pub struct Preview {
     files: Arc<Files>,
     /// Whether a save leaves the search index to another thread.
     search_later: bool,
-    /// Whether the last rebuild failed: the site the driver holds may be
-    /// the failed one patched, and other files may still be wrong.
+    /// Whether the last rebuild failed: other files than those saved next
+    /// may still be wrong, so the next rebuild links the whole site.
     failed: bool,
+    /// Whether the site the driver holds is the one served: not after a
+    /// rebuild that patched or linked a site, then failed to render it.
+    holds_served: bool,
 }
 
 impl Preview {
@@ -64,6 +67,7 @@ impl Preview {
             files: Arc::new(Files::default()),
             search_later: false,
             failed: false,
+            holds_served: true,
         }
     }
 
@@ -79,7 +83,7 @@ impl Preview {
     /// What the search index is made of, when a rebuild left it behind
     /// the site held: to be indexed on another thread (see `indexing`).
     pub(crate) fn search_source(&self) -> Option<Source> {
-        if self.failed {
+        if !self.holds_served {
             return None;
         }
         self.driver.as_ref()?.search_source()
@@ -148,8 +152,13 @@ impl Preview {
             files: Files::with_capacity_and_hasher(self.files.len(), Default::default()),
             put: Vec::new(),
         };
+        // From here until the render succeeds, the site held is not the
+        // one served: a patch changes it in place, a link replaces it.
         let patched = match driver.reload(&asked)? {
-            Some(patched) => driver.plan_patched(&patched),
+            Some(patched) => {
+                self.holds_served = false;
+                driver.plan_patched(&patched)
+            }
             None => None,
         };
         let was_patched = patched.is_some();
@@ -160,6 +169,7 @@ impl Preview {
             }
             None => {
                 driver.link(&asked, None)?;
+                self.holds_served = false;
                 let before = &self.files;
                 driver
                     .plan(&mut |path| before.contains_key(path))
@@ -170,6 +180,7 @@ impl Preview {
         let changed = sink.changed();
         self.files = Arc::new(sink.files);
         self.failed = false;
+        self.holds_served = true;
         Ok(Rebuilt {
             changed,
             rendered,
@@ -266,6 +277,32 @@ mod tests {
                 std::fs::copy(entry.path(), target).expect("copy");
             }
         }
+    }
+
+    #[test]
+    fn the_site_served_is_indexed_though_a_later_save_failed_to_link() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        copy(&repo.join("tests/fixtures/crosslinks"), dir.path());
+        let mut preview = Preview::new(crate::BuildOptions::new(dir.path()))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .search_later();
+        let talks = PathBuf::from("content/briefings/2025-09-02-talks.md");
+        let path = dir.path().join(&talks);
+        let text = std::fs::read_to_string(&path).expect("read");
+        std::fs::write(&path, text.replacen("title: ", "title: Served ", 1)).expect("write");
+        preview
+            .rebuild(&[Change::Content(talks)])
+            .unwrap_or_else(|e| panic!("{e}"));
+        // Before its index is made, another file breaks: the site served
+        // is still the one held, and its index is still to be made.
+        let summit = PathBuf::from("content/briefings/2025-08-31-summit.md");
+        std::fs::write(dir.path().join(&summit), "---\ntitle: [\n---\n").expect("write");
+        assert!(preview.rebuild(&[Change::Content(summit)]).is_err());
+        assert!(
+            preview.search_source().is_some(),
+            "the index of the site served"
+        );
     }
 
     #[test]
