@@ -437,7 +437,7 @@ fn a_picture_named_by_a_path_no_static_file_is_is_warned_of() {
         told,
         [
             "content/briefings/2025-09-06-pictured.md:5:8: the picture '/images/card.png' is no file of the site: add static/images/card.png, or give its full URL",
-            "content/people/ada.md: the picture 'images/ada.jpg' is no file of the site: add static/images/ada.jpg, or give its full URL",
+            "content/people/ada.md:3:11: the picture 'images/ada.jpg' is no file of the site: add static/images/ada.jpg, or give its full URL",
         ]
     );
     // There (its name as a browser asks for it), or given as a URL:

@@ -23,6 +23,8 @@ pub struct Subject {
     /// A topic's one-line description, a person's role, a story's summary.
     pub description: Option<String>,
     pub portrait: Option<String>,
+    /// Line and column of `portrait:` in the profile, for its warnings.
+    pub portrait_at: Option<(usize, usize)>,
     /// The profile's body (a story's introduction); empty without a profile.
     pub note: Note,
     /// Where the name is defined: the profile, else the first briefing naming it.
@@ -197,6 +199,9 @@ impl Directory {
                 defined_line: (profile.keys.iter())
                     .find(|(key, _, _)| key == self.name_key())
                     .map(|&(_, line, _)| line),
+                portrait_at: (profile.keys.iter())
+                    .find(|(key, _, _)| key == "portrait")
+                    .map(|&(_, line, column)| (line, column)),
                 has_profile: true,
                 no_mention_links: fields.link_mentions == Some(false),
                 extra: fields.extra.cloned().unwrap_or_default(),

@@ -373,7 +373,11 @@ pub fn missing_pictures(config: &Config, site: &Site, statics: &[Output]) -> Vec
     }
     for subject in site.people.iter().chain(&site.topics) {
         if let Some(portrait) = subject.portrait.as_deref().filter(|url| missing(url)) {
-            warnings.push(Error::at(&subject.defined_in, told(portrait)));
+            let mut error = Error::at(&subject.defined_in, told(portrait));
+            if let Some((line, column)) = subject.portrait_at {
+                error = error.on_line(line).on_column(column);
+            }
+            warnings.push(error);
         }
     }
     warnings
