@@ -500,7 +500,14 @@ pub(super) fn render_markdown(
         .zip(rendered_all)
         .zip(sizes)
     {
-        if let Some(error) = too_large(path, line, body, size, &config.limits) {
+        let written = Written {
+            path,
+            markdown: body,
+            body_line: line,
+            rendered: r,
+            html_len: size,
+        };
+        for error in written.own_errors(&config.limits) {
             errors.push(error);
         }
         links.check(path, body, line, r, errors);
@@ -697,36 +704,49 @@ struct LinkCheck<'a> {
     hints_left: std::cell::Cell<usize>,
 }
 
-/// Whether the link stage refuses `body`, rendered from `markdown`, for
-/// what it is on its own, links aside: what a save may be patched in with
-/// must pass it too.
-pub(super) fn refused_alone(body: &CachedBody, markdown: &str, limits: &Limits) -> bool {
-    !body.rendered.empty_headers.is_empty()
-        || body.rendered.too_deep.is_some()
-        || body.html.len() > limits.html_allowed(markdown.len())
+/// A body written in `path` from its line `body_line`, as rendered: what
+/// the link stage checks of it on its own, links aside.
+pub(super) struct Written<'a> {
+    pub path: &'a Path,
+    pub markdown: &'a str,
+    pub body_line: usize,
+    pub rendered: &'a Rendered,
+    /// Bytes of its HTML, which a briefing keeps apart from `rendered`.
+    pub html_len: usize,
 }
 
-/// The error of a body of `markdown` whose HTML is `size` bytes, when
-/// that is more than `limits` allow.
-fn too_large(
-    path: &Path,
-    body_line: usize,
-    markdown: &str,
-    size: usize,
-    limits: &Limits,
-) -> Option<Error> {
-    let allowed = limits.html_allowed(markdown.len());
-    if size <= allowed {
-        return None;
+impl Written<'_> {
+    /// Its errors as a body on its own: nesting, empty header cells, size.
+    /// The one list of those rules, for the link stage and for a save
+    /// patched in without it.
+    pub(super) fn own_errors(&self, limits: &Limits) -> Vec<Error> {
+        let place = |offset: usize, message: String| {
+            let (line, column) = markdown::line_and_column(self.markdown, offset);
+            Error::at(self.path, message)
+                .on_line(self.body_line + line - 1)
+                .on_column(column)
+        };
+        let mut errors = Vec::new();
+        if let Some(offset) = self.rendered.too_deep {
+            errors.push(place(offset, format!("the Markdown nests more than {} levels deep here (quotes, lists, emphasis): write it flatter", markdown::MAX_NESTING)));
+        }
+        for &offset in &self.rendered.empty_headers {
+            errors.push(place(offset, "a table header cell is empty: give every column a heading, which screen readers read out with each of its cells".to_string()));
+        }
+        let allowed = limits.html_allowed(self.markdown.len());
+        if self.html_len > allowed {
+            // In bytes: sizes rounded to KB could read as within the limit.
+            let message = format!(
+                "the body renders to {} bytes of HTML from {} bytes of Markdown, more than the {allowed} allowed: {} times the Markdown, or {} if more (limits: {{html_per_markdown: …}} in briefing.yaml)",
+                self.html_len,
+                self.markdown.len(),
+                limits.html_per_markdown,
+                crate::config::HTML_FLOOR
+            );
+            errors.push(Error::at(self.path, message).on_line(self.body_line));
+        }
+        errors
     }
-    // In bytes: sizes rounded to KB could read as within the limit.
-    let message = format!(
-        "the body renders to {size} bytes of HTML from {} bytes of Markdown, more than the {allowed} allowed: {} times the Markdown, or {} if more (limits: {{html_per_markdown: …}} in briefing.yaml)",
-        markdown.len(),
-        limits.html_per_markdown,
-        crate::config::HTML_FLOOR
-    );
-    Some(Error::at(path, message).on_line(body_line))
 }
 
 /// How many broken links of a site get a "did you mean".
@@ -735,22 +755,6 @@ const LINK_HINTS: usize = 100;
 impl LinkCheck<'_> {
     fn check(&self, path: &Path, body: &str, body_line: usize, r: &Rendered, errors: &mut Errors) {
         let (unchecked, drafts, anchors) = (self.unchecked, self.drafts, &self.anchors);
-        if let Some(offset) = r.too_deep {
-            let (line, column) = markdown::line_and_column(body, offset);
-            errors.push(
-                Error::at(path, format!("the Markdown nests more than {} levels deep here (quotes, lists, emphasis): write it flatter", markdown::MAX_NESTING))
-                    .on_line(body_line + line - 1)
-                    .on_column(column),
-            );
-        }
-        for &offset in &r.empty_headers {
-            let (line, column) = markdown::line_and_column(body, offset);
-            errors.push(
-                Error::at(path, "a table header cell is empty: give every column a heading, which screen readers read out with each of its cells".to_string())
-                    .on_line(body_line + line - 1)
-                    .on_column(column),
-            );
-        }
         for link in &r.links {
             let place = |message: String| {
                 let (line, column) = markdown::line_and_column(body, link.offset);

@@ -72,7 +72,15 @@ pub fn patch_briefings(
         // Links elsewhere may point at these headings, and what the link
         // stage refuses it must say: the full check decides.
         if new.rendered.anchors != old.rendered.anchors
-            || super::bodies::refused_alone(&new, &loaded.body, &config.limits)
+            || !(super::bodies::Written {
+                path: &loaded.path,
+                markdown: &loaded.body,
+                body_line: loaded.body_line,
+                rendered: &new.rendered,
+                html_len: new.html.len(),
+            })
+            .own_errors(&config.limits)
+            .is_empty()
         {
             return None;
         }
