@@ -279,21 +279,39 @@ mod tests {
         }
     }
 
+    fn repo() -> &'static Path {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+    }
+
+    /// The crosslinks fixture in a temp dir.
+    fn crosslinks() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        copy(&repo().join("tests/fixtures/crosslinks"), dir.path());
+        dir
+    }
+
+    fn previewing(dir: &Path) -> Preview {
+        Preview::new(crate::BuildOptions::new(dir))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .search_later()
+    }
+
+    const TALKS: &str = "content/briefings/2025-09-02-talks.md";
+
+    /// The talks briefing with its title line's start replaced by `start`.
+    fn retitle(dir: &Path, start: &str) -> Change {
+        let path = dir.join(TALKS);
+        let text = std::fs::read_to_string(&path).expect("read");
+        std::fs::write(&path, text.replacen("title: ", start, 1)).expect("write");
+        Change::Content(PathBuf::from(TALKS))
+    }
+
     #[test]
     fn the_site_served_is_indexed_though_a_later_save_failed_to_link() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-        copy(&repo.join("tests/fixtures/crosslinks"), dir.path());
-        let mut preview = Preview::new(crate::BuildOptions::new(dir.path()))
-            .unwrap_or_else(|e| panic!("{e}"))
-            .search_later();
-        let talks = PathBuf::from("content/briefings/2025-09-02-talks.md");
-        let path = dir.path().join(&talks);
-        let text = std::fs::read_to_string(&path).expect("read");
-        std::fs::write(&path, text.replacen("title: ", "title: Served ", 1)).expect("write");
-        preview
-            .rebuild(&[Change::Content(talks)])
-            .unwrap_or_else(|e| panic!("{e}"));
+        let dir = crosslinks();
+        let mut preview = previewing(dir.path());
+        let saved = retitle(dir.path(), "title: Served ");
+        preview.rebuild(&[saved]).unwrap_or_else(|e| panic!("{e}"));
         // Before its index is made, another file breaks: the site served
         // is still the one held, and its index is still to be made.
         let summit = PathBuf::from("content/briefings/2025-08-31-summit.md");
@@ -307,11 +325,9 @@ mod tests {
 
     #[test]
     fn no_index_is_made_of_a_site_whose_rebuild_failed() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-        copy(&repo.join("tests/fixtures/crosslinks"), dir.path());
+        let dir = crosslinks();
         // A template that fails for one briefing's content only.
-        let theirs = std::fs::read_to_string(repo.join("themes/default/templates/briefing.html"))
+        let theirs = std::fs::read_to_string(repo().join("themes/default/templates/briefing.html"))
             .expect("template");
         std::fs::create_dir_all(dir.path().join("templates")).expect("mkdir");
         std::fs::write(
@@ -323,16 +339,10 @@ mod tests {
             ),
         )
         .expect("write");
-        let mut preview = Preview::new(crate::BuildOptions::new(dir.path()))
-            .unwrap_or_else(|e| panic!("{e}"))
-            .search_later();
-        let talks = PathBuf::from("content/briefings/2025-09-02-talks.md");
-        let path = dir.path().join(&talks);
-        let text = std::fs::read_to_string(&path).expect("read");
+        let mut preview = previewing(dir.path());
         // A new title, which a patch takes in, and what the template fails on.
-        let text = text.replacen("title: ", "extra: {boom: 1}\ntitle: BOOM ", 1);
-        std::fs::write(&path, text).expect("write");
-        assert!(preview.rebuild(&[Change::Content(talks)]).is_err());
+        let saved = retitle(dir.path(), "extra: {boom: 1}\ntitle: BOOM ");
+        assert!(preview.rebuild(&[saved]).is_err());
         assert!(
             preview.search_source().is_none(),
             "the index would hold the title the pages failed on"
