@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use crate::render::search::{is_index_file, Source};
+use crate::render::search::{is_reserved, Source};
 
 use super::http::Files;
 use super::preview::Preview;
@@ -23,7 +23,7 @@ pub type Shared = (Arc<str>, Arc<Vec<u8>>);
 pub fn with_index(files: &Files, index: &[Shared]) -> Files {
     let paths: HashSet<&str> = index.iter().map(|(path, _)| &**path).collect();
     let mut files = files.clone();
-    files.retain(|path, _| !is_index_file(path) || paths.contains(&**path));
+    files.retain(|path, _| !is_reserved(path) || paths.contains(&**path));
     files.extend(index.iter().cloned());
     files
 }

@@ -81,11 +81,6 @@ pub fn paths(site: &Site) -> Vec<String> {
     paths_for(site.briefings.len())
 }
 
-/// Whether `path` is one of the files an index is written as.
-pub fn is_index_file(path: &str) -> bool {
-    path == INDEX_FILE || path.starts_with(TERMS) || path.starts_with(BRIEFINGS)
-}
-
 fn paths_for(count: usize) -> Vec<String> {
     std::iter::once(INDEX_FILE.to_string())
         .chain((0..shard_count(count)).map(|s| format!("{TERMS}{s}.json")))
