@@ -420,8 +420,7 @@ fn checked<M: rules::FrontMatterText>(
     section: Section,
     limits: &Limits,
 ) -> Result<Loaded<M>, Error> {
-    rules::check_front_matter(&loaded, split, section.noun())?;
-    rules::check_lengths(&loaded, limits)?;
+    rules::check_front_matter(&loaded, split, section.noun(), limits)?;
     rules::check_body(&loaded, limits)?;
     Ok(loaded)
 }

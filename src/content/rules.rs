@@ -102,17 +102,22 @@ pub trait FrontMatterText {
 pub type Extra = BTreeMap<String, serde_yaml::Value>;
 
 /// Check what a file's front-matter says: its texts (as YAML decoded them)
-/// carry no character XML forbids, and its URLs are safe ones.
+/// carry no character XML forbids and keep to their lengths, and its URLs
+/// are safe ones.
 pub fn check_front_matter<M: FrontMatterText>(
     loaded: &Loaded<M>,
     split: &Split<'_>,
     what: &str,
+    limits: &Limits,
 ) -> Result<(), Error> {
     for (key, text) in loaded.meta.texts() {
         if let Some((_, c)) = forbidden_in_xml(text) {
             return Err(
                 loaded.error_at(key, forbidden_message(c, &format!("in '{key}' in {what}")))
             );
+        }
+        if let Some(message) = too_long(key, text, limits) {
+            return Err(loaded.error_at(key, message));
         }
     }
     let mut nth_url = BTreeMap::new();
@@ -262,31 +267,27 @@ pub fn check_briefing(loaded: &Loaded<FrontMatter>, limits: &Limits) -> Result<(
     Ok(())
 }
 
-/// Titles, summaries and names are at most `limits.title_chars`,
-/// `limits.summary_chars` and `limits.name_chars` long: other pages copy
-/// them, some into every page that lists a briefing.
-pub fn check_lengths<M: FrontMatterText>(loaded: &Loaded<M>, limits: &Limits) -> Result<(), Error> {
-    for (key, text) in loaded.meta.texts() {
-        let (limit, setting) = match key {
-            "title" => (limits.title_chars, "title_chars"),
-            "summary" | "description" | "role" => (limits.summary_chars, "summary_chars"),
-            "name" | "aliases" | "topics" | "people" | "story" => (limits.name_chars, "name_chars"),
-            _ => continue,
-        };
-        // Counted only past the limit's bytes: most texts are far shorter.
-        if text.len() > limit && text.chars().count() > limit {
-            let count = text.chars().count();
-            let what = match key {
-                "aliases" | "topics" | "people" | "story" => format!("a name in '{key}'"),
-                _ => format!("'{key}'"),
-            };
-            return Err(loaded.error_at(
-                key,
-                format!("{what} is {count} characters long; at most {limit} are allowed, as every page that lists it copies it (limits: {{{setting}: …}} in briefing.yaml)"),
-            ));
-        }
+/// Why `text`, written under `key`, is too long, if it is: titles,
+/// summaries and names are at most `limits.title_chars`,
+/// `limits.summary_chars` and `limits.name_chars` long, as other pages
+/// copy them, some into every page that lists a briefing.
+fn too_long(key: &str, text: &str, limits: &Limits) -> Option<String> {
+    let (limit, setting) = match key {
+        "title" => (limits.title_chars, "title_chars"),
+        "summary" | "description" | "role" => (limits.summary_chars, "summary_chars"),
+        "name" | "aliases" | "topics" | "people" | "story" => (limits.name_chars, "name_chars"),
+        _ => return None,
+    };
+    // Counted only past the limit's bytes: most texts are far shorter.
+    if text.len() <= limit {
+        return None;
     }
-    Ok(())
+    let count = text.chars().count();
+    let what = match key {
+        "aliases" | "topics" | "people" | "story" => format!("a name in '{key}'"),
+        _ => format!("'{key}'"),
+    };
+    (count > limit).then(|| format!("{what} is {count} characters long; at most {limit} are allowed, as every page that lists it copies it (limits: {{{setting}: …}} in briefing.yaml)"))
 }
 
 /// A body's tables are at most `limits.table_columns` wide.
