@@ -541,19 +541,21 @@ fn a_warning_of_a_save_that_leaves_a_file_missing_is_told_when_it_is_served() {
     )
     .expect("rename");
     until(&server.addr, page, 404, "");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let told = loop {
-        let text = fs::read_to_string(&log).expect("log");
-        if text.contains("warning: ") || Instant::now() > deadline {
-            break text;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    logged(&log, "warning: content/briefings/2025-09-06-lone.markdown: not read: briefing reads Markdown from .md files only; rename it to 2025-09-06-lone.md", 1);
     drop(server);
-    assert!(
-        told.contains("warning: content/briefings/2025-09-06-lone.markdown: not read: briefing reads Markdown from .md files only; rename it to 2025-09-06-lone.md"),
-        "{told}"
-    );
+}
+
+/// Wait until the serve log `log` holds `text` `times` times.
+fn logged(log: &std::path::Path, text: &str, times: usize) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while fs::read_to_string(log).expect("log").matches(text).count() < times {
+        assert!(
+            Instant::now() < deadline,
+            "no {text:?} in the log: {}",
+            fs::read_to_string(log).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 #[test]
@@ -567,19 +569,8 @@ fn a_warning_is_not_told_again_after_a_broken_config_is_fixed() {
     let server = common::serve_to(&site.root, &[], fs::File::create(&log).expect("log").into());
     until(&server.addr, "/briefings/pictured/", 200, "/images/one.png");
     let config = fs::read_to_string(site.root.join("briefing.yaml")).expect("config");
-    let wait_for = |text: &str, times: usize| {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while fs::read_to_string(&log).expect("log").matches(text).count() < times {
-            assert!(
-                Instant::now() < deadline,
-                "no {text:?} in the log: {}",
-                fs::read_to_string(&log).unwrap_or_default()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    };
     site.write("briefing.yaml", &format!("{config}title: [\n"));
-    wait_for("build failed", 1);
+    logged(&log, "build failed", 1);
     // Fixed, with a new title to tell when it is served.
     site.write(
         "briefing.yaml",
